@@ -1,0 +1,82 @@
+"""Plain values shared by the outreach modules: settings, the facts a message is built from, a rendered message."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class OutreachSettings:
+    """How campaigns are targeted, approved and sent. Units are in the field names."""
+
+    holdout_share: float = 0.10
+    frequency_cap_days: int = 7
+    max_emails_per_frequency_window: int = 1
+    send_cap_per_campaign: int = 5000
+    approval_timeout_hours: float = 48.0
+    auto_approve: bool = False
+    auto_approve_max_audience: int = 500
+    auto_approve_min_severity: float = 0.0
+    link_window_hours: int = 72
+    from_email: str = "support@forewarn.example"
+    from_name: str = "The Acme support team"
+    reply_to: str = "support@forewarn.example"
+    company_name: str = "Acme"
+    support_url: str = "https://support.forewarn.example/contact"
+    unsubscribe_base_url: str = "https://forewarn.example/unsubscribe"
+    status_page_url: str = "https://status.forewarn.example"
+    default_locale: str = "en"
+
+
+def kill_switch_engaged() -> bool:
+    """True when ``FOREWARN_KILL_SWITCH`` is set to a true value: nothing may be sent."""
+    return os.environ.get("FOREWARN_KILL_SWITCH", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class WorkaroundText:
+    """An approved workaround as a message carries it."""
+
+    workaround_id: str
+    title: str
+    steps_markdown: str
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """Everything one email is built from; nothing here belongs to another customer."""
+
+    message_id: str
+    campaign_id: str
+    customer_id: str
+    email: str
+    name: str | None
+    locale: str | None
+    issue_summary: str
+    workaround: WorkaroundText
+    platform: str | None = None
+    app_version: str | None = None
+    feature: str | None = None
+    error_code: str | None = None
+    first_exposed_at: datetime | None = None
+    fix_status: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message ready for any sender: both parts and every header it needs."""
+
+    message_id: str
+    to_email: str
+    to_name: str | None
+    from_email: str
+    from_name: str
+    reply_to: str
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+    custom_args: dict[str, str]

@@ -1,0 +1,40 @@
+"""SQL statements of the warehouse, one per file, loaded by name.
+
+Each ``sql/<verb_object>.sql`` holds one statement with a header comment naming its purpose and its
+``:named`` bind parameters. Where SQLite and PostgreSQL need different text, a file
+``<name>.<dialect>.sql`` (``sqlite`` or ``postgresql``) sits beside the portable one and wins for that
+dialect. Statements are run through SQLAlchemy ``text()``; never build SQL with f-strings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import TextClause, text
+
+SQL_DIR = Path(__file__).resolve().parent
+
+
+class UnknownStatement(LookupError):
+    """Raised when no ``sql/<name>.sql`` file exists."""
+
+
+@cache
+def _read(name: str, dialect: str | None) -> str:
+    candidates = [SQL_DIR / f"{name}.{dialect}.sql"] if dialect else []
+    candidates.append(SQL_DIR / f"{name}.sql")
+    for path in candidates:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise UnknownStatement(f"no SQL statement {name!r}: expected file {SQL_DIR / (name + '.sql')}")
+
+
+def statement(name: str, dialect: str | None = None) -> TextClause:
+    """Return the statement ``name`` as a ``TextClause``, preferring the dialect's own file.
+
+    Args:
+        name: file stem under ``sql/``, e.g. ``"upsert_tickets"``.
+        dialect: SQLAlchemy dialect name (``engine.dialect.name``), or None for the portable file.
+    """
+    return text(_read(name, dialect))
