@@ -1,0 +1,78 @@
+"""Shared fixtures: a fresh warehouse on SQLite, and on PostgreSQL when CI provides one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from pipeline.warehouse import make_engine, migrate
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("FOREWARN_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("FOREWARN_TEST_REDIS_URL")
+
+
+def shared_data_dir() -> Path:
+    """The real public data folder (``FOREWARN_SHARED_DATA`` or ``../shared/data`` beside the repo)."""
+    return Path(os.environ.get("FOREWARN_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = shared_data_dir()
+    if not path.is_dir():
+        pytest.skip(f"real data not found at {path}: set FOREWARN_SHARED_DATA to the shared/data folder")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No test may touch the developer's own warehouse or outbox.
+    monkeypatch.setenv("FOREWARN_HOME", str(tmp_path / "forewarn-home"))
+    monkeypatch.delenv("FOREWARN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("FOREWARN_KILL_SWITCH", raising=False)
+
+
+def _sqlite_warehouse(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _postgres_warehouse() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need FOREWARN_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    schema = f"fw_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))  # name is generated above, not user input
+    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        migrate(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty warehouse; runs each test on SQLite and (when configured) PostgreSQL."""
+    if request.param == "sqlite":
+        yield from _sqlite_warehouse(tmp_path)
+    else:
+        yield from _postgres_warehouse()
+
+
+@pytest.fixture
+def sqlite_warehouse(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty SQLite warehouse, for tests that need only the embedded default."""
+    yield from _sqlite_warehouse(tmp_path)
