@@ -26,8 +26,13 @@ def _read(name: str, dialect: str | None) -> str:
     candidates.append(SQL_DIR / f"{name}.sql")
     for path in candidates:
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return _without_comment_lines(path.read_text(encoding="utf-8"))
     raise UnknownStatement(f"no SQL statement {name!r}: expected file {SQL_DIR / (name + '.sql')}")
+
+
+def _without_comment_lines(sql_text: str) -> str:
+    # text() would read ":name" in the header comment as a bind parameter; whole-line comments go.
+    return "\n".join(line for line in sql_text.splitlines() if not line.lstrip().startswith("--"))
 
 
 def statement(name: str, dialect: str | None = None) -> TextClause:

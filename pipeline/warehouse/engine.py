@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -28,6 +30,15 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{forewarn_home() / 'warehouse.db'}"
+
+
+def _convert_datetime(value: bytes) -> datetime:
+    return datetime.fromisoformat(value.decode())
+
+
+# Columns declared DATETIME come back as datetime objects from plain text() queries on SQLite too,
+# as they do on PostgreSQL, so library code reads timestamps the same way on both.
+sqlite3.register_converter("DATETIME", _convert_datetime)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +69,9 @@ def make_engine(url: str | None = None) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
-            engine = create_engine(parsed, connect_args={"timeout": 60})
+            engine = create_engine(
+                parsed, connect_args={"timeout": 60, "detect_types": sqlite3.PARSE_DECLTYPES}
+            )
         except NoSuchModuleError as exc:
             raise WarehouseConfigError(f"unknown database driver in {_redact(url)!r}") from exc
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,8 @@
+-- Record one table's load of one interval, with counts that add up (read = in interval + outside;
+-- in interval = loaded + unchanged + quarantined, where loaded_rows counts new or changed rows).
+-- Binds: :source, :table_name, :interval_start, :interval_end, :rows_read, :rows_in_interval, :rows_loaded,
+--        :rows_quarantined, :max_timestamp, :started_at, :finished_at, :status
+INSERT INTO ingest_runs (source, table_name, interval_start, interval_end, rows_read, rows_in_interval, rows_loaded,
+                         rows_quarantined, max_timestamp, started_at, finished_at, status)
+VALUES (:source, :table_name, :interval_start, :interval_end, :rows_read, :rows_in_interval, :rows_loaded,
+        :rows_quarantined, :max_timestamp, :started_at, :finished_at, :status)
