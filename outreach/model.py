@@ -28,6 +28,8 @@ class OutreachSettings:
     unsubscribe_base_url: str = "https://forewarn.example/unsubscribe"
     status_page_url: str = "https://status.forewarn.example"
     default_locale: str = "en"
+    # Address for mailto: one-click unsubscribe (RFC 2369); empty means reply_to.
+    unsubscribe_email: str = ""
 
 
 def kill_switch_engaged() -> bool:
@@ -80,3 +82,5 @@ class RenderedMessage:
     html: str
     headers: dict[str, str]
     custom_args: dict[str, str]
+    categories: tuple[str, ...] = ("forewarn-outreach",)
+    locale: str = "en"
