@@ -1,0 +1,102 @@
+"""How far each observation, and the recent level, stray from the baseline, in robust z units."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from detectors.series.baseline import rolling_baseline, seasonal_baseline
+from detectors.series.panel import Panel
+from detectors.series.robust import count_like_so_far, trailing_median, trailing_spread
+from detectors.series.settings import AnomalySettings
+
+# Keeps a perfectly constant series finite: zero residual over a tiny spread is a zero score.
+ABSOLUTE_SPREAD_FLOOR = 1e-12
+
+
+@dataclass(frozen=True)
+class Deviations:
+    """Signed robust z-scores per observation (NaN where not scored)."""
+
+    spike: np.ndarray  # the observation against its baseline
+    shift: np.ndarray  # the median of the recent window against the baseline
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    baseline: np.ndarray
+    residual: np.ndarray
+    spread: np.ndarray
+    recent: np.ndarray
+    recent_spread: np.ndarray
+
+
+def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
+    """Score every observation against whichever baseline has fitted the recent past better."""
+    windows = panel.windows
+    min_count = _min_spread_count(panel)
+    candidates = [_candidate(panel, rolling_baseline(panel), min_count)]
+    for season_seconds in windows.season_seconds:
+        candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count))
+    chosen = _choose(candidates)
+
+    typical_level = trailing_median(np.abs(panel.values), windows.spread, min_count, lag=1)
+    relative_floor = settings.relative_spread_floor * np.nan_to_num(typical_level, nan=0.0)
+    spike_floor = np.maximum(relative_floor, ABSOLUTE_SPREAD_FLOOR)
+    shift_floor = spike_floor
+    if settings.count_spread_floor:
+        # Poisson noise: a count's spread is about sqrt(its mean); the median of the recent
+        # window averages over about `shift` observations.
+        poisson = np.sqrt(np.maximum(np.nan_to_num(chosen.baseline, nan=0.0), 1.0))
+        counts = count_like_so_far(panel.values)
+        spike_floor = np.where(counts, np.maximum(spike_floor, poisson), spike_floor)
+        shift_floor = np.where(
+            counts, np.maximum(shift_floor, poisson / math.sqrt(windows.shift)), shift_floor
+        )
+
+    spike = chosen.residual / np.fmax(chosen.spread, spike_floor)
+    shift = chosen.recent / np.fmax(chosen.recent_spread, shift_floor)
+    unscored = _unscored(panel) | np.isnan(chosen.spread) | np.isnan(chosen.recent_spread)
+    return Deviations(spike=np.where(unscored, np.nan, spike), shift=np.where(unscored, np.nan, shift))
+
+
+def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate:
+    windows = panel.windows
+    residual = panel.values - baseline
+    recent = trailing_median(residual, windows.shift, min_count=math.ceil(windows.shift / 2))
+    return _Candidate(
+        baseline=baseline,
+        residual=residual,
+        spread=trailing_spread(residual, windows.spread, min_count),
+        recent=recent,
+        recent_spread=trailing_spread(recent, windows.spread, min_count),
+    )
+
+
+def _choose(candidates: list[_Candidate]) -> _Candidate:
+    """Per observation, the candidate whose past residuals were smallest (known before the point)."""
+    chosen = candidates[0]
+    for other in candidates[1:]:
+        better = np.isfinite(other.spread) & ~(chosen.spread <= other.spread)
+        chosen = _Candidate(
+            *(
+                np.where(better, getattr(other, f), getattr(chosen, f))
+                for f in _Candidate.__dataclass_fields__
+            )
+        )
+    return chosen
+
+
+def _min_spread_count(panel: Panel) -> int:
+    windows = panel.windows
+    history_steps = int(round(windows.min_history_hours * 3600.0 / windows.step_seconds))
+    return max(3, min(math.ceil(windows.spread / 4), history_steps))
+
+
+def _unscored(panel: Panel) -> np.ndarray:
+    """Warm-up rows, padding and missing values."""
+    rows = np.arange(panel.values.shape[0])[:, np.newaxis]
+    too_early = (rows < panel.first_scored_row) | (panel.seconds < panel.windows.min_history_hours * 3600.0)
+    return too_early | ~np.isfinite(panel.seconds) | np.isnan(panel.values)

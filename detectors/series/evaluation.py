@@ -1,0 +1,126 @@
+"""Scoring alerts against labelled anomaly windows (NAB style), for benchmarks and backtests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HOUR_NS = 3_600_000_000_000
+WEEK_HOURS = 168.0
+
+
+@dataclass(frozen=True)
+class WindowOutcome:
+    """One labelled window: was it caught, and how far into it came the first alert."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    detected: bool
+    first_alert_hours: float  # after the window start; NaN if missed
+    first_alert_fraction: float  # of the window elapsed; NaN if missed
+
+
+@dataclass(frozen=True)
+class SeriesOutcome:
+    """Alerts of one series against its windows, after the probation period."""
+
+    windows: tuple[WindowOutcome, ...]
+    false_alerts: int
+    outside_hours: float  # scored time outside every window
+
+    @property
+    def detected(self) -> int:
+        """Number of windows with at least one alert."""
+        return sum(w.detected for w in self.windows)
+
+    @property
+    def false_per_week(self) -> float:
+        """False alerts per week of scored time outside windows."""
+        return self.false_alerts / (self.outside_hours / WEEK_HOURS) if self.outside_hours > 0 else 0.0
+
+
+def evaluate_alerts(
+    timestamps: Sequence[pd.Timestamp] | pd.Series,
+    alerts: Sequence[bool] | pd.Series | np.ndarray,
+    windows: Sequence[tuple[pd.Timestamp, pd.Timestamp]],
+    *,
+    probation_fraction: float = 0.15,
+    merge_hours: float = 0.0,
+) -> SeriesOutcome:
+    """Score one series' alerts against labelled windows.
+
+    Args:
+        timestamps: the series' timestamps, sorted (UTC).
+        alerts: one flag per timestamp.
+        windows: labelled ``(start, end)`` pairs, inclusive.
+        probation_fraction: the first share of rows is not scored (NAB uses 0.15); windows that
+            end inside it are left out.
+        merge_hours: alerts within this long of the previous counted alert collapse into it.
+
+    Returns:
+        Per-window detection and delay, and the false alerts outside all windows.
+    """
+    stamps = pd.DatetimeIndex(pd.to_datetime(timestamps, utc=True)).as_unit("ns").asi8
+    flags = np.asarray(alerts, dtype=bool)
+    probation_end = stamps[min(int(math.floor(probation_fraction * stamps.size)), stamps.size - 1)]
+    alert_times = _merge(stamps[flags & (stamps >= probation_end)], merge_hours)
+    spans = [(_ns(s), _ns(e)) for s, e in windows]
+    scored_spans = [(max(s, probation_end), e) for s, e in spans if e >= probation_end]
+
+    outcomes = []
+    for (start, end), (raw_start, _) in zip(
+        scored_spans, [sp for sp in spans if sp[1] >= probation_end], strict=True
+    ):
+        inside = alert_times[(alert_times >= start) & (alert_times <= end)]
+        if inside.size:
+            first = int(inside[0])
+            hours = (first - raw_start) / HOUR_NS
+            fraction = (first - raw_start) / max(end - raw_start, 1)
+            outcomes.append(WindowOutcome(_ts(raw_start), _ts(end), True, hours, fraction))
+        else:
+            outcomes.append(WindowOutcome(_ts(raw_start), _ts(end), False, math.nan, math.nan))
+
+    in_any = np.zeros(alert_times.size, dtype=bool)
+    covered = 0
+    for start, end in _union(scored_spans):
+        in_any |= (alert_times >= start) & (alert_times <= end)
+        covered += end - start
+    scored_ns = max(int(stamps[-1]) - int(probation_end), 0) if stamps.size else 0
+    outside_hours = max(scored_ns - covered, 0) / HOUR_NS
+    return SeriesOutcome(
+        windows=tuple(outcomes), false_alerts=int((~in_any).sum()), outside_hours=outside_hours
+    )
+
+
+def _merge(times: np.ndarray, merge_hours: float) -> np.ndarray:
+    kept: list[int] = []
+    for t in np.sort(times):
+        if not kept or t - kept[-1] >= merge_hours * HOUR_NS:
+            kept.append(int(t))
+    return np.asarray(kept, dtype=np.int64)
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _ns(value: object) -> int:
+    return int(
+        pd.Timestamp(value).tz_localize("UTC").value
+        if pd.Timestamp(value).tzinfo is None
+        else pd.Timestamp(value).value
+    )
+
+
+def _ts(value: int) -> pd.Timestamp:
+    return pd.Timestamp(value, unit="ns", tz="UTC")
