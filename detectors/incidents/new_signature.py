@@ -1,0 +1,316 @@
+"""New-signature detector: an error never seen before that quickly reaches enough distinct customers.
+
+A signature is *new* at ``t0``, its first hour in the known history (the hourly frame, or the
+all-time ``first_seen`` table when given), provided that history reaches back at least
+``min_history_hours`` before ``t0`` (otherwise it may simply predate the data). It becomes an
+incident at the first hour ``t`` in ``[t0, t0 + window_hours)`` at which at least ``min_customers``
+distinct customers have hit it. A signature that takes longer to spread is not reported here (the
+spike and level-shift detectors watch established signatures).
+
+No look-ahead: the decision at hour ``t`` reads only rows with ``hour <= t`` (and exposures whose
+``first_exposed_at`` falls in such an hour), so running on a prefix gives the same findings as
+running on everything and keeping those detected by the end of the prefix.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from detectors.incidents.findings import IncidentFinding
+from detectors.incidents.inputs import (
+    IncidentInputError,
+    optional_timestamp,
+    require_columns,
+    text_or_none,
+    to_counts,
+    to_utc,
+)
+
+logger = logging.getLogger(__name__)
+
+HOURLY_COLUMNS = ("hour", "signature_id", "event_count", "customer_count")
+EXPOSURE_COLUMNS = ("signature_id", "customer_id", "first_exposed_at")
+AFFECTED_COLUMNS = ("incident_id", "signature_id", "customer_id", "first_exposed_at", "event_count")
+
+
+class NewSignatureDetector(BaseEstimator):
+    """Report signatures seen for the first time that reach ``min_customers`` within ``window_hours``.
+
+    Args:
+        min_customers: distinct customers needed for an incident.
+        window_hours: hours after the first sighting in which they must be reached.
+        min_history_hours: history needed before a first sighting for it to count as new.
+
+    Learned attributes (after :meth:`fit`): ``findings_`` (tuple of :class:`IncidentFinding`, by
+    detection time), ``affected_`` (the ``incident_customers`` rows of those findings), ``first_seen_``
+    (first hour per signature), ``history_start_``, ``as_of_``.
+    """
+
+    def __init__(
+        self, *, min_customers: int = 5, window_hours: int = 48, min_history_hours: int = 168
+    ) -> None:
+        self.min_customers = min_customers
+        self.window_hours = window_hours
+        self.min_history_hours = min_history_hours
+
+    def fit(
+        self,
+        hourly: pd.DataFrame,
+        exposures: pd.DataFrame | None = None,
+        *,
+        signatures: pd.DataFrame | None = None,
+        first_seen: pd.DataFrame | None = None,
+        history_start: datetime | str | None = None,
+        as_of: datetime | str | None = None,
+    ) -> NewSignatureDetector:
+        """Find new-signature incidents in hourly aggregates.
+
+        Args:
+            hourly: ``hour`` (UTC hour start), ``signature_id``, ``event_count``, ``customer_count``
+                (distinct customers in that hour). Several rows per (hour, signature), e.g. one per
+                app version, are summed.
+            exposures: ``signature_id``, ``customer_id``, ``first_exposed_at`` and optionally
+                ``event_count``, one row per customer and signature (``customer_signature_exposure``).
+                Gives exact distinct customer counts; without it the hourly counts are summed, which
+                counts a customer once per hour (an upper bound, recorded in the evidence).
+            signatures: optional catalog ``signature_id, name, error_code, feature, platform`` to
+                describe findings (:func:`detectors.signatures.signature_catalog`).
+            first_seen: optional ``signature_id, first_seen_at`` over all time (the ``signatures``
+                table); a signature first seen before the hourly frame starts is then not new.
+            history_start: when the known history begins; default the earliest hour seen.
+            as_of: the last hour label to read; later rows are ignored. Default: all rows.
+
+        Raises:
+            IncidentInputError: a frame lacks a column or holds an unreadable value (quoted).
+        """
+        self._check_params()
+        self.as_of_ = optional_timestamp(as_of, "as_of")
+        rows = _read_hourly(hourly, self.as_of_)
+        exposed = None if exposures is None else _read_exposures(exposures, self.as_of_)
+        self.first_seen_ = _first_seen(rows, exposed, first_seen, self.as_of_)
+        self.history_start_ = _history_start(history_start, self.first_seen_)
+        earliest_new = (
+            None
+            if self.history_start_ is None
+            else self.history_start_ + pd.Timedelta(hours=self.min_history_hours)
+        )
+        candidates = (
+            self.first_seen_.iloc[:0]
+            if earliest_new is None
+            else self.first_seen_[self.first_seen_ >= earliest_new]
+        )
+        detections = self._detect(rows, exposed, candidates)
+        catalog = _read_catalog(signatures)
+        self.findings_ = tuple(
+            self._finding(row, catalog, exposed is not None) for row in detections.itertuples()
+        )
+        self.affected_ = _affected(self.findings_, exposed)
+        logger.info(
+            "new signatures: %s signatures, %s first seen after %s, %s incidents",
+            len(self.first_seen_),
+            len(candidates),
+            earliest_new,
+            len(self.findings_),
+        )
+        return self
+
+    def findings(self) -> list[IncidentFinding]:
+        """Return the findings of the last :meth:`fit`."""
+        check_is_fitted(self, "findings_")
+        return list(self.findings_)
+
+    def _check_params(self) -> None:
+        """Fail on hyperparameters that cannot work, quoting them."""
+        for name in ("min_customers", "window_hours"):
+            if not isinstance(getattr(self, name), int | np.integer) or getattr(self, name) < 1:
+                raise ValueError(
+                    f"NewSignatureDetector {name} must be an integer >= 1, got {getattr(self, name)!r}"
+                )
+        if not isinstance(self.min_history_hours, int | np.integer) or self.min_history_hours < 0:
+            raise ValueError(
+                f"NewSignatureDetector min_history_hours must be an integer >= 0, got {self.min_history_hours!r}"
+            )
+
+    def _detect(
+        self, rows: pd.DataFrame, exposed: pd.DataFrame | None, candidates: pd.Series
+    ) -> pd.DataFrame:
+        """Return one row per detection: signature_id, t0, hour, customers, events (cumulative)."""
+        columns = ["signature_id", "t0", "hour", "customers", "events"]
+        if candidates.empty:
+            return pd.DataFrame(columns=columns)
+        keep = rows["signature_id"].isin(candidates.index)
+        events = rows.loc[keep, ["signature_id", "hour", "event_count"]].rename(
+            columns={"event_count": "events"}
+        )
+        if exposed is not None:
+            chosen = exposed.loc[exposed["signature_id"].isin(candidates.index)]
+            customers = (
+                chosen.groupby(["signature_id", "hour"], as_index=False)
+                .size()
+                .rename(columns={"size": "customers"})
+            )
+        else:
+            customers = rows.loc[keep, ["signature_id", "hour", "customer_count"]].rename(
+                columns={"customer_count": "customers"}
+            )
+        steps = events.merge(customers, how="outer", on=["signature_id", "hour"]).fillna(
+            {"events": 0, "customers": 0}
+        )
+        steps["t0"] = steps["signature_id"].map(candidates)
+        steps = steps.loc[steps["hour"] < steps["t0"] + pd.Timedelta(hours=self.window_hours)]
+        steps = steps.sort_values(["signature_id", "hour"], kind="stable")
+        grouped = steps.groupby("signature_id", sort=False)
+        steps["customers"] = grouped["customers"].cumsum().astype("int64")
+        steps["events"] = grouped["events"].cumsum().astype("int64")
+        hits = steps.loc[steps["customers"] >= self.min_customers]
+        return hits.drop_duplicates("signature_id", keep="first")[columns].sort_values(
+            ["hour", "signature_id"]
+        )
+
+    def _finding(self, row: object, catalog: pd.DataFrame, exact_customers: bool) -> IncidentFinding:
+        """Build the finding of one detection row."""
+        described = catalog.loc[row.signature_id] if row.signature_id in catalog.index else None
+        field = lambda name: None if described is None else text_or_none(described.get(name))  # noqa: E731
+        return IncidentFinding(
+            kind="new_signature",
+            signature_id=row.signature_id,
+            name=field("name"),
+            error_code=field("error_code"),
+            feature=field("feature"),
+            platform=field("platform"),
+            app_version=None,
+            started_at=row.t0,
+            detected_at=row.hour,
+            customer_count=int(row.customers),
+            event_count=int(row.events),
+            evidence={
+                "first_seen_at": row.t0.isoformat(),
+                "hours_to_detection": int((row.hour - row.t0) / pd.Timedelta(hours=1)),
+                "customers_at_detection": int(row.customers),
+                "events_at_detection": int(row.events),
+                "min_customers": int(self.min_customers),
+                "window_hours": int(self.window_hours),
+                "baseline_events": 0,
+                "customer_counting": "distinct" if exact_customers else "hourly_sum_upper_bound",
+            },
+        )
+
+
+def _read_hourly(hourly: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Validate hourly aggregates, floor to the hour, cut at ``as_of``, sum duplicate keys."""
+    require_columns(hourly, HOURLY_COLUMNS, "hourly signature counts")
+    rows = pd.DataFrame(
+        {
+            "hour": to_utc(hourly["hour"], "hourly signature counts, column hour").dt.floor("h"),
+            "signature_id": hourly["signature_id"].astype("str"),
+            "event_count": to_counts(hourly["event_count"], "hourly signature counts, column event_count"),
+            "customer_count": to_counts(
+                hourly["customer_count"], "hourly signature counts, column customer_count"
+            ),
+        }
+    )
+    if hourly["signature_id"].isna().any():
+        raise IncidentInputError("hourly signature counts: column signature_id has missing values")
+    if as_of is not None:
+        rows = rows.loc[rows["hour"] <= as_of]
+    return rows.groupby(["signature_id", "hour"], as_index=False)[["event_count", "customer_count"]].sum()
+
+
+def _read_exposures(exposures: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Validate per-customer exposures, one row per (signature, customer), with the exposure hour."""
+    require_columns(exposures, EXPOSURE_COLUMNS, "signature exposures")
+    frame = pd.DataFrame(
+        {
+            "signature_id": exposures["signature_id"].astype("str"),
+            "customer_id": exposures["customer_id"].astype("str"),
+            "first_exposed_at": to_utc(
+                exposures["first_exposed_at"], "signature exposures, column first_exposed_at"
+            ),
+            "event_count": (
+                to_counts(exposures["event_count"], "signature exposures, column event_count")
+                if "event_count" in exposures.columns
+                else 0
+            ),
+        }
+    )
+    frame["hour"] = frame["first_exposed_at"].dt.floor("h")
+    if as_of is not None:
+        frame = frame.loc[frame["hour"] <= as_of]
+    frame = frame.sort_values("first_exposed_at", kind="stable")
+    counts = frame.groupby(["signature_id", "customer_id"])["event_count"].transform("sum")
+    frame = frame.assign(event_count=counts).drop_duplicates(["signature_id", "customer_id"], keep="first")
+    return frame.reset_index(drop=True)
+
+
+def _first_seen(
+    rows: pd.DataFrame,
+    exposed: pd.DataFrame | None,
+    first_seen: pd.DataFrame | None,
+    as_of: pd.Timestamp | None,
+) -> pd.Series:
+    """First hour of every signature, from every source given (the earliest wins)."""
+    parts = [rows[["signature_id", "hour"]]]
+    if exposed is not None:
+        parts.append(exposed[["signature_id", "hour"]])
+    if first_seen is not None:
+        require_columns(first_seen, ("signature_id", "first_seen_at"), "signature first_seen")
+        known = pd.DataFrame(
+            {
+                "signature_id": first_seen["signature_id"].astype("str"),
+                "hour": to_utc(
+                    first_seen["first_seen_at"], "signature first_seen, column first_seen_at"
+                ).dt.floor("h"),
+            }
+        )
+        parts.append(known if as_of is None else known.loc[known["hour"] <= as_of])
+    combined = pd.concat(parts, ignore_index=True)
+    return combined.groupby("signature_id")["hour"].min().rename("first_seen_at")
+
+
+def _history_start(given: datetime | str | None, first_seen: pd.Series) -> pd.Timestamp | None:
+    """Where the known history starts: as given, else the earliest hour of any source (None: no data)."""
+    if given is not None:
+        return optional_timestamp(given, "history_start")
+    return None if first_seen.empty else first_seen.min()
+
+
+def _read_catalog(signatures: pd.DataFrame | None) -> pd.DataFrame:
+    """Index the optional signature catalog by signature_id."""
+    if signatures is None:
+        return pd.DataFrame(index=pd.Index([], name="signature_id"))
+    require_columns(signatures, ("signature_id",), "signature catalog")
+    catalog = signatures.assign(signature_id=signatures["signature_id"].astype("str"))
+    return catalog.drop_duplicates("signature_id").set_index("signature_id")
+
+
+def _affected(findings: tuple[IncidentFinding, ...], exposed: pd.DataFrame | None) -> pd.DataFrame:
+    """The ``incident_customers`` rows: every exposed customer of each found signature (to ``as_of``)."""
+    if exposed is None or not findings:
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in _AFFECTED_DTYPES.items()})
+    keys = pd.DataFrame(
+        {
+            "signature_id": [f.signature_id for f in findings],
+            "incident_id": [f.incident_key() for f in findings],
+        }
+    )
+    rows = exposed.merge(keys, on="signature_id", how="inner")
+    return (
+        rows[list(AFFECTED_COLUMNS)]
+        .sort_values(["incident_id", "first_exposed_at", "customer_id"])
+        .reset_index(drop=True)
+    )
+
+
+_AFFECTED_DTYPES = {
+    "incident_id": "str",
+    "signature_id": "str",
+    "customer_id": "str",
+    "first_exposed_at": "datetime64[ns, UTC]",
+    "event_count": "int64",
+}

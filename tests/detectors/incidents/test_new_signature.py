@@ -1,0 +1,162 @@
+"""New-signature detector: right hour, enough customers, never an old signature, no look-ahead."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from detectors.incidents import IncidentInputError, NewSignatureDetector, findings_to_frame
+
+START = pd.Timestamp("2026-03-01", tz="UTC")
+
+
+def hour(n: int) -> pd.Timestamp:
+    return START + pd.Timedelta(hours=n)
+
+
+def world() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ten days. An old signature every hour; a new one from hour 200, one new customer every 2 hours,
+    customer c0 coming back every hour (must count once)."""
+    hourly, exposures = [], []
+    for n in range(240):
+        hourly.append((hour(n), "sig-old", 4, 2))
+    for c in ("a", "b"):
+        exposures.append(("sig-old", c, hour(0)))
+    for n in range(200, 212):
+        newcomer = (n - 200) % 2 == 0
+        customers = 2 if newcomer and n > 200 else 1  # c0 again, plus the newcomer
+        hourly.append((hour(n), "sig-new", 3, customers))
+        if newcomer:
+            exposures.append(("sig-new", f"c{(n - 200) // 2}", hour(n) + pd.Timedelta(minutes=10)))
+    hourly_frame = pd.DataFrame(hourly, columns=["hour", "signature_id", "event_count", "customer_count"])
+    exposure_frame = pd.DataFrame(exposures, columns=["signature_id", "customer_id", "first_exposed_at"])
+    return hourly_frame, exposure_frame
+
+
+def test_new_signature_is_found_at_the_hour_of_its_fifth_customer() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector(min_customers=5).fit(hourly, exposures)
+    assert [f.signature_id for f in detector.findings_] == ["sig-new"]
+    finding = detector.findings_[0]
+    assert finding.kind == "new_signature"
+    assert finding.started_at == hour(200)
+    assert finding.detected_at == hour(208)  # c0 at 200, c1 202, c2 204, c3 206, c4 208
+    assert finding.customer_count == 5
+    assert finding.event_count == 9 * 3  # events of hours 200..208
+    assert finding.evidence["customer_counting"] == "distinct"
+
+
+def test_not_reported_before_the_minimum_of_customers() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector(min_customers=7).fit(hourly, exposures)
+    assert detector.findings_ == ()  # only six distinct customers ever hit it
+    early = NewSignatureDetector(min_customers=5).fit(hourly, exposures, as_of=hour(207))
+    assert early.findings_ == ()
+
+
+def test_a_returning_customer_does_not_count_twice_with_exposures_but_does_without() -> None:
+    hourly, exposures = world()
+    exact = NewSignatureDetector(min_customers=5).fit(hourly, exposures).findings_[0]
+    rough = NewSignatureDetector(min_customers=5).fit(hourly).findings_[0]
+    assert rough.detected_at < exact.detected_at  # summed hourly counts overcount c0
+    assert rough.evidence["customer_counting"] == "hourly_sum_upper_bound"
+
+
+def test_an_old_signature_is_never_new() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector(min_customers=1, window_hours=1000).fit(hourly, exposures)
+    assert "sig-old" not in {f.signature_id for f in detector.findings_}
+
+
+def test_the_all_time_first_seen_table_marks_a_signature_old() -> None:
+    hourly, exposures = world()
+    first_seen = pd.DataFrame({"signature_id": ["sig-new"], "first_seen_at": [START - pd.Timedelta(days=90)]})
+    detector = NewSignatureDetector().fit(hourly, exposures, first_seen=first_seen)
+    assert detector.findings_ == ()
+
+
+def test_too_little_history_means_nothing_is_new() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector(min_history_hours=24 * 30).fit(hourly, exposures)
+    assert detector.findings_ == ()
+
+
+def test_a_slow_signature_is_not_a_new_incident() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector(min_customers=5, window_hours=8).fit(hourly, exposures)
+    assert detector.findings_ == ()  # the fifth customer comes at +8 h, outside [t0, t0 + 8 h)
+
+
+def test_no_look_ahead_prefix_equals_full_run_truncated() -> None:
+    hourly, exposures = world()
+    full = NewSignatureDetector(min_customers=3).fit(hourly, exposures).findings_
+    for cut in range(198, 214):
+        prefix_hourly = hourly.loc[hourly["hour"] <= hour(cut)]
+        prefix_exposures = exposures.loc[exposures["first_exposed_at"].dt.floor("h") <= hour(cut)]
+        on_prefix = NewSignatureDetector(min_customers=3).fit(prefix_hourly, prefix_exposures).findings_
+        with_as_of = NewSignatureDetector(min_customers=3).fit(hourly, exposures, as_of=hour(cut)).findings_
+        expected = tuple(f for f in full if f.detected_at <= hour(cut))
+        assert on_prefix == expected
+        assert with_as_of == expected
+
+
+def test_incident_key_survives_a_rerun_with_more_data() -> None:
+    hourly, exposures = world()
+    at_detection = NewSignatureDetector().fit(hourly, exposures, as_of=hour(208)).findings_[0]
+    later = NewSignatureDetector().fit(hourly, exposures).findings_[0]
+    assert at_detection.incident_key() == later.incident_key()
+
+
+def test_affected_customers_are_the_incident_customers_rows() -> None:
+    hourly, exposures = world()
+    detector = NewSignatureDetector().fit(hourly, exposures)
+    affected = detector.affected_
+    assert list(affected.columns) == [
+        "incident_id",
+        "signature_id",
+        "customer_id",
+        "first_exposed_at",
+        "event_count",
+    ]
+    assert set(affected["customer_id"]) == {f"c{i}" for i in range(6)}
+    assert set(affected["incident_id"]) == {detector.findings_[0].incident_key()}
+
+
+def test_catalog_describes_the_finding() -> None:
+    hourly, exposures = world()
+    catalog = pd.DataFrame(
+        {
+            "signature_id": ["sig-new"],
+            "name": ["error"],
+            "error_code": ["E42"],
+            "feature": ["sync"],
+            "platform": [None],
+        }
+    )
+    finding = NewSignatureDetector().fit(hourly, exposures, signatures=catalog).findings_[0]
+    assert (finding.name, finding.error_code, finding.feature, finding.platform) == (
+        "error",
+        "E42",
+        "sync",
+        None,
+    )
+
+
+def test_empty_inputs_give_empty_results() -> None:
+    hourly = pd.DataFrame(columns=["hour", "signature_id", "event_count", "customer_count"])
+    exposures = pd.DataFrame(columns=["signature_id", "customer_id", "first_exposed_at"])
+    detector = NewSignatureDetector().fit(hourly, exposures)
+    assert detector.findings_ == () and detector.affected_.empty
+    frame = findings_to_frame(detector.findings_)
+    assert frame.empty and "incident_id" in frame.columns
+
+
+def test_a_missing_column_is_named() -> None:
+    with pytest.raises(IncidentInputError, match="customer_count"):
+        NewSignatureDetector().fit(pd.DataFrame({"hour": [], "signature_id": [], "event_count": []}))
+
+
+def test_bad_hyperparameter_is_quoted() -> None:
+    hourly, _ = world()
+    with pytest.raises(ValueError, match="min_customers"):
+        NewSignatureDetector(min_customers=0).fit(hourly)
