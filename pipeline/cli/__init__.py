@@ -65,6 +65,9 @@ def cli(verbose: int) -> None:
     """Forewarn: find what hurts many customers, and help them before they write in."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Third-party chatter stays out of the user's terminal unless asked for with -vv.
+    for noisy in ("great_expectations", "alembic"):
+        logging.getLogger(noisy).setLevel(level if verbose >= 2 else logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,8 @@ class RowFailures:
 
 @cache
 def _batch_definition(table_name: str) -> gx.core.batch_definition.BatchDefinition:
+    # GX pins this module's logger at INFO and announces a temporary docs folder on every context.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(f"forewarn_{table_name}")

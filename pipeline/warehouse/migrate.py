@@ -63,6 +63,6 @@ def migrate(engine: Engine) -> str:
     except OperationalError as exc:
         url = engine.url.render_as_string(hide_password=True)
         raise WarehouseUnavailable(
-            f"cannot reach the warehouse at {url}: {exc.orig}. Check FOREWARN_DATABASE_URL and that the server runs."
+            f"cannot reach the warehouse at {url}: {' '.join(str(exc.orig).split())}. Check FOREWARN_DATABASE_URL and that the server runs."
         ) from exc
     return head
