@@ -28,6 +28,8 @@ class OutreachSettings:
     unsubscribe_base_url: str = "https://forewarn.example/unsubscribe"
     status_page_url: str = "https://status.forewarn.example"
     default_locale: str = "en"
+    workaround_min_score: float = 0.2
+    campaign_lookback_days: int = 14
     # Address for mailto: one-click unsubscribe (RFC 2369); empty means reply_to.
     unsubscribe_email: str = ""
 

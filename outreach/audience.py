@@ -1,0 +1,136 @@
+"""Who a campaign may write to: customers exposed to an incident who have not written in, and may be emailed.
+
+The filtering runs in the warehouse (``sql/audience_select_candidates.sql``): one row per exposed customer
+with the first rule that excludes them, so every exclusion is counted by reason for the evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from outreach.findings import Incident, like_pattern
+from outreach.model import OutreachSettings
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+# Exclusion reasons in the order the SQL applies them, with how the evidence says them.
+EXCLUSION_REASONS: dict[str, str] = {
+    "wrote_in": "already wrote in",
+    "open_ticket": "have an open ticket",
+    "no_email": "have no email address",
+    "opted_out": "opted out",
+    "suppressed": "are suppressed",
+    "contacted_before": "were contacted about it before",
+    "frequency_cap": "hit the frequency cap",
+}
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    """An eligible customer and their own situation, taken from their events."""
+
+    customer_id: str
+    first_exposed_at: datetime
+    platform: str | None = None
+    app_version: str | None = None
+    feature: str | None = None
+    error_code: str | None = None
+
+    def context(self) -> dict[str, str | None]:
+        """The JSON-ready context stored with the customer's message."""
+        return {
+            "platform": self.platform,
+            "app_version": self.app_version,
+            "feature": self.feature,
+            "error_code": self.error_code,
+            "first_exposed_at": self.first_exposed_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The eligible customers of one campaign and the count of everyone left out, by reason."""
+
+    affected: int
+    members: tuple[AudienceMember, ...]
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> int:
+        return len(self.members)
+
+    def summary(self) -> str:
+        """One line for people: "312 affected, 41 already wrote in, 9 opted out, 262 eligible"."""
+        parts = [f"{self.affected} affected"]
+        parts += [f"{self.excluded[r]} {EXCLUSION_REASONS[r]}" for r in EXCLUSION_REASONS if self.excluded.get(r)]
+        parts.append(f"{self.eligible} eligible")
+        return ", ".join(parts)
+
+
+def select_audience(
+    conn: Connection, incident: Incident, *, campaign_id: str, as_of: datetime, settings: OutreachSettings
+) -> Audience:
+    """The audience of ``campaign_id`` about ``incident`` at ``as_of``; the campaign's own rows never exclude anyone."""
+    rows = conn.execute(
+        statement("audience_select_candidates", conn.dialect.name),
+        {
+            "incident_id": incident.incident_id,
+            "campaign_id": campaign_id,
+            "as_of": as_of,
+            "error_code_pattern": like_pattern(incident.error_code),
+            "cap_since": as_of - timedelta(days=settings.frequency_cap_days),
+            "cap_max": settings.max_emails_per_frequency_window,
+        },
+    ).all()
+    excluded = Counter(row.reason for row in rows if row.reason is not None)
+    unknown = set(excluded) - set(EXCLUSION_REASONS)
+    if unknown:  # the SQL and this module must agree on the reasons
+        raise RuntimeError(f"audience query returned unknown exclusion reasons {sorted(unknown)}")
+    contexts = _contexts(conn, incident, as_of)
+    members = tuple(
+        _member(row.customer_id, row.first_exposed_at, incident, contexts.get(row.customer_id))
+        for row in rows
+        if row.reason is None
+    )
+    audience = Audience(
+        affected=len(rows), members=members, excluded={reason: excluded.get(reason, 0) for reason in EXCLUSION_REASONS}
+    )
+    log.info("audience of %s: %s", campaign_id, audience.summary())
+    return audience
+
+
+def _contexts(conn: Connection, incident: Incident, as_of: datetime) -> dict[str, tuple]:
+    if incident.signature_id:
+        name = "audience_select_context_signature"
+        params = {"incident_id": incident.incident_id, "signature_id": incident.signature_id, "as_of": as_of}
+    elif incident.platform and incident.app_version:
+        name = "audience_select_context_release"
+        params = {
+            "incident_id": incident.incident_id,
+            "platform": incident.platform,
+            "app_version": incident.app_version,
+            "as_of": as_of,
+        }
+    else:
+        return {}
+    rows = conn.execute(statement(name, conn.dialect.name), params)
+    return {row.customer_id: (row.platform, row.app_version, row.feature, row.error_code) for row in rows}
+
+
+def _member(customer_id: str, first_exposed_at: datetime, incident: Incident, own: tuple | None) -> AudienceMember:
+    # The customer's own event wins; the incident's facts fill what their events do not say.
+    platform, app_version, feature, error_code = own or (None, None, None, None)
+    return AudienceMember(
+        customer_id=customer_id,
+        first_exposed_at=first_exposed_at,
+        platform=platform or incident.platform,
+        app_version=app_version or incident.app_version,
+        feature=feature or incident.feature,
+        error_code=error_code or incident.error_code,
+    )

@@ -1,0 +1,129 @@
+"""Read what the detect stage found: incidents, their strongest pain-point link, example tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from sql import statement
+
+EXAMPLE_TICKETS = 3
+EXAMPLE_BODY_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident row, as a campaign needs it."""
+
+    incident_id: str
+    kind: str
+    signature_id: str | None
+    name: str | None
+    error_code: str | None
+    feature: str | None
+    platform: str | None
+    app_version: str | None
+    started_at: datetime
+    detected_at: datetime
+    customer_count: int
+    severity: float | None
+    mrr_at_risk: float | None
+
+
+@dataclass(frozen=True)
+class PainPointLink:
+    """The pain point most strongly linked to an incident."""
+
+    pain_point_id: str
+    label: str | None
+    lift: float | None
+    p_value: float | None
+    strength: float | None
+
+
+@dataclass(frozen=True)
+class ExampleTicket:
+    """A redacted ticket shown as evidence (never the raw text)."""
+
+    ticket_id: str
+    created_at: datetime
+    subject: str | None
+    body: str | None
+
+
+def read_incidents(conn: Connection, *, as_of: datetime, lookback_days: int) -> list[Incident]:
+    """Open incidents detected by ``as_of`` that are recent or still gaining customers, most severe first."""
+    rows = conn.execute(
+        statement("campaign_select_incidents", conn.dialect.name),
+        {"as_of": as_of, "since": as_of - timedelta(days=lookback_days)},
+    )
+    return [
+        Incident(
+            incident_id=row.incident_id,
+            kind=row.kind,
+            signature_id=row.signature_id,
+            name=row.name,
+            error_code=row.error_code,
+            feature=row.feature,
+            platform=row.platform,
+            app_version=row.app_version,
+            started_at=row.started_at,
+            detected_at=row.detected_at,
+            customer_count=int(row.customer_count or 0),
+            severity=row.severity,
+            mrr_at_risk=row.mrr_at_risk,
+        )
+        for row in rows
+    ]
+
+
+def read_pain_point_link(conn: Connection, incident_id: str) -> PainPointLink | None:
+    """The strongest pain point linked to the incident, or None."""
+    row = conn.execute(
+        statement("campaign_select_pain_point_link", conn.dialect.name), {"incident_id": incident_id}
+    ).first()
+    if row is None:
+        return None
+    return PainPointLink(
+        pain_point_id=row.pain_point_id, label=row.label, lift=row.lift, p_value=row.p_value, strength=row.strength
+    )
+
+
+def read_example_tickets(
+    conn: Connection, *, pain_point_id: str | None, error_code: str | None, as_of: datetime
+) -> list[ExampleTicket]:
+    """Up to three newest redacted tickets of the pain point, or mentioning the error code without one."""
+    rows = conn.execute(
+        statement("campaign_select_example_tickets", conn.dialect.name),
+        {
+            "pain_point_id": pain_point_id,
+            "error_code_pattern": None if pain_point_id else like_pattern(error_code),
+            "as_of": as_of,
+            "limit": EXAMPLE_TICKETS,
+        },
+    )
+    return [
+        ExampleTicket(
+            ticket_id=row.ticket_id,
+            created_at=row.created_at,
+            subject=row.subject_redacted,
+            body=_shorten(row.body_redacted),
+        )
+        for row in rows
+    ]
+
+
+def like_pattern(value: str | None) -> str | None:
+    """A lower-case ``LIKE`` pattern that finds ``value`` anywhere, with ``\\`` escapes; None stays None."""
+    if not value:
+        return None
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _shorten(text: str | None) -> str | None:
+    if text is None or len(text) <= EXAMPLE_BODY_CHARS:
+        return text
+    return text[: EXAMPLE_BODY_CHARS - 1].rstrip() + "…"

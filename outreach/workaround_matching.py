@@ -1,0 +1,102 @@
+"""Pick the approved workaround that fits an incident or pain point, with a score and the reasons why."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from outreach.workarounds import Workaround
+
+# Weights of an exact fit on each field; text similarity adds up to TEXT_WEIGHT × cosine.
+FIELD_WEIGHTS = {"error_codes": 0.45, "features": 0.2, "platforms": 0.1, "app_versions": 0.1}
+TEXT_WEIGHT = 0.5
+DEFAULT_MIN_SCORE = 0.2
+# Steps written for one platform or version are wrong elsewhere, so a workaround restricted on these
+# fields never fits a finding that does not say which platform/version it concerns.
+_DEVICE_FIELDS = ("platforms", "app_versions")
+_FACT_OF_FIELD = {"error_codes": "error_code", "features": "feature", "platforms": "platform", "app_versions": "app_version"}
+
+
+@dataclass(frozen=True)
+class IssueFacts:
+    """What is known about the issue a campaign is about."""
+
+    error_code: str | None = None
+    feature: str | None = None
+    platform: str | None = None
+    app_version: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class WorkaroundMatch:
+    """The chosen workaround, its score and a reason per contribution."""
+
+    workaround: Workaround
+    score: float
+    why: tuple[str, ...]
+
+
+def match_workaround(
+    workarounds: list[Workaround], facts: IssueFacts, *, min_score: float = DEFAULT_MIN_SCORE
+) -> WorkaroundMatch | None:
+    """The best approved workaround for ``facts``, or None when none scores at least ``min_score``.
+
+    Draft workarounds are never candidates.
+    """
+    # Sorted by id and replaced only on a strictly higher score: ties go to the smaller id.
+    candidates = sorted((w for w in workarounds if w.is_approved), key=lambda w: w.workaround_id)
+    if not candidates:
+        return None
+    similarities = _text_similarities(candidates, facts.text)
+    best: WorkaroundMatch | None = None
+    for workaround, similarity in zip(candidates, similarities, strict=True):
+        scored = _score(workaround, facts, similarity)
+        if scored is None or scored.score < min_score:
+            continue
+        if best is None or scored.score > best.score:
+            best = scored
+    return best
+
+
+def _score(workaround: Workaround, facts: IssueFacts, similarity: float) -> WorkaroundMatch | None:
+    score = 0.0
+    why: list[str] = []
+    for field_name, weight in FIELD_WEIGHTS.items():
+        patterns = getattr(workaround.applies_to, field_name)
+        if not patterns:
+            continue
+        value = getattr(facts, _FACT_OF_FIELD[field_name])
+        if value is None:
+            if field_name in _DEVICE_FIELDS:
+                return None
+            continue
+        if not _fits(value, patterns):
+            return None
+        score += weight
+        why.append(f"{_FACT_OF_FIELD[field_name]} {value} is in applies_to.{field_name}")
+    if similarity > 0:
+        score += TEXT_WEIGHT * similarity
+        why.append(f"text similarity {similarity:.2f} of title/keywords to the issue")
+    return WorkaroundMatch(workaround=workaround, score=round(score, 4), why=tuple(why))
+
+
+def _fits(value: str, patterns: tuple[str, ...]) -> bool:
+    lowered = value.lower()
+    return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+
+
+def _text_similarities(workarounds: list[Workaround], text: str) -> list[float]:
+    """TF-IDF cosine of each workaround's title and keywords to the issue text (0 when either is empty)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    docs = [" ".join([w.title, *w.applies_to.keywords]) for w in workarounds]
+    if not text.strip():
+        return [0.0] * len(workarounds)
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w[\w.-]*\w\b")
+    try:
+        matrix = vectorizer.fit_transform([*docs, text])
+    except ValueError:  # every word was a stop word: nothing to compare
+        return [0.0] * len(workarounds)
+    return [float(v) for v in cosine_similarity(matrix[:-1], matrix[-1]).ravel()]

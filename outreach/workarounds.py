@@ -1,0 +1,255 @@
+"""The workarounds knowledge base: Markdown files with YAML front matter, validated and stored in the warehouse.
+
+A file looks like::
+
+    ---
+    id: wa-sync-timeout
+    title: Sync stops with E_SYNC_TIMEOUT
+    status: approved            # or draft; only approved ones are ever emailed
+    applies_to:
+      error_codes: [E_SYNC_TIMEOUT]
+      features: [sync]
+      platforms: [android]
+      app_versions: ["5.2.*"]   # shell-style patterns are allowed
+      keywords: [sync, timeout, stuck]
+    ---
+    1. Open Settings > Sync.
+    2. ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Connection, Engine
+
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("draft", "approved")
+APPLIES_TO_KEYS = ("error_codes", "features", "platforms", "app_versions", "keywords")
+_FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to"}
+
+
+class WorkaroundError(ValueError):
+    """A workaround file is invalid; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    """Where a workaround fits; an empty tuple means "any"."""
+
+    error_codes: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    app_versions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The JSON-ready form stored in ``workarounds.applies_to``."""
+        return {key: list(getattr(self, key)) for key in APPLIES_TO_KEYS}
+
+    @classmethod
+    def from_dict(cls, value: dict[str, Any] | None) -> AppliesTo:
+        """Rebuild from the stored JSON object (unknown keys are ignored)."""
+        value = value or {}
+        return cls(**{key: tuple(str(v) for v in value.get(key) or ()) for key in APPLIES_TO_KEYS})
+
+
+@dataclass(frozen=True)
+class Workaround:
+    """One workaround as written by a support lead."""
+
+    workaround_id: str
+    title: str
+    status: str
+    applies_to: AppliesTo
+    body_markdown: str
+    source_path: str | None = None
+    content_hash: str = field(default="")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == "approved"
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """How many workarounds a load inserted, changed or found unchanged."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def load_workarounds(folder: Path | str) -> list[Workaround]:
+    """Read and validate every ``*.md`` file under ``folder`` (recursively), sorted by id.
+
+    Raises:
+        WorkaroundError: the folder is missing, a file is invalid, or two files share an id.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise WorkaroundError(f"workarounds folder {str(root)!r} does not exist or is not a folder")
+    seen: dict[str, Path] = {}
+    result = []
+    for path in sorted(root.rglob("*.md")):
+        workaround = parse_workaround(path.read_text(encoding="utf-8"), source=str(path))
+        if workaround.workaround_id in seen:
+            raise WorkaroundError(
+                f"{path}: id {workaround.workaround_id!r} is already used by {seen[workaround.workaround_id]}; "
+                "give each workaround its own id"
+            )
+        seen[workaround.workaround_id] = path
+        result.append(workaround)
+    log.info("loaded %s workarounds from %s", len(result), root)
+    return sorted(result, key=lambda w: w.workaround_id)
+
+
+def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
+    """Parse one Markdown document with YAML front matter.
+
+    Raises:
+        WorkaroundError: naming ``source`` and the field at fault.
+    """
+    meta, body = _split_front_matter(text, source)
+    unknown = sorted(set(meta) - _FRONT_MATTER_FIELDS)
+    if unknown:
+        raise WorkaroundError(f"{source}: unknown front matter field(s) {unknown}; allowed: {sorted(_FRONT_MATTER_FIELDS)}")
+    workaround_id = _required_text(meta, "id", source)
+    if len(workaround_id) > 64:
+        raise WorkaroundError(f"{source}: field 'id' {workaround_id!r} is longer than 64 characters")
+    title = _required_text(meta, "title", source)
+    status = _required_text(meta, "status", source)
+    if status not in STATUSES:
+        raise WorkaroundError(f"{source}: field 'status' is {status!r}; expected one of {list(STATUSES)}")
+    applies_to = _parse_applies_to(meta.get("applies_to"), source)
+    steps = body.strip()
+    if not steps:
+        raise WorkaroundError(f"{source}: no steps after the front matter; write the workaround steps as Markdown")
+    content = json.dumps(
+        {"id": workaround_id, "title": title, "status": status, "applies_to": applies_to.as_dict(), "body": steps},
+        sort_keys=True,
+    )
+    return Workaround(
+        workaround_id=workaround_id,
+        title=title,
+        status=status,
+        applies_to=applies_to,
+        body_markdown=steps,
+        source_path=source,
+        content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+    )
+
+
+def upsert_workarounds(engine: Engine, workarounds: list[Workaround], *, now: datetime) -> UpsertCounts:
+    """Store workarounds by id; a row whose content hash is unchanged is left as it was."""
+    inserted = updated = unchanged = 0
+    with engine.begin() as conn:
+        existing = {
+            row.workaround_id: row.content_hash
+            for row in conn.execute(statement("workaround_select_hashes", engine.dialect.name))
+        }
+        upsert = statement("workaround_upsert", engine.dialect.name)
+        for workaround in workarounds:
+            previous = existing.get(workaround.workaround_id)
+            if previous == workaround.content_hash:
+                unchanged += 1
+                continue
+            conn.execute(upsert, _row(workaround, now))
+            if previous is None:
+                inserted += 1
+            else:
+                updated += 1
+    log.info("workarounds: %s inserted, %s updated, %s unchanged", inserted, updated, unchanged)
+    return UpsertCounts(inserted=inserted, updated=updated, unchanged=unchanged)
+
+
+def read_workarounds(conn: Connection, *, approved_only: bool = True) -> list[Workaround]:
+    """Workarounds stored in the warehouse, sorted by id (only approved ones by default)."""
+    rows = conn.execute(statement("workaround_select_all", conn.dialect.name)).all()
+    result = [
+        Workaround(
+            workaround_id=row.workaround_id,
+            title=row.title,
+            status=row.status,
+            applies_to=AppliesTo.from_dict(json.loads(row.applies_to) if row.applies_to else None),
+            body_markdown=row.body_markdown,
+            source_path=row.source_path,
+            content_hash=row.content_hash or "",
+        )
+        for row in rows
+    ]
+    return [w for w in result if w.is_approved] if approved_only else result
+
+
+def _row(workaround: Workaround, now: datetime) -> dict[str, Any]:
+    return {
+        "workaround_id": workaround.workaround_id,
+        "title": workaround.title,
+        "status": workaround.status,
+        "applies_to": json.dumps(workaround.applies_to.as_dict(), sort_keys=True),
+        "body_markdown": workaround.body_markdown,
+        "source_path": workaround.source_path,
+        "content_hash": workaround.content_hash,
+        "loaded_at": now,
+    }
+
+
+def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise WorkaroundError(f"{source}: expected YAML front matter starting with '---' on the first line")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise WorkaroundError(f"{source}: the front matter is not closed with a '---' line") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise WorkaroundError(f"{source}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise WorkaroundError(f"{source}: front matter must be a mapping of fields, got {type(meta).__name__}")
+    return meta, "\n".join(lines[end + 1 :])
+
+
+def _required_text(meta: dict[str, Any], name: str, source: str) -> str:
+    value = meta.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise WorkaroundError(f"{source}: missing required field {name!r} in the front matter")
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise WorkaroundError(f"{source}: field {name!r} must be text, got {value!r}")
+    return str(value).strip()
+
+
+def _parse_applies_to(value: Any, source: str) -> AppliesTo:
+    if value is None:
+        return AppliesTo()
+    if not isinstance(value, dict):
+        raise WorkaroundError(f"{source}: field 'applies_to' must be a mapping, got {value!r}")
+    unknown = sorted(set(value) - set(APPLIES_TO_KEYS))
+    if unknown:
+        raise WorkaroundError(
+            f"{source}: unknown key(s) {unknown} in field 'applies_to'; allowed: {list(APPLIES_TO_KEYS)}"
+        )
+    parsed: dict[str, tuple[str, ...]] = {}
+    for key in APPLIES_TO_KEYS:
+        items = value.get(key)
+        if items is None:
+            continue
+        if isinstance(items, str | int | float) and not isinstance(items, bool):
+            items = [items]
+        if not isinstance(items, list) or any(
+            not isinstance(item, str | int | float) or isinstance(item, bool) for item in items
+        ):
+            raise WorkaroundError(f"{source}: field 'applies_to.{key}' must be a list of text values, got {items!r}")
+        parsed[key] = tuple(str(item).strip() for item in items if str(item).strip())
+    return AppliesTo(**parsed)

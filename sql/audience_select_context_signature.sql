@@ -1,0 +1,15 @@
+-- Purpose: each exposed customer's own situation from their latest event with the incident's signature
+--   (platform, app_version, feature, error_code), so the email speaks to what they saw.
+-- Params: :incident_id, :signature_id, :as_of
+SELECT customer_id, platform, app_version, feature, error_code
+FROM (
+    SELECT
+        e.customer_id, e.platform, e.app_version, e.feature, e.error_code,
+        ROW_NUMBER() OVER (PARTITION BY e.customer_id ORDER BY e.occurred_at DESC, e.event_id DESC) AS rn
+    FROM events e
+    JOIN incident_customers ic ON ic.customer_id = e.customer_id AND ic.incident_id = :incident_id
+    WHERE e.signature_id = :signature_id
+      AND e.occurred_at >= ic.first_exposed_at
+      AND e.occurred_at <= :as_of
+) ranked
+WHERE rn = 1

@@ -1,0 +1,151 @@
+"""Workarounds: loading with clear errors, idempotent storage, and matching that never picks a draft."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from outreach.workaround_matching import IssueFacts, match_workaround
+from outreach.workarounds import WorkaroundError, load_workarounds, parse_workaround, read_workarounds, upsert_workarounds
+
+NOW = datetime(2026, 3, 1, 12, 0)
+
+SYNC = """---
+id: wa-sync
+title: Sync stops with a timeout
+status: approved
+applies_to:
+  error_codes: [E_SYNC_TIMEOUT]
+  features: [sync]
+  platforms: [android]
+  app_versions: ["5.2.*"]
+  keywords: [sync, timeout, stuck]
+---
+1. Open Settings > Sync.
+2. Turn off "Sync on cellular", then on again.
+"""
+
+
+def _doc(meta: str, body: str = "1. Do this.\n") -> str:
+    return f"---\n{meta}\n---\n{body}"
+
+
+def _write(folder: Path, name: str, content: str) -> Path:
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_loads_a_folder_of_markdown_files(tmp_path: Path) -> None:
+    _write(tmp_path, "sync.md", SYNC)
+    (tmp_path / "billing").mkdir()
+    _write(tmp_path / "billing", "card.md", _doc("id: wa-card\ntitle: Card declined\nstatus: draft"))
+
+    loaded = load_workarounds(tmp_path)
+
+    assert [w.workaround_id for w in loaded] == ["wa-card", "wa-sync"]
+    sync = loaded[1]
+    assert sync.applies_to.platforms == ("android",)
+    assert sync.applies_to.app_versions == ("5.2.*",)
+    assert sync.body_markdown.startswith("1. Open Settings")
+    assert sync.is_approved and not loaded[0].is_approved
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (_doc("title: T\nstatus: approved"), r"sync\.md: missing required field 'id'"),
+        (_doc("id: a\ntitle: T\nstatus: live"), r"sync\.md: field 'status' is 'live'; expected one of \['draft', 'approved'\]"),
+        (_doc("id: a\ntitle: T\nstatus: draft\napplies_to:\n  devices: [x]"), r"unknown key\(s\) \['devices'\] in field 'applies_to'"),
+        (_doc("id: a\ntitle: T\nstatus: draft", body="\n   \n"), r"sync\.md: no steps after the front matter"),
+        (_doc("id: a\nstatus: draft"), r"missing required field 'title'"),
+        ("# no front matter\n", r"expected YAML front matter"),
+        ("---\nid: a\n", r"not closed"),
+        (_doc("id: a\ntitle: T\nstatus: draft\napplies_to:\n  platforms: {ios: 1}"), r"'applies_to\.platforms' must be a list"),
+    ],
+)
+def test_invalid_files_name_the_file_and_the_field(tmp_path: Path, content: str, message: str) -> None:
+    _write(tmp_path, "sync.md", content)
+    with pytest.raises(WorkaroundError, match=message):
+        load_workarounds(tmp_path)
+
+
+def test_duplicate_ids_name_both_files(tmp_path: Path) -> None:
+    _write(tmp_path, "a.md", SYNC)
+    _write(tmp_path, "b.md", SYNC)
+    with pytest.raises(WorkaroundError, match=r"b\.md: id 'wa-sync' is already used by .*a\.md"):
+        load_workarounds(tmp_path)
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkaroundError, match="does not exist"):
+        load_workarounds(tmp_path / "nope")
+
+
+def test_upsert_is_idempotent_by_id_and_content_hash(warehouse: Engine) -> None:
+    first = parse_workaround(SYNC, source="sync.md")
+    assert upsert_workarounds(warehouse, [first], now=NOW).inserted == 1
+    again = upsert_workarounds(warehouse, [first], now=datetime(2026, 3, 2))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 1)
+    changed = parse_workaround(SYNC.replace("status: approved", "status: draft"), source="sync.md")
+    assert upsert_workarounds(warehouse, [changed], now=datetime(2026, 3, 3)).updated == 1
+
+    with warehouse.connect() as conn:
+        rows = conn.execute(text("SELECT workaround_id, status, loaded_at FROM workarounds")).all()
+        assert [(r.workaround_id, r.status, r.loaded_at) for r in rows] == [("wa-sync", "draft", datetime(2026, 3, 3))]
+        assert read_workarounds(conn) == []  # draft now: no longer a candidate
+        assert [w.workaround_id for w in read_workarounds(conn, approved_only=False)] == ["wa-sync"]
+
+
+def _facts(**kwargs: object) -> IssueFacts:
+    base = {"error_code": "E_SYNC_TIMEOUT", "feature": "sync", "platform": "android", "app_version": "5.2.1",
+            "text": "sync keeps timing out"}
+    base.update(kwargs)
+    return IssueFacts(**base)  # type: ignore[arg-type]
+
+
+def test_match_uses_applies_to_fields_and_says_why() -> None:
+    sync = parse_workaround(SYNC, source="sync.md")
+    match = match_workaround([sync], _facts())
+    assert match is not None and match.workaround.workaround_id == "wa-sync"
+    assert any("error_code E_SYNC_TIMEOUT" in why for why in match.why)
+    assert any("app_version 5.2.1" in why for why in match.why)
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"platform": "ios"},  # written for android
+        {"app_version": "6.0.0"},  # outside 5.2.*
+        {"platform": None},  # device-specific steps for an issue on unknown platforms
+        {"error_code": "E_LOGIN"},
+    ],
+)
+def test_a_workaround_for_something_else_is_never_matched(facts: dict) -> None:
+    assert match_workaround([parse_workaround(SYNC, source="sync.md")], _facts(**facts)) is None
+
+
+def test_draft_workarounds_are_never_candidates() -> None:
+    draft = parse_workaround(SYNC.replace("status: approved", "status: draft"), source="sync.md")
+    assert match_workaround([draft], _facts()) is None
+
+
+def test_text_similarity_picks_the_workaround_about_the_same_thing() -> None:
+    export = parse_workaround(
+        _doc("id: wa-export\ntitle: PDF export is blank\nstatus: approved\napplies_to:\n  keywords: [pdf, export, blank]"),
+        source="export.md",
+    )
+    login = parse_workaround(
+        _doc("id: wa-login\ntitle: Cannot log in after password reset\nstatus: approved\napplies_to:\n  keywords: [login, password]"),
+        source="login.md",
+    )
+    facts = IssueFacts(text="exported PDF comes out blank, export pdf shows empty pages")
+
+    match = match_workaround([login, export], facts)
+
+    assert match is not None and match.workaround.workaround_id == "wa-export"
+    assert match.why and "text similarity" in match.why[0]
+    assert match_workaround([login, export], IssueFacts(text="my invoice total is wrong")) is None
