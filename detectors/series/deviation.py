@@ -9,7 +9,7 @@ import numpy as np
 
 from detectors.series.baseline import rolling_baseline, seasonal_baseline
 from detectors.series.panel import Panel
-from detectors.series.robust import count_like_so_far, trailing_median, trailing_spread
+from detectors.series.robust import count_like_so_far, trailing_mean, trailing_median, trailing_spread
 from detectors.series.settings import AnomalySettings
 
 # Keeps a perfectly constant series finite: zero residual over a tiny spread is a zero score.
@@ -42,7 +42,8 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
         candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count))
     chosen = _choose(candidates)
 
-    typical_level = trailing_median(np.abs(panel.values), windows.spread, min_count, lag=1)
+    # A mean, not a median: a mostly-zero series still has a typical size above zero.
+    typical_level = trailing_mean(np.abs(panel.values), windows.spread, min_count)
     relative_floor = settings.relative_spread_floor * np.nan_to_num(typical_level, nan=0.0)
     spike_floor = np.maximum(relative_floor, ABSOLUTE_SPREAD_FLOOR)
     shift_floor = spike_floor

@@ -23,11 +23,14 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], source: str) ->
 
 
 def to_utc_nanoseconds(
-    timestamps: Sequence[Any] | pd.Series | np.ndarray, source: str = "timestamps", first_row: int = 1
+    timestamps: Sequence[Any] | pd.Series | np.ndarray,
+    source: str = "timestamps",
+    first_row: int = 1,
+    row_label: str = "row",
 ) -> np.ndarray:
     """Parse timestamps (ISO 8601 text or datetimes; no offset means UTC) to int64 ns since the epoch.
 
-    ``first_row`` is the number quoted for the first element (2 for line 2 of a CSV file).
+    ``first_row`` and ``row_label`` name the first element in messages ("line", 2 for a CSV file).
 
     Raises:
         SeriesInputError: quoting the first row that is missing or not a timestamp.
@@ -40,12 +43,15 @@ def to_utc_nanoseconds(
     except (ValueError, TypeError, OverflowError):
         parsed = None
     if parsed is None or parsed.isna().any():
-        raise SeriesInputError(_first_bad_timestamp(series, source, first_row))
+        raise SeriesInputError(_first_bad_timestamp(series, source, first_row, row_label))
     return pd.DatetimeIndex(parsed).as_unit("ns").asi8.copy()
 
 
 def to_float_values(
-    values: Sequence[Any] | pd.Series | np.ndarray, source: str = "values", first_row: int = 1
+    values: Sequence[Any] | pd.Series | np.ndarray,
+    source: str = "values",
+    first_row: int = 1,
+    row_label: str = "row",
 ) -> np.ndarray:
     """Convert values to floats; empty cells become NaN (not scored), other text is an error.
 
@@ -59,19 +65,17 @@ def to_float_values(
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise SeriesInputError(
-            f"{source}: row {row + first_row} has value {series.iloc[row]!r}, which is not a number"
+            f"{source}: {row_label} {row + first_row} has value {series.iloc[row]!r}, which is not a number"
         )
     return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _first_bad_timestamp(series: pd.Series, source: str, first_row: int) -> str:
+def _first_bad_timestamp(series: pd.Series, source: str, first_row: int, row_label: str) -> str:
     for row, raw in enumerate(series):
         if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw is pd.NaT:
-            return f"{source}: row {row + first_row} has no timestamp"
+            return f"{source}: {row_label} {row + first_row} has no timestamp"
         try:
             pd.to_datetime(pd.Series([raw]), utc=True, format="ISO8601" if isinstance(raw, str) else None)
         except (ValueError, TypeError, OverflowError):
-            return (
-                f"{source}: row {row + first_row} has timestamp {raw!r}, which is not an ISO 8601 date-time"
-            )
+            return f"{source}: {row_label} {row + first_row} has timestamp {raw!r}, which is not an ISO 8601 date-time"
     return f"{source}: timestamps could not be parsed as one column (mixed time zones or types?)"

@@ -22,6 +22,14 @@ def trailing_median(values: np.ndarray, window: int, min_count: int, *, lag: int
     return medians.to_numpy(dtype=float)
 
 
+def trailing_mean(values: np.ndarray, window: int, min_count: int, *, lag: int = 1) -> np.ndarray:
+    """Mean of each column over the ``window`` rows ending ``lag`` rows before the current one."""
+    frame = pd.DataFrame(values)
+    if lag:
+        frame = frame.shift(lag)
+    return frame.rolling(window, min_periods=min(min_count, window)).mean().to_numpy(dtype=float)
+
+
 def trailing_max(values: np.ndarray, window: int) -> np.ndarray:
     """Largest value of each column over the ``window`` rows before the current one (NaN if none)."""
     return pd.DataFrame(values).shift(1).rolling(window, min_periods=1).max().to_numpy(dtype=float)

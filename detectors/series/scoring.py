@@ -50,12 +50,16 @@ def score_series(
     return score_many(frame, settings).drop(columns="series_id").reset_index(drop=True)
 
 
-def score_many(frame: pd.DataFrame, settings: AnomalySettings | None = None) -> pd.DataFrame:
+def score_many(
+    frame: pd.DataFrame, settings: AnomalySettings | None = None, *, keep_input_row: bool = False
+) -> pd.DataFrame:
     """Score many series in one vectorised pass; identical, series by series, to ``score_series``.
 
     Args:
         frame: columns ``series_id``, ``timestamp``, ``value`` (long format, any order).
         settings: detector settings; defaults to ``AnomalySettings()``.
+        keep_input_row: add ``input_row``, the position of each row in ``frame`` (-1 for a
+            zero inserted by ``missing_as_zero``).
 
     Returns:
         ``series_id`` plus the columns of ``score_series``, sorted by series (first appearance)
@@ -105,11 +109,14 @@ def score_many(frame: pd.DataFrame, settings: AnomalySettings | None = None) -> 
             "score": score,
             "alert": alert,
             "kind": kind,
+            "input_row": np.concatenate([order, np.full(len(inserted), -1, dtype=np.int64)]),
         }
     )
     if len(inserted):
         result = result.iloc[np.lexsort((np.arange(total), all_stamps, all_codes))]
     logger.info("scored %s series, %s rows, %s alerts", len(ids), total, int(alert.sum()))
+    if not keep_input_row:
+        result = result.drop(columns="input_row")
     return result.reset_index(drop=True)
 
 

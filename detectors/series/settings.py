@@ -40,7 +40,7 @@ class AnomalySettings:
     min_history_hours: float = 24.0
     # An alert must also beat record_factor x the largest score of this trailing window (0 disables):
     # a series that often jumps by z=8 should not alert at every such jump.
-    record_window_hours: float = 168.0
+    record_window_hours: float = 336.0
     record_factor: float = 1.0
     # After an alert, no new alert for this long (one incident, one alert).
     cooldown_hours: float = 12.0

@@ -1,0 +1,143 @@
+"""``forewarn anomalies``: run the online spike / level-shift detector on one series, no warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.cli.errors import UserError
+
+if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
+    import pandas as pd
+
+
+@click.command()
+@click.argument("series_csv", type=click.Path(path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="CSV file to write.")
+@click.option("--threshold", type=float, default=5.0, show_default=True, help="Robust z-score that alerts.")
+@click.option(
+    "--direction",
+    type=click.Choice(["both", "up", "down"]),
+    default="both",
+    show_default=True,
+    help="Which deviations alert (up = more errors).",
+)
+@click.option(
+    "--cooldown-hours", type=float, default=12.0, show_default=True, help="No new alert this long after one."
+)
+@click.option(
+    "--step-hours",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Sampling step; 0 infers it from the first observations.",
+)
+@click.option(
+    "--missing-as-zero",
+    is_flag=True,
+    help="Absent steps are zero counts (hourly error counts); needs --step-hours.",
+)
+def command(
+    series_csv: Path,
+    out_path: Path,
+    threshold: float,
+    direction: str,
+    cooldown_hours: float,
+    step_hours: float,
+    missing_as_zero: bool,
+) -> None:
+    """Score SERIES_CSV (columns timestamp,value) into OUT (timestamp,value,score,alert,kind).
+
+    Online: each row's score and alert use only the rows up to its own timestamp, as if the
+    series arrived one row at a time. Timestamps are ISO 8601 (no offset means UTC) and are
+    written back in UTC, sorted. score is a robust z-score (empty during the warm-up); kind is
+    spike, level_shift or empty.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from detectors.series import AnomalySettings, SeriesInputError, SettingsError, score_series
+    from detectors.series.inputs import to_float_values, to_utc_nanoseconds
+
+    if missing_as_zero and step_hours <= 0:
+        raise UserError("--missing-as-zero needs the grid of expected steps: add --step-hours (1 for hourly counts)")
+    try:
+        settings = dataclasses.replace(
+            AnomalySettings(),
+            threshold=threshold,
+            direction=direction,
+            cooldown_hours=cooldown_hours,
+            step_hours=step_hours,
+            missing_as_zero=missing_as_zero,
+        ).validate()
+    except SettingsError as exc:
+        raise UserError(f"bad option: {exc}") from exc
+    frame = _read_series(series_csv)
+    try:
+        # Line numbers as a person sees them in the file: the header is line 1.
+        stamps = to_utc_nanoseconds(
+            _cells(frame["timestamp"]), str(series_csv), first_row=2, row_label="line"
+        )
+        values = to_float_values(_cells(frame["value"]), str(series_csv), first_row=2, row_label="line")
+    except SeriesInputError as exc:
+        raise UserError(f"{exc}; fix that line and rerun") from exc
+    scored = score_series(pd.to_datetime(stamps, unit="ns", utc=True), values, settings)
+    _write(scored, out_path)
+    alerts = scored[scored["alert"]]
+    spikes = int((alerts["kind"] == "spike").sum())
+    click.echo(
+        f"scored {len(scored)} rows of {series_csv}: {len(alerts)} alerts "
+        f"({spikes} spikes, {len(alerts) - spikes} level shifts) -> {out_path}"
+    )
+
+
+def _read_series(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    if not path.exists():
+        raise UserError(f"{path}: no such file; give a CSV with columns timestamp,value")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a CSV file with columns timestamp,value")
+    try:
+        # Text as read, so an error can quote the offending cell exactly.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError as exc:
+        raise UserError(
+            f"{path} is empty; expected a header line timestamp,value and one row per observation"
+        ) from exc
+    except pd.errors.ParserError as exc:
+        raise UserError(f"{path} is not a well-formed CSV ({str(exc).strip()})") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.start}); save it as a UTF-8 CSV") from exc
+    except OSError as exc:
+        raise UserError(f"{path} cannot be read: {exc.strerror}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in ("timestamp", "value") if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{path} has no column {' or '.join(missing)} (found: {', '.join(frame.columns)}); "
+            "the header must name timestamp and value"
+        )
+    if frame.empty:
+        raise UserError(f"{path} has a header but no rows; nothing to score")
+    return frame
+
+
+def _cells(column: pd.Series) -> pd.Series:
+    """Stripped text, with blank cells as missing."""
+    return column.str.strip().replace("", None)
+
+
+def _write(scored: pd.DataFrame, out_path: Path) -> None:
+    out = scored.copy()
+    out["timestamp"] = out["timestamp"].map(lambda t: t.isoformat())
+    out["score"] = out["score"].round(4)
+    out["alert"] = out["alert"].map({True: "true", False: "false"})
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out.to_csv(out_path, index=False, columns=["timestamp", "value", "score", "alert", "kind"])
+    except OSError as exc:
+        raise UserError(f"cannot write {out_path}: {exc.strerror}") from exc
