@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import Engine, text
 
 from outreach.workaround_matching import IssueFacts, match_workaround
-from outreach.workarounds import WorkaroundError, load_workarounds, parse_workaround, read_workarounds, upsert_workarounds
+from outreach.workarounds import (
+    WorkaroundError,
+    load_workarounds,
+    parse_workaround,
+    read_workarounds,
+    upsert_workarounds,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0)
 

@@ -1,0 +1,233 @@
+"""Build one campaign per incident: the workaround, the audience with its holdout, the evidence and a preview.
+
+Campaign ids come from the incident id, so a rerun finds the same campaigns and adds no rows. A campaign may be
+rebuilt only while nobody has decided on it (``needs_workaround`` or ``pending_approval``); from approval on its
+audience is frozen, and customers exposed later go to a follow-up campaign (``<id>-2``, ``-3``, ...), which
+needs its own approval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from outreach.approval import policy_rule
+from outreach.audience import Audience, select_audience
+from outreach.campaign_evidence import build_evidence, render_preview
+from outreach.findings import Incident, read_example_tickets, read_incidents, read_pain_point_link
+from outreach.holdout import is_held_out, message_id_for
+from outreach.model import OutreachSettings
+from outreach.workaround_matching import IssueFacts, WorkaroundMatch, match_workaround
+from outreach.workarounds import Workaround, read_workarounds
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+REBUILDABLE = ("needs_workaround", "pending_approval")
+APPROVED_OR_LATER = ("approved", "sending", "sent")
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """What ``build_campaigns`` did with one incident's campaign.
+
+    ``action`` is ``created``, ``rebuilt`` (an undecided campaign brought up to date) or ``unchanged``
+    (decided already: frozen). ``audience_size`` counts treated and holdout customers together.
+    """
+
+    campaign_id: str
+    incident_id: str
+    pain_point_id: str | None
+    workaround_id: str | None
+    status: str
+    action: str
+    audience_size: int
+    holdout_size: int
+    summary: str
+
+    @property
+    def treated(self) -> int:
+        return self.audience_size - self.holdout_size
+
+
+def campaign_id_for(incident_id: str, sequence: int = 1) -> str:
+    """The deterministic campaign id of an incident's ``sequence``-th campaign (1 = the first)."""
+    base = f"cmp-{incident_id}" if len(incident_id) <= 52 else f"cmp-{hashlib.sha256(incident_id.encode()).hexdigest()[:24]}"
+    return base if sequence == 1 else f"{base}-{sequence}"
+
+
+def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettings) -> list[CampaignSummary]:
+    """Create or refresh the campaigns of every open incident at ``as_of``, most severe first.
+
+    Returns:
+        One summary per incident that has (or now gets) a campaign.
+    """
+    with engine.connect() as conn:
+        incidents = read_incidents(conn, as_of=as_of, lookback_days=settings.campaign_lookback_days)
+        workarounds = read_workarounds(conn, approved_only=True)
+    log.info("building campaigns for %s incidents with %s approved workarounds", len(incidents), len(workarounds))
+    summaries = []
+    for incident in incidents:
+        # One transaction per incident: a failure leaves the others built, and a rerun picks up the rest.
+        with engine.begin() as conn:
+            summary = _build_for_incident(conn, incident, workarounds, as_of=as_of, settings=settings)
+        if summary is not None:
+            summaries.append(summary)
+    return summaries
+
+
+def _build_for_incident(
+    conn: Connection, incident: Incident, workarounds: list[Workaround], *, as_of: datetime, settings: OutreachSettings
+) -> CampaignSummary | None:
+    existing = conn.execute(
+        statement("campaign_select_by_incident", conn.dialect.name), {"incident_id": incident.incident_id}
+    ).all()
+    by_id = {row.campaign_id: row for row in existing}
+    sequence = max((_sequence(incident.incident_id, row.campaign_id) for row in existing), default=0)
+    latest = by_id.get(campaign_id_for(incident.incident_id, sequence)) if sequence else None
+    if latest is not None and latest.status not in REBUILDABLE and latest.status not in APPROVED_OR_LATER:
+        # Rejected, cancelled or expired: a person said no (or nobody answered); never ask again by itself.
+        return _unchanged(incident, latest)
+    follow_up_of = latest.campaign_id if latest is not None and latest.status in APPROVED_OR_LATER else None
+    campaign_id = campaign_id_for(incident.incident_id, sequence + 1 if follow_up_of or latest is None else sequence)
+
+    link = read_pain_point_link(conn, incident.incident_id)
+    examples = read_example_tickets(
+        conn, pain_point_id=link.pain_point_id if link else None, error_code=incident.error_code, as_of=as_of
+    )
+    text = " ".join(filter(None, [link.label if link else None, incident.name, *(f"{t.subject} {t.body}" for t in examples)]))
+    facts = IssueFacts(incident.error_code, incident.feature, incident.platform, incident.app_version, text)
+    match = match_workaround(workarounds, facts, min_score=settings.workaround_min_score)
+    audience = select_audience(conn, incident, campaign_id=campaign_id, as_of=as_of, settings=settings)
+    arms = {m.customer_id: is_held_out(campaign_id, m.customer_id, settings.holdout_share) for m in audience.members}
+    holdout_size = sum(arms.values())
+    treated = audience.eligible - holdout_size
+
+    is_new = campaign_id not in by_id
+    if is_new and treated == 0 and (match is not None or follow_up_of is not None):
+        # Nobody to email: propose nothing (a first campaign without a workaround is still listed below).
+        log.info("incident %s: nobody to email (%s); no new campaign", incident.incident_id, audience.summary())
+        return _unchanged(incident, latest) if latest is not None else None
+
+    if match is None:
+        status, approved_by, reason = "needs_workaround", None, "no approved workaround matches this issue"
+    else:
+        rule = policy_rule(settings, treated=treated, severity=incident.severity)
+        if rule is None:
+            status, approved_by, reason = "pending_approval", None, None
+        else:
+            status, approved_by, reason = "approved", f"policy:{rule}", f"auto-approved by policy {rule}"
+    evidence = build_evidence(
+        incident=incident, link=link, match=match, audience=audience, holdout_size=holdout_size,
+        examples=examples, as_of=as_of, policy=approved_by, follow_up_of=follow_up_of,
+    )
+    preview = None
+    representative = next((m for m in audience.members if not arms[m.customer_id]), None)
+    if match is not None and representative is not None:
+        preview = render_preview(
+            campaign_id=campaign_id, incident=incident, link=link, match=match, member=representative, settings=settings
+        )
+    written = conn.execute(
+        statement("campaign_upsert", conn.dialect.name),
+        {
+            "campaign_id": campaign_id,
+            "incident_id": incident.incident_id,
+            "pain_point_id": link.pain_point_id if link else None,
+            "workaround_id": match.workaround.workaround_id if match else None,
+            "status": status,
+            "created_at": as_of,
+            "approved_at": as_of if approved_by else None,
+            "approved_by": approved_by,
+            "decided_reason": reason,
+            "audience_size": audience.eligible if match else 0,
+            "holdout_size": holdout_size if match else 0,
+            "send_cap": settings.send_cap_per_campaign,
+            "severity": incident.severity,
+            "evidence": json.dumps(evidence, sort_keys=True),
+            "preview_subject": preview.subject if preview else None,
+            "preview_text": preview.text if preview else None,
+            "preview_html": preview.html if preview else None,
+        },
+    )
+    if written.rowcount == 0:
+        # Someone decided on it between our read and this write: its audience is frozen now.
+        log.info("campaign %s was decided meanwhile; left as it is", campaign_id)
+        return None
+    # A campaign without a workaround must never send: it keeps no rows at all.
+    if match is None:
+        _write_messages(conn, campaign_id, Audience(audience.affected, ()), {}, as_of)
+    else:
+        _write_messages(conn, campaign_id, audience, arms, as_of)
+    action = "created" if is_new else "rebuilt"
+    log.info("campaign %s %s: %s, %s", campaign_id, action, status, audience.summary())
+    return CampaignSummary(
+        campaign_id=campaign_id,
+        incident_id=incident.incident_id,
+        pain_point_id=link.pain_point_id if link else None,
+        workaround_id=_workaround_id(match),
+        status=status,
+        action=action,
+        audience_size=audience.eligible if match else 0,
+        holdout_size=holdout_size if match else 0,
+        summary=audience.summary(),
+    )
+
+
+def _write_messages(conn: Connection, campaign_id: str, audience: Audience, arms: dict[str, bool], as_of: datetime) -> None:
+    """Make the campaign's rows exactly its audience: drop customers who left it, add newcomers."""
+    dialect = conn.dialect.name
+    present = {
+        row.customer_id: row.message_id
+        for row in conn.execute(statement("campaign_select_message_keys", dialect), {"campaign_id": campaign_id})
+    }
+    stale = [{"message_id": mid} for cid, mid in present.items() if cid not in arms]
+    if stale:
+        conn.execute(statement("campaign_delete_unsent_message", dialect), stale)
+    rows: list[dict[str, Any]] = [
+        {
+            "message_id": message_id_for(campaign_id, member.customer_id),
+            "campaign_id": campaign_id,
+            "customer_id": member.customer_id,
+            "is_holdout": arms[member.customer_id],
+            "status": "held_out" if arms[member.customer_id] else "queued",
+            "created_at": as_of,
+            "context": json.dumps(member.context(), sort_keys=True),
+        }
+        for member in audience.members
+        if member.customer_id not in present
+    ]
+    if rows:
+        conn.execute(statement("campaign_insert_message", dialect), rows)
+    log.info("campaign %s: %s rows added, %s removed", campaign_id, len(rows), len(stale))
+
+
+def _sequence(incident_id: str, campaign_id: str) -> int:
+    base = campaign_id_for(incident_id)
+    if campaign_id == base:
+        return 1
+    suffix = campaign_id.removeprefix(base + "-")
+    return int(suffix) if suffix.isdigit() and campaign_id.startswith(base + "-") else 0
+
+
+def _unchanged(incident: Incident, row: Any) -> CampaignSummary:
+    return CampaignSummary(
+        campaign_id=row.campaign_id,
+        incident_id=incident.incident_id,
+        pain_point_id=row.pain_point_id,
+        workaround_id=row.workaround_id,
+        status=row.status,
+        action="unchanged",
+        audience_size=int(row.audience_size or 0),
+        holdout_size=int(row.holdout_size or 0),
+        summary="frozen: decided already" if row.status not in REBUILDABLE else "nobody new to email",
+    )
+
+
+def _workaround_id(match: WorkaroundMatch | None) -> str | None:
+    return match.workaround.workaround_id if match else None
