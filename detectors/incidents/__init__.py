@@ -3,6 +3,7 @@
 from detectors.incidents.findings import FINDING_COLUMNS, INCIDENT_KINDS, IncidentFinding, findings_to_frame
 from detectors.incidents.inputs import IncidentInputError
 from detectors.incidents.new_signature import NewSignatureDetector
+from detectors.incidents.release_regression import ReleaseRegressionDetector
 from detectors.incidents.severity import compute_growth, label_severity, score_severity
 from detectors.incidents.versions import parse_version, sort_versions
 
@@ -12,6 +13,7 @@ __all__ = [
     "IncidentFinding",
     "IncidentInputError",
     "NewSignatureDetector",
+    "ReleaseRegressionDetector",
     "compute_growth",
     "findings_to_frame",
     "label_severity",

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 HOURLY_COLUMNS = ("hour", "signature_id", "event_count", "customer_count")
 EXPOSURE_COLUMNS = ("signature_id", "customer_id", "first_exposed_at")
-AFFECTED_COLUMNS = ("incident_id", "signature_id", "customer_id", "first_exposed_at", "event_count")
+AFFECTED_COLUMNS = ("incident_id", "customer_id", "first_exposed_at", "event_count")
 
 
 class NewSignatureDetector(BaseEstimator):
@@ -309,7 +309,6 @@ def _affected(findings: tuple[IncidentFinding, ...], exposed: pd.DataFrame | Non
 
 _AFFECTED_DTYPES = {
     "incident_id": "str",
-    "signature_id": "str",
     "customer_id": "str",
     "first_exposed_at": "datetime64[ns, UTC]",
     "event_count": "int64",

@@ -111,13 +111,7 @@ def test_affected_customers_are_the_incident_customers_rows() -> None:
     hourly, exposures = world()
     detector = NewSignatureDetector().fit(hourly, exposures)
     affected = detector.affected_
-    assert list(affected.columns) == [
-        "incident_id",
-        "signature_id",
-        "customer_id",
-        "first_exposed_at",
-        "event_count",
-    ]
+    assert list(affected.columns) == ["incident_id", "customer_id", "first_exposed_at", "event_count"]
     assert set(affected["customer_id"]) == {f"c{i}" for i in range(6)}
     assert set(affected["incident_id"]) == {detector.findings_[0].incident_key()}
 
