@@ -1,0 +1,193 @@
+"""Build one customer's email (subject, plain text, HTML, headers) from a MessageContext.
+
+Pure: no database, no network. Templates live in ``outreach/templates/`` as ``<locale>.<part>.j2``
+and run in a Jinja2 ``SandboxedEnvironment``; HTML parts are autoescaped. Workaround steps are
+Markdown rendered by markdown-it-py with raw HTML and images disabled and only http(s)/mailto links,
+so text written by people or taken from data is never pasted into the HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from outreach.model import MessageContext, OutreachSettings, RenderedMessage
+from outreach.unsubscribe import make_token, unsubscribe_mailto, unsubscribe_url
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+SUPPORTED_LOCALES = ("en", "de", "fr", "es")
+FALLBACK_LOCALE = "en"
+MAX_SUBJECT_CHARS = 90
+SAFE_LINK_PREFIXES = ("https://", "http://", "mailto:")
+
+# Fix status words people and data use, folded to the three stories a message can tell.
+_FIX_STATUS = {
+    "investigating": "investigating", "open": "investigating", "new": "investigating", "acknowledged": "investigating",
+    "identified": "in_progress", "fix_in_progress": "in_progress", "in_progress": "in_progress",
+    "fixing": "in_progress", "fix_scheduled": "in_progress", "monitoring": "in_progress",
+    "fixed": "fixed", "resolved": "fixed", "closed": "fixed", "fix_released": "fixed", "released": "fixed",
+}
+
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+}
+_DATE_FORMATS = {
+    "en": "{month} {day}, {year}", "de": "{day}. {month} {year}",
+    "fr": "{day} {month} {year}", "es": "{day} de {month} de {year}",
+}
+
+# Control characters (CR/LF included) and bidirectional overrides that could spoof or split text.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def resolve_locale(locale: str | None, default: str = FALLBACK_LOCALE) -> str:
+    """The supported locale for ``locale``: ``de-AT`` → ``de``, ``pt-BR`` → ``pt`` → ``en``."""
+    for candidate in (locale, default):
+        if not candidate:
+            continue
+        tag = candidate.strip().replace("_", "-").lower()
+        while tag:
+            if tag in SUPPORTED_LOCALES:
+                return tag
+            tag = tag.rpartition("-")[0]
+    return FALLBACK_LOCALE
+
+
+def render_message(ctx: MessageContext, settings: OutreachSettings, unsubscribe_secret: str) -> RenderedMessage:
+    """Render the email for one customer.
+
+    Raises:
+        outreach.unsubscribe.UnsubscribeSecretMissing: ``unsubscribe_secret`` is empty.
+    """
+    locale = resolve_locale(ctx.locale, settings.default_locale)
+    token = make_token(ctx.customer_id, unsubscribe_secret)
+    link = unsubscribe_url(settings.unsubscribe_base_url, token)
+    variables = _template_variables(ctx, settings, locale, link)
+    subject = _single_line(_template(locale, "subject.txt").render(variables), MAX_SUBJECT_CHARS)
+    mailto = unsubscribe_mailto(settings.unsubscribe_email or settings.reply_to, token)
+    return RenderedMessage(
+        message_id=ctx.message_id,
+        to_email=ctx.email.strip(),
+        to_name=_single_line(ctx.name, 120) or None,
+        from_email=settings.from_email,
+        from_name=settings.from_name,
+        reply_to=settings.reply_to,
+        subject=subject,
+        text=_template(locale, "body.txt").render(variables),
+        html=_template(locale, "body.html").render(variables),
+        headers={
+            "List-Unsubscribe": f"<{mailto}>, <{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        custom_args={
+            "message_id": ctx.message_id,
+            "campaign_id": ctx.campaign_id,
+            "customer_id": ctx.customer_id,
+        },
+        locale=locale,
+    )
+
+
+def _template_variables(ctx: MessageContext, settings: OutreachSettings, locale: str, link: str) -> dict:
+    steps = ctx.workaround.steps_markdown.strip()
+    return {
+        "greeting_name": _greeting_name(ctx.name),
+        "company": _single_line(settings.company_name, 80),
+        "platform": _single_line(ctx.platform, 60),
+        "app_version": _single_line(ctx.app_version, 40),
+        "feature": _single_line(ctx.feature, 60),
+        "error_code": _single_line(ctx.error_code, 80),
+        "since": format_date(ctx.first_exposed_at, locale) if ctx.first_exposed_at else "",
+        "issue_summary": _single_line(ctx.issue_summary, 300).rstrip(" .!"),
+        "workaround_title": _single_line(ctx.workaround.title, 160),
+        "steps_text": _plain_text(steps),
+        "steps_html": steps_to_html(steps),
+        "fix_status": _FIX_STATUS.get((ctx.fix_status or "").strip().lower(), "investigating"),
+        "fixed_in_version": _single_line(ctx.extra.get("fixed_in_version"), 40),
+        "support_url": settings.support_url,
+        "status_page_url": settings.status_page_url,
+        "from_name": _single_line(settings.from_name, 80),
+        "unsubscribe_url": link,
+    }
+
+
+def format_date(value: datetime, locale: str) -> str:
+    """A date as people write it in ``locale``: "March 3, 2026", "3. März 2026", "3 mars 2026"."""
+    locale = resolve_locale(locale)
+    month = _MONTHS[locale].split()[value.month - 1]
+    return _DATE_FORMATS[locale].format(day=value.day, month=month, year=value.year)
+
+
+def steps_to_html(markdown_text: str) -> Markup:
+    """Workaround steps as safe HTML: raw HTML escaped, no images, only http(s)/mailto links."""
+    return Markup(_markdown().render(_strip_controls(markdown_text, keep_newlines=True)))
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable("image")  # no remote images (tracking pixels) from workaround text
+    md.validateLink = lambda url: url.strip().lower().startswith(SAFE_LINK_PREFIXES)
+    return md
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def _template(locale: str, part: str) -> Template:
+    # Compiled once per process and reused for every message of every campaign.
+    return _environment().get_template(f"{locale}.{part}.j2")
+
+
+def _strip_controls(value: str, *, keep_newlines: bool) -> str:
+    if keep_newlines:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return "\n".join(_UNSAFE_CHARS.sub(" ", line) for line in value.split("\n"))
+    return _UNSAFE_CHARS.sub(" ", value)
+
+
+def _single_line(value: str | None, max_chars: int) -> str:
+    """One line of untrusted text: no control characters, collapsed spaces, cut at a word boundary."""
+    if not value:
+        return ""
+    text = " ".join(_strip_controls(unicodedata.normalize("NFC", str(value)), keep_newlines=False).split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def _plain_text(markdown_text: str) -> str:
+    return _strip_controls(markdown_text, keep_newlines=True).strip()
+
+
+def _greeting_name(name: str | None) -> str:
+    """The first name to greet by, or "" when the stored name does not look like a person's name."""
+    text = _single_line(name, 120)
+    if not text or "@" in text or any(ch.isdigit() for ch in text):
+        return ""
+    first = text.split()[0]
+    if first.endswith(".") and len(text.split()) > 1:  # "Dr. Jane Smith": a title, so greet the full name
+        return text
+    return first if len(first) <= 40 else ""

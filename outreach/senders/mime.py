@@ -1,0 +1,40 @@
+"""A RenderedMessage as an RFC 5322 email (multipart/alternative, plain text then HTML)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from outreach.model import RenderedMessage
+
+
+def message_id_header(message: RenderedMessage) -> str:
+    """A stable Message-ID: the same ledger message always gets the same one, so duplicates show."""
+    domain = message.from_email.rpartition("@")[2] or "forewarn.invalid"
+    return f"<{message.message_id}@{domain}>"
+
+
+def to_email_message(message: RenderedMessage, *, date: datetime | None = None) -> EmailMessage:
+    """Build the MIME message; header values are folded and encoded by the email package.
+
+    Raises:
+        ValueError: a header value contains a line break (header injection).
+    """
+    email = EmailMessage()
+    email["From"] = Address(display_name=message.from_name, addr_spec=message.from_email)
+    email["To"] = Address(display_name=message.to_name or "", addr_spec=message.to_email)
+    email["Reply-To"] = message.reply_to
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(date or datetime.now(UTC))
+    email["Message-ID"] = message_id_header(message)
+    for name, value in message.headers.items():
+        email[name] = value
+    email["X-Forewarn-Message-Id"] = message.custom_args.get("message_id", message.message_id)
+    if "campaign_id" in message.custom_args:
+        email["X-Forewarn-Campaign-Id"] = message.custom_args["campaign_id"]
+    email["Content-Language"] = message.locale
+    email.set_content(message.text, subtype="plain", charset="utf-8")
+    email.add_alternative(message.html, subtype="html", charset="utf-8")
+    return email
