@@ -182,6 +182,7 @@ def _quarantine(data: ReportData) -> Markup | None:
     return bar_chart(
         bars,
         label=f"{fmt.counted(data.quality.rows_quarantined, 'row')} quarantined by table and rule",
+        width=420,  # drawn beside its table
         description="; ".join(f"{bar.group}, {bar.label}: {bar.note}" for bar in bars),
     )
 

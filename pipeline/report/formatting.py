@@ -92,6 +92,11 @@ def timestamp(value: datetime | None) -> str:
     return "—" if value is None else f"{day(value)}, {value:%H:%M} UTC"
 
 
+def short_timestamp(value: datetime | None) -> str:
+    """'3 Mar, 09:00' (UTC)."""
+    return "—" if value is None else f"{value.day} {value:%b}, {value:%H:%M}"
+
+
 def since(value: datetime | None, as_of: datetime) -> str:
     """When something started, relative to the report: 'today', 'Tuesday', or '12 March'."""
     if value is None:

@@ -32,6 +32,7 @@ def environment() -> Environment:
         day=fmt.day,
         short_day=fmt.short_day,
         timestamp=fmt.timestamp,
+        short_timestamp=fmt.short_timestamp,
         duration=fmt.duration,
         platform=fmt.platform,
         points=fmt.points,

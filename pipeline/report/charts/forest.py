@@ -28,6 +28,8 @@ WIDTH = 640
 ROW_HEIGHT = 46
 AXIS_HEIGHT = 44
 MISSING = "not enough data yet"
+NOTE_WIDTH = 200
+MARGIN = 24.0
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def forest_plot(rows: Sequence[Estimate], *, label: str, description: str, unit:
                   if value is not None), default=1.0) or 1.0
     step = nice_step(extent / 2)
     extent = step * max(round(extent / step + 0.49), 1)
-    scale = LinearScale(-extent, extent, 12.0, WIDTH - 12.0)
+    scale = LinearScale(-extent, extent, MARGIN, WIDTH - MARGIN)
     axis_y = len(rows) * ROW_HEIGHT + 6
     body: list[Markup] = []
     tick = -extent
@@ -76,11 +78,13 @@ def _complete(row: Estimate) -> bool:
 
 
 def _row(row: Estimate, y: float, scale: LinearScale) -> Markup:
-    heading = text(12, y + 15, fit(row.label, WIDTH - 24), fill=INK, font_weight="600")
+    # The label takes the left of the heading line; the figures sit right-aligned on the same line.
+    heading = text(MARGIN, y + 15, fit(row.label, WIDTH - 2 * MARGIN - NOTE_WIDTH), fill=INK, font_weight="600",
+                   halo=True)
     if not _complete(row):
         return element("g", {"class": "estimate-row missing"}, element("title", None, f"{row.label}: {MISSING}"),
                        heading, text(scale(0.0) + 10, y + 34, MISSING, font_size=SMALL_FONT_SIZE, fill=MUTED,
-                                     font_style="italic"))
+                                     font_style="italic", halo=True))
     assert row.low is not None and row.high is not None and row.estimate is not None
     # Green only when the whole interval shows fewer tickets; red when it shows more; grey otherwise.
     colour = GOOD if row.low > 0 else BAD if row.high < 0 else NEUTRAL
@@ -99,9 +103,7 @@ def _row(row: Estimate, y: float, scale: LinearScale) -> Markup:
                          "stroke": colour, "stroke-width": 2}),
         element("rect", {"class": "mark", "x": x - 6, "y": mark_y - 6, "width": 12, "height": 12,
                          "fill": colour}),
-        text(scale(row.high) + 10 if scale(row.high) < WIDTH * 0.7 else scale(row.low) - 10, mark_y + 4,
-             row.note, font_size=SMALL_FONT_SIZE, fill=MUTED,
-             text_anchor="start" if scale(row.high) < WIDTH * 0.7 else "end"),
-        element("line", {"x1": 12, "y1": y + ROW_HEIGHT - 2, "x2": WIDTH - 12, "y2": y + ROW_HEIGHT - 2,
+        text(WIDTH - MARGIN, y + 15, row.note, font_size=SMALL_FONT_SIZE, fill=MUTED, text_anchor="end", halo=True),
+        element("line", {"x1": MARGIN, "y1": y + ROW_HEIGHT - 2, "x2": WIDTH - MARGIN, "y2": y + ROW_HEIGHT - 2,
                          "stroke": AXIS, "stroke-opacity": 0.25}),
     )

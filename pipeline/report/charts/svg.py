@@ -50,9 +50,12 @@ def element(tag: str, attributes: Mapping[str, object] | None = None, *children:
     return Markup(f"<{tag}{attrs}>{inner}</{tag}>")
 
 
-def text(x: float, y: float, content: str, **attributes: object) -> Markup:
+def text(x: float, y: float, content: str, *, halo: bool = False, **attributes: object) -> Markup:
+    """A text element; ``halo`` paints a white outline under the glyphs so lines behind stay legible."""
     attributes.setdefault("font_size", FONT_SIZE)
     attributes.setdefault("fill", INK)
+    if halo:
+        attributes.update(stroke="#fff", stroke_width=4, stroke_linejoin="round", paint_order="stroke")
     return element("text", {"x": x, "y": y, **attributes}, content)
 
 

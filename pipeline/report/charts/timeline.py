@@ -44,7 +44,7 @@ def timeline_chart(spans: Sequence[Span], *, start: datetime, end: datetime, per
 
     The report period is shaded so "this week" stands out from the context before it.
     """
-    scale = TimeScale(start, end, 10.0, WIDTH - 10.0)
+    scale = TimeScale(start, end, 30.0, WIDTH - 30.0)  # margins keep edge tick labels whole
     axis_y = TOP + len(spans) * ROW_HEIGHT
     body: list[Markup] = [
         element("rect", {"x": scale(max(period_start, start)), "y": 0, "width": scale(end) - scale(
@@ -87,7 +87,7 @@ def _row(span: Span, y: float, scale: TimeScale) -> Markup:
         {"class": "span-row"},
         element("title", None, f"{span.label}: started {fmt.timestamp(span.started_at)}, detected "
                                f"{fmt.timestamp(span.detected_at)} ({span.note})"),
-        text(label_x, y + 14, fit(span.label, WIDTH - label_x), fill=INK, font_weight="600"),
+        text(label_x, y + 14, fit(span.label, WIDTH - label_x), fill=INK, font_weight="600", halo=True),
         element("rect", {"class": "mark", "x": x_start, "y": bar_y, "width": x_detected - x_start,
                          "height": 11, "fill": ACCENT, "rx": 2}),
         element("circle", {"cx": x_start, "cy": bar_y + 5.5, "r": 5, "fill": PRIMARY}),
