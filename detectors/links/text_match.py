@@ -1,0 +1,144 @@
+"""Text match: do a pain point's tickets name the incident's error code or its distinctive words?
+
+An incident's terms are its error code and the distinctive words of its message pattern: words of at
+least four letters, not stop words nor generic error vocabulary, found in the patterns of at most
+``max_term_share`` of the incidents. A term counts as mentioned by a pain point when at least
+``min_tickets`` of its tickets, and at least ``min_share`` of them, contain it. Codes and words are
+compared without case or inner ``-``/``_``/``.`` (``PAY-402`` = ``pay_402``).
+
+``text_match`` is 1.0 when the code is mentioned, else the share of the distinctive words mentioned.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_TOKEN = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
+_PLACEHOLDER = r"<[a-z]+>"
+_GENERIC_WORDS = frozenset(
+    {
+        "error", "errors", "failed", "failure", "fails", "unable", "cannot", "exception", "invalid",
+        "null", "none", "true", "false", "code", "message", "status", "request", "response", "please",
+        "again", "while", "after", "before", "with", "from", "that", "this", "when", "user", "users",
+        "unknown", "internal", "problem", "issue", "something", "wrong", "went",
+    }
+)  # fmt: skip
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _GENERIC_WORDS
+
+
+def score_text_match(
+    tickets: pd.DataFrame,
+    incidents: pd.DataFrame,
+    *,
+    min_tickets: int = 2,
+    min_share: float = 0.05,
+    max_term_share: float = 0.1,
+) -> pd.DataFrame:
+    """Return ``pain_point_id, incident_id, text_match`` for the pairs with any match (others are 0).
+
+    Args:
+        tickets: ``pain_point_id`` and ``text`` (redacted subject and body), one row per ticket.
+        incidents: ``incident_id`` and optionally ``error_code`` and ``message_pattern``.
+    """
+    columns = ["pain_point_id", "incident_id", "text_match"]
+    terms = incident_terms(incidents, max_term_share=max_term_share)
+    if terms.empty or tickets.empty:
+        return pd.DataFrame({"pain_point_id": [], "incident_id": [], "text_match": []}).astype(
+            {"pain_point_id": "str", "incident_id": "str", "text_match": "float64"}
+        )
+    mentioned = _mentioned_terms(tickets, set(terms["term"]), min_tickets=min_tickets, min_share=min_share)
+    hits = terms.merge(mentioned, on="term", how="inner")
+    if hits.empty:
+        return pd.DataFrame(columns=columns).astype({"text_match": "float64"})
+    code_hit = hits.loc[hits["kind"] == "code"].groupby(["pain_point_id", "incident_id"]).size().gt(0)
+    words = terms.loc[terms["kind"] == "word"].groupby("incident_id").size()
+    word_hits = hits.loc[hits["kind"] == "word"].groupby(["pain_point_id", "incident_id"]).size()
+    word_share = (word_hits / word_hits.index.get_level_values("incident_id").map(words).to_numpy()).rename(
+        "share"
+    )
+    scored = pd.concat([code_hit.rename("code"), word_share], axis=1).fillna({"code": False, "share": 0.0})
+    scored["text_match"] = np.where(scored["code"].astype(bool), 1.0, scored["share"].astype(float))
+    return scored.reset_index()[columns]
+
+
+def incident_terms(incidents: pd.DataFrame, *, max_term_share: float = 0.1) -> pd.DataFrame:
+    """Return ``incident_id, term, kind`` (``code`` or ``word``) for every incident."""
+    rows: list[tuple[str, str, str]] = []
+    if "error_code" in incidents.columns:
+        for incident_id, code in zip(incidents["incident_id"], incidents["error_code"], strict=True):
+            compact = _compact(code)
+            if compact:
+                rows.append((str(incident_id), compact, "code"))
+    if "message_pattern" in incidents.columns:
+        words = pd.DataFrame(
+            {
+                "incident_id": incidents["incident_id"].astype("str"),
+                "term": _words(incidents["message_pattern"]),
+            }
+        ).explode("term")
+        words = words.loc[words["term"].notna()].drop_duplicates()
+        allowed = max(1, math.floor(max_term_share * len(incidents)))
+        spread = words.groupby("term")["incident_id"].transform("nunique")
+        rows.extend(
+            (i, t, "word")
+            for i, t in zip(
+                words.loc[spread <= allowed, "incident_id"], words.loc[spread <= allowed, "term"], strict=True
+            )
+        )
+    return pd.DataFrame(rows, columns=["incident_id", "term", "kind"]).drop_duplicates(
+        ["incident_id", "term"]
+    )
+
+
+def _mentioned_terms(
+    tickets: pd.DataFrame, vocabulary: set[str], *, min_tickets: int, min_share: float
+) -> pd.DataFrame:
+    """``pain_point_id, term`` for terms in enough of the pain point's tickets."""
+    tokens = pd.DataFrame(
+        {"pain_point_id": tickets["pain_point_id"].to_numpy(), "ticket": np.arange(len(tickets))}
+    ).assign(term=_tokens(tickets["text"]).to_numpy())
+    tokens = tokens.explode("term")
+    tokens = tokens.loc[tokens["term"].isin(vocabulary)].drop_duplicates(["ticket", "term"])
+    mentions = tokens.groupby(["pain_point_id", "term"], as_index=False).size()
+    sizes = tickets.groupby("pain_point_id").size()
+    needed = np.maximum(min_tickets, np.ceil(min_share * mentions["pain_point_id"].map(sizes).to_numpy()))
+    return mentions.loc[mentions["size"].to_numpy() >= needed, ["pain_point_id", "term"]]
+
+
+def _tokens(texts: pd.Series) -> pd.Series:
+    """Tokens of each text, one list per text: each token compacted (``pay-402`` -> ``pay402``) and its parts."""
+    found = texts.fillna("").astype("str").str.lower().str.findall(_TOKEN)
+    return found.map(_expand)
+
+
+def _expand(items: list[str]) -> list[str]:
+    """Compact forms of tokens plus the parts of those that had inner separators."""
+    out = []
+    for item in items:
+        parts = re.split(r"[-_.]", item)
+        out.append("".join(parts))
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+def _words(patterns: pd.Series) -> pd.Series:
+    """Distinctive-word candidates of each message pattern (placeholders, short and stop words removed)."""
+    text = patterns.fillna("").astype("str").str.lower().str.replace(_PLACEHOLDER, " ", regex=True)
+    found = text.str.findall(r"[a-z]{4,}")
+    return found.map(lambda items: sorted({item for item in items if item not in _STOP_WORDS}) or None)
+
+
+def _compact(value: object) -> str:
+    """Lowercased text without blanks and inner separators; empty for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip().lower()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return "".join(ch for ch in text if ch.isalnum())
