@@ -1,0 +1,151 @@
+"""``forewarn campaigns``: the human gate from a terminal (list, show, approve, cancel, reject)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from pipeline.cli.common import echo_table, warehouse_engine
+from pipeline.cli.errors import UserError
+from pipeline.cli.outreach import cli_actor, utc_now
+
+STATUSES = ("needs_workaround", "pending_approval", "approved", "sending", "sent", "rejected", "cancelled", "expired")
+
+
+@contextmanager
+def _gate_errors() -> Iterator[None]:
+    from outreach.approval import CampaignNotFound, InvalidTransition
+
+    try:
+        yield
+    except (CampaignNotFound, InvalidTransition) as exc:
+        raise UserError(str(exc)) from exc
+
+
+@click.group()
+def command() -> None:
+    """List, show, approve, cancel or reject campaigns (the human gate)."""
+
+
+@command.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only campaigns in this status.")
+def list_command(status: str | None) -> None:
+    """List campaigns, newest first."""
+    from outreach.approval import list_campaigns
+
+    campaigns = list_campaigns(warehouse_engine(), status=status)
+    if not campaigns:
+        click.echo("no campaigns" + (f" in status {status}" if status else "") + " (run forewarn outreach)")
+        return
+    echo_table(
+        [
+            (c.campaign_id, c.status, c.treated, c.holdout_size, c.workaround_id or "-", c.incident_id or "-",
+             c.created_at.strftime("%Y-%m-%d %H:%M"), c.approved_by or "")
+            for c in campaigns
+        ],
+        ("campaign", "status", "treated", "holdout", "workaround", "incident", "created", "approved by"),
+    )
+
+
+@command.command("show")
+@click.argument("campaign_id")
+@click.option("--html", is_flag=True, help="Print the HTML preview instead of the text one.")
+def show_command(campaign_id: str, html: bool) -> None:
+    """Show a campaign's evidence, audience, workaround and the rendered email preview."""
+    from outreach.approval import show_campaign
+
+    with _gate_errors():
+        detail = show_campaign(warehouse_engine(), campaign_id)
+    for line in _detail_lines(detail):
+        click.echo(line)
+    click.echo("")
+    preview = detail.preview_html if html else detail.preview_text
+    if detail.preview_subject is None:
+        click.echo("preview: none (no approved workaround, or no recipient)")
+        return
+    click.echo(f"--- preview (placeholder name and address) ---\nSubject: {detail.preview_subject}\n")
+    click.echo(preview or "")
+
+
+@command.command("approve")
+@click.argument("campaign_id")
+@click.option("--by", help="Who approves (default: cli:<login name>).")
+def approve_command(campaign_id: str, by: str | None) -> None:
+    """Approve a pending campaign; its audience is frozen from now on."""
+    from outreach.approval import approve
+
+    with _gate_errors():
+        row = approve(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
+    click.echo(f"approved {row.campaign_id} as {row.approved_by}: {row.treated} emails will go out on the next send")
+
+
+@command.command("cancel")
+@click.argument("campaign_id")
+@click.option("--by", help="Who cancels (default: cli:<login name>).")
+@click.option("--reason", help="Why, for the record.")
+def cancel_command(campaign_id: str, by: str | None, reason: str | None) -> None:
+    """Cancel a campaign, also while it is sending (messages not yet out stay unsent)."""
+    from outreach.approval import cancel
+
+    with _gate_errors():
+        row = cancel(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
+    click.echo(f"cancelled {row.campaign_id}")
+
+
+@command.command("reject")
+@click.argument("campaign_id")
+@click.option("--by", help="Who rejects (default: cli:<login name>).")
+@click.option("--reason", help="Why, for the record.")
+def reject_command(campaign_id: str, by: str | None, reason: str | None) -> None:
+    """Reject a campaign that waits for approval or for a workaround; it never sends."""
+    from outreach.approval import reject
+
+    with _gate_errors():
+        row = reject(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
+    click.echo(f"rejected {row.campaign_id}")
+
+
+def _detail_lines(detail: Any) -> list[str]:
+    c, ev = detail.campaign, detail.evidence
+    incident = ev.get("incident") or {}
+    lines = [
+        f"campaign {c.campaign_id}  [{c.status}]",
+        f"issue: {ev.get('issue', '-')}",
+        f"incident {c.incident_id} ({incident.get('kind', '?')}): {incident.get('name') or '-'}; "
+        f"severity {_num(c.severity)}; signature {ev.get('signature_id') or '-'}; release {ev.get('release') or '-'}; "
+        f"started {incident.get('started_at', '-')}",
+    ]
+    pain_point = ev.get("pain_point")
+    if pain_point:
+        lines.append(
+            f"pain point {pain_point['pain_point_id']}: {pain_point.get('label') or '-'}; lift {_num(pain_point.get('lift'))}; "
+            f"p-value {_num(pain_point.get('p_value'), '.2g')}"
+        )
+    else:
+        lines.append("pain point: none linked (tickets matched on the error code)")
+    workaround = ev.get("workaround")
+    if workaround:
+        lines.append(
+            f"workaround {workaround['workaround_id']}: {detail.workaround_title or workaround['title']} "
+            f"({detail.workaround_status or 'missing'}); match score {workaround['score']:.2f}: {'; '.join(workaround['why'])}"
+        )
+    else:
+        lines.append("workaround: NONE approved matches; write one (status: approved) and run forewarn outreach")
+    lines.append(f"audience: {c.audience_size} ({c.treated} to email, {c.holdout_size} held out); send cap {c.send_cap}")
+    lines.append(f"who is left out: {ev.get('summary', '-')}")
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(detail.message_counts.items())) or "none"
+    lines.append(f"messages: {counts}")
+    lines.append(f"created {c.created_at:%Y-%m-%d %H:%M}; decision: {c.decided_reason or 'none yet'}")
+    examples = ev.get("example_tickets") or []
+    if examples:
+        lines.append("example tickets (redacted):")
+        lines += [f"  - {t['ticket_id']} {str(t['created_at'])[:10]}: {t.get('subject') or ''} | {t.get('body') or ''}"
+                  for t in examples]
+    return lines
+
+
+def _num(value: float | None, fmt: str = ".2f") -> str:
+    return "-" if value is None else format(value, fmt)

@@ -1,0 +1,187 @@
+"""``forewarn outreach``: build campaigns, optionally approve the pending ones, send the approved ones."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli.common import echo_table, parse_timestamp, user_errors, warehouse_engine
+from pipeline.cli.errors import UserError
+
+SENDERS = ("outbox", "sendgrid", "smtp")
+
+
+def utc_now() -> datetime:
+    """Now as a naive UTC datetime, like every warehouse timestamp."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def cli_actor(by: str | None) -> str:
+    """Who decides from this terminal: ``--by`` as given, else ``cli:<login name>``."""
+    return by or f"cli:{getpass.getuser()}"
+
+
+@click.command()
+@click.option("--as-of", "as_of", metavar="TS", help="Time of the run, ISO 8601 (default: now, UTC).")
+@click.option("--approve", is_flag=True, help="Approve every pending campaign as cli:<user> before sending.")
+@click.option("--sender", type=click.Choice(SENDERS), default="outbox", show_default=True,
+              help="outbox writes .eml files; sendgrid needs SENDGRID_API_KEY; smtp reads FOREWARN_SMTP_*.")
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the outbox sender (default: $FOREWARN_HOME/outbox).")
+@click.option("--workarounds", "workarounds_dir", type=click.Path(path_type=Path),
+              help="Load this folder of workaround Markdown files into the warehouse first.")
+@click.option("--holdout-share", type=click.FloatRange(0.0, 0.99), default=0.10, show_default=True,
+              help="Share of each audience held out (gets nothing) to measure the effect.")
+@click.option("--send-cap", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="At most this many emails per campaign.")
+@click.option("--policy-max-audience", type=click.IntRange(min=1),
+              help="Auto-approve campaigns emailing at most N customers (with --policy-min-severity). Off by default.")
+@click.option("--policy-min-severity", type=float, default=0.0, show_default=True,
+              help="Minimum incident severity for the auto-approval policy.")
+@click.option("--no-send", is_flag=True, help="Build (and approve) only; send nothing.")
+def command(
+    as_of: str | None, approve: bool, sender: str, outbox_dir: Path | None, workarounds_dir: Path | None,
+    holdout_share: float, send_cap: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
+) -> None:
+    """Build one campaign per open incident, then send the approved ones.
+
+    Campaigns without an approved workaround are listed as needs_workaround and never send. Pending
+    campaigns older than the approval timeout expire. FOREWARN_KILL_SWITCH=1 stops every send.
+    """
+    from outreach.model import OutreachSettings
+
+    when = parse_timestamp(as_of, "--as-of") or utc_now()
+    settings = OutreachSettings(
+        holdout_share=holdout_share,
+        send_cap_per_campaign=send_cap,
+        auto_approve=policy_max_audience is not None,
+        auto_approve_max_audience=policy_max_audience or 0,
+        auto_approve_min_severity=policy_min_severity,
+    )
+    engine = warehouse_engine()
+    if workarounds_dir is not None:
+        _load_workarounds(engine, workarounds_dir, when)
+    _build(engine, when, settings)
+    if approve:
+        _approve_pending(engine, when)
+    if not no_send:
+        _send_approved(engine, when, settings, sender, outbox_dir)
+
+
+def _load_workarounds(engine: Any, folder: Path, when: datetime) -> None:
+    from outreach.workarounds import WorkaroundError, load_workarounds, upsert_workarounds
+
+    try:
+        counts = upsert_workarounds(engine, load_workarounds(folder), now=when)
+    except WorkaroundError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"workarounds: {counts.inserted} new, {counts.updated} changed, {counts.unchanged} unchanged")
+
+
+def _build(engine: Any, when: datetime, settings: Any) -> list:
+    from outreach.approval import expire_pending
+    from outreach.campaigns import build_campaigns
+
+    with user_errors():
+        expired = expire_pending(engine, when, settings.approval_timeout_hours)
+        summaries = build_campaigns(engine, as_of=when, settings=settings)
+    if expired:
+        click.echo(f"expired (no decision within {settings.approval_timeout_hours:g} h): {', '.join(expired)}")
+    if not summaries:
+        click.echo("campaigns: none (no open incident with customers to write to)")
+        return summaries
+    click.echo("campaigns:")
+    echo_table(
+        [(s.campaign_id, s.status, s.action, s.treated, s.holdout_size, s.summary) for s in summaries],
+        ("campaign", "status", "action", "treated", "holdout", "audience"),
+    )
+    return summaries
+
+
+def _approve_pending(engine: Any, when: datetime) -> None:
+    from outreach.approval import InvalidTransition, approve, list_campaigns
+
+    actor = cli_actor(None)
+    for campaign in list_campaigns(engine, status="pending_approval"):
+        try:
+            approve(engine, campaign.campaign_id, actor, when)
+        except InvalidTransition as exc:  # e.g. its workaround went back to draft: say so, approve the others
+            click.echo(f"not approved: {exc}", err=True)
+            continue
+        click.echo(f"approved {campaign.campaign_id} as {actor}")
+
+
+def _send_approved(engine: Any, when: datetime, settings: Any, kind: str, outbox_dir: Path | None) -> None:
+    from tqdm import tqdm
+
+    from outreach.approval import list_campaigns
+    from outreach.model import kill_switch_engaged
+
+    ready = [c for c in list_campaigns(engine) if c.status in ("approved", "sending")]
+    if not ready:
+        click.echo("sent: nothing (no approved campaign)")
+        return
+    if kill_switch_engaged():
+        click.echo(f"kill switch engaged (FOREWARN_KILL_SWITCH): {len(ready)} approved campaign(s) not sent")
+        return
+    sender, secret = _sender(kind, outbox_dir)
+    rows = []
+    for campaign in tqdm(ready, desc="sending", unit="campaign", file=click.get_text_stream("stderr")):
+        summary = _send_one(engine, campaign.campaign_id, sender, settings, secret, when)
+        rows.append((summary.campaign_id, summary.sent, summary.failed, summary.unknown, summary.skipped,
+                     summary.campaign_status or "", summary.stopped_reason or ""))
+    click.echo(f"sent with {kind}:")
+    echo_table(rows, ("campaign", "sent", "failed", "unknown", "skipped", "status", "stopped"))
+    if kind == "outbox":
+        click.echo(f"outbox: {getattr(sender, 'directory', outbox_dir)}")
+
+
+def _send_one(engine: Any, campaign_id: str, sender: Any, settings: Any, secret: str, when: datetime) -> Any:
+    from outreach.delivery import CampaignNotSendable, send_campaign
+    from outreach.senders import SenderConfigError
+
+    try:
+        return send_campaign(engine, campaign_id, sender, settings, secret, now=when)
+    except (CampaignNotSendable, SenderConfigError) as exc:
+        raise UserError(f"campaign {campaign_id}: {exc}") from exc
+
+
+def _sender(kind: str, outbox_dir: Path | None) -> tuple[Any, str]:
+    from outreach.senders import SenderConfigError, make_sender
+    from outreach.unsubscribe import UnsubscribeSecretMissing, load_unsubscribe_secret
+    from pipeline.warehouse import forewarn_home
+
+    config: dict[str, Any] = {}
+    if kind == "outbox":
+        config["directory"] = outbox_dir or forewarn_home() / "outbox"
+    elif kind == "sendgrid":
+        config["api_key"] = os.environ.get("SENDGRID_API_KEY", "")
+        if os.environ.get("FOREWARN_SENDGRID_HOST"):
+            config["host"] = os.environ["FOREWARN_SENDGRID_HOST"]
+    else:
+        config.update(_smtp_config())
+    try:
+        sender = make_sender(kind, **config)
+        secret = load_unsubscribe_secret(allow_dev_secret=kind == "outbox", home=forewarn_home())
+    except (SenderConfigError, UnsubscribeSecretMissing) as exc:
+        raise UserError(str(exc)) from exc
+    return sender, secret
+
+
+def _smtp_config() -> dict[str, Any]:
+    env = os.environ
+    config: dict[str, Any] = {"host": env.get("FOREWARN_SMTP_HOST", "localhost")}
+    port = env.get("FOREWARN_SMTP_PORT", "25")
+    if not port.isdigit():
+        raise UserError(f"FOREWARN_SMTP_PORT={port!r} is not a port number")
+    config["port"] = int(port)
+    if env.get("FOREWARN_SMTP_USERNAME"):
+        config["username"] = env["FOREWARN_SMTP_USERNAME"]
+        config["password"] = env.get("FOREWARN_SMTP_PASSWORD", "")
+    config["starttls"] = env.get("FOREWARN_SMTP_STARTTLS", "").lower() in {"1", "true", "yes", "on"}
+    return config

@@ -1,0 +1,144 @@
+"""The human gate and the outreach/measure commands from a terminal, on a SQLite warehouse."""
+
+from __future__ import annotations
+
+import email
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from pipeline.cli import main
+from tests.outreach.test_audience import T0, World
+
+AS_OF = T0.isoformat()
+
+
+@pytest.fixture
+def world(sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch) -> World:
+    """Incident inc1 (40 exposed, 3 wrote in) with a workaround; inc2 with none."""
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
+    w = World(sqlite_warehouse)
+    w.incident()
+    w.incident("inc2", signature_id="sig2", error_code="E_EXPORT", feature="export", severity=0.2, name="Export fails")
+    w.pain_point()
+    w.workaround()
+    for i in range(40):
+        w.customer(f"c{i:02d}")
+        w.exposed(f"c{i:02d}", event={"app_version": "5.2.1"})
+        w.exposed(f"c{i:02d}", incident_id="inc2")
+    for i in range(3):
+        w.ticket(f"t{i}", f"c{i:02d}", at=T0 - timedelta(hours=1), pain_point_id="pp1", subject="Sync stuck")
+    return w
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _built(world: World, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = _run(capsys, "outreach", "--as-of", AS_OF, "--no-send")
+    assert code == 0, err
+    return out
+
+
+def test_outreach_builds_and_lists_campaigns(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _built(world, capsys)
+    assert "cmp-inc1" in out and "pending_approval" in out and "needs_workaround" in out
+
+    code, out, _ = _run(capsys, "campaigns", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["campaign", "status", "treated"]
+    assert {line.split()[0] for line in lines[1:]} == {"cmp-inc1", "cmp-inc2"}
+
+    code, out, _ = _run(capsys, "campaigns", "list", "--status", "needs_workaround")
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["cmp-inc2"]
+
+
+def test_show_prints_evidence_audience_workaround_and_preview(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    _built(world, capsys)
+    code, out, _ = _run(capsys, "campaigns", "show", "cmp-inc1")
+    assert code == 0
+    assert "campaign cmp-inc1  [pending_approval]" in out
+    assert "who is left out: 40 affected, 3 already wrote in" in out
+    assert "lift 4.20" in out and "workaround wa-sync: Sync times out (approved)" in out
+    assert "audience: 37 (" in out and "held out" in out
+    assert "Subject:" in out and "Sign out" in out and "5.2.1" in out
+    assert "real.example" not in out  # nobody's address on screen
+
+    code, out, _ = _run(capsys, "campaigns", "show", "cmp-inc2")
+    assert "workaround: NONE approved matches" in out and "preview: none" in out
+
+
+def test_approve_cancel_and_reject_with_clear_errors(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    _built(world, capsys)
+    code, out, _ = _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "ana@support")
+    assert code == 0 and "approved cmp-inc1 as ana@support" in out
+
+    code, out, _ = _run(capsys, "campaigns", "cancel", "cmp-inc1", "--reason", "fix shipped")
+    assert code == 0 and "cancelled cmp-inc1" in out
+
+    code, _, err = _run(capsys, "campaigns", "approve", "cmp-inc1")
+    assert code == 2
+    assert err.strip() == "forewarn: error: campaign cmp-inc1 is cancelled; it cannot be approved"
+
+    code, _, err = _run(capsys, "campaigns", "approve", "cmp-inc2")
+    assert code == 2 and "needs a workaround" in err and "Traceback" not in err
+    code, out, _ = _run(capsys, "campaigns", "reject", "cmp-inc2", "--by", "ana")
+    assert code == 0 and "rejected cmp-inc2" in out
+
+
+@pytest.mark.parametrize("action", ["show", "approve", "cancel", "reject"])
+def test_unknown_campaign_id_is_one_clear_line(world: World, capsys: pytest.CaptureFixture[str], action: str) -> None:
+    code, _, err = _run(capsys, "campaigns", action, "cmp-nope")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "forewarn: error: no campaign 'cmp-nope'; `forewarn campaigns list` shows the known ids"
+    ]
+
+
+def test_outreach_approve_sends_to_the_outbox_once(world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    code, out, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--outbox", str(outbox))
+    assert code == 0, err
+    treated = world.rows("SELECT COUNT(*) FROM outreach_messages WHERE campaign_id = 'cmp-inc1' AND NOT is_holdout")[0][0]
+    files = sorted(outbox.rglob("*.eml"))
+    assert len(files) == treated and "approved cmp-inc1 as cli:" in out
+    message = email.message_from_bytes(files[0].read_bytes())
+    assert message["To"].endswith("@real.example>") or message["To"].endswith("@real.example")
+
+    code, out, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--outbox", str(outbox))
+    assert code == 0, err
+    assert len(sorted(outbox.rglob("*.eml"))) == treated  # a rerun sends nothing twice
+    assert world.rows("SELECT COUNT(*) FROM outreach_messages WHERE is_holdout AND status <> 'held_out'") == [(0,)]
+
+
+def test_kill_switch_sends_nothing(world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOREWARN_KILL_SWITCH", "1")
+    code, out, _ = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--outbox", str(tmp_path / "outbox"))
+    assert code == 0 and "kill switch engaged" in out
+    assert not list((tmp_path / "outbox").rglob("*.eml"))
+
+
+def test_bad_workarounds_folder_is_a_clear_error(world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "wa").mkdir()
+    (tmp_path / "wa" / "x.md").write_text("---\nid: x\ntitle: X\nstatus: maybe\n---\n1. step\n")
+    code, _, err = _run(capsys, "outreach", "--as-of", AS_OF, "--workarounds", str(tmp_path / "wa"))
+    assert code == 2 and "x.md: field 'status' is 'maybe'" in err
+
+
+def test_measure_says_not_enough_data_for_a_tiny_holdout(world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--outbox", str(tmp_path / "outbox"))
+    code, out, _ = _run(capsys, "measure", "--as-of", (T0 + timedelta(days=3)).isoformat())
+    assert code == 0 and "nothing to measure yet" in out
+
+    code, out, _ = _run(capsys, "measure", "--as-of", (T0 + timedelta(days=15)).isoformat(), "--window-days", "14")
+    assert code == 0
+    assert "cmp-inc1" in out and "not enough data" in out
+    with world.engine.connect() as conn:
+        assert conn.execute(text("SELECT ci_low FROM campaign_outcomes")).all() == [(None,)]
