@@ -30,6 +30,7 @@ AXIS_HEIGHT = 44
 MISSING = "not enough data yet"
 NOTE_WIDTH = 200
 MARGIN = 24.0
+TOP = 8.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def forest_plot(rows: Sequence[Estimate], *, label: str, description: str, unit:
     step = nice_step(extent / 2)
     extent = step * max(round(extent / step + 0.49), 1)
     scale = LinearScale(-extent, extent, MARGIN, WIDTH - MARGIN)
-    axis_y = len(rows) * ROW_HEIGHT + 6
+    axis_y = TOP + len(rows) * ROW_HEIGHT + 6
     body: list[Markup] = []
     tick = -extent
     while tick <= extent + step * 1e-9:
@@ -68,7 +69,7 @@ def forest_plot(rows: Sequence[Estimate], *, label: str, description: str, unit:
     body.append(text(zero + 8, axis_y + 34, "fewer tickets than holdout →", font_size=SMALL_FONT_SIZE,
                      fill=MUTED))
     for index, row in enumerate(rows):
-        body.append(_row(row, index * ROW_HEIGHT, scale))
+        body.append(_row(row, TOP + index * ROW_HEIGHT, scale))
     return chart(WIDTH, axis_y + AXIS_HEIGHT, label=label, description=description, body=body,
                  css_class="chart forest")
 

@@ -216,10 +216,13 @@ def _quality_rows() -> dict[str, list[dict[str, object]]]:
     quarantine = []
     for table, rule, count in QUARANTINE:
         for index in range(count):
+            day = datetime(2026, 3, 2 + index % 7)
             quarantine.append({"table_name": table, "source": f"/data/{table}.csv", "row_number": index + 1,
-                               "rule": rule, "raw": "{}", "loaded_at": datetime(2026, 3, 2 + index % 7, 2)})
+                               "rule": rule, "raw": "{}", "interval_start": day,
+                               "interval_end": day + timedelta(days=1), "loaded_at": day + timedelta(hours=2)})
     quarantine.append({"table_name": "tickets", "source": "/data/old.csv", "row_number": 1, "rule": "before_period",
-                       "raw": "{}", "loaded_at": datetime(2026, 2, 1)})
+                       "raw": "{}", "interval_start": datetime(2026, 1, 31), "interval_end": datetime(2026, 2, 1),
+                       "loaded_at": datetime(2026, 2, 1, 2)})
     runs = []
     lags = {"tickets": timedelta(hours=1), "events": timedelta(hours=2), "customers": timedelta(hours=20)}
     held = {table: sum(rows for name, _, rows in QUARANTINE if name == table) for table in lags}

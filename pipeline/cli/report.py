@@ -1,0 +1,56 @@
+"""``forewarn report``: write the product managers' HTML report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import parse_timestamp, user_errors, warehouse_engine
+from pipeline.cli.errors import UserError
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="HTML file to write. Default: $FOREWARN_HOME/reports/forewarn-report-<date>.html.")
+@click.option("--as-of", "as_of", metavar="TS",
+              help="End of the reported period, ISO 8601 (UTC when no offset). "
+                   "Default: the newest data in the warehouse (now when it is empty).")
+@click.option("--days", "period_days", type=click.IntRange(min=1, max=366), default=7, show_default=True,
+              help="Length of the reported period in days.")
+def command(out: Path | None, as_of: str | None, period_days: int) -> None:
+    """Write one self-contained HTML report (charts included, opens offline) and print its path.
+
+    The report covers the DAYS before --as-of: top pain points, new and growing ones, incidents with
+    detection lag, errors by release, campaigns with deflection against the holdout, and data quality.
+    """
+    from datetime import UTC
+
+    from pipeline.report import latest_data_time, write_report
+
+    when = parse_timestamp(as_of, "--as-of")
+    engine = warehouse_engine()
+    with user_errors():
+        if when is None:
+            latest = latest_data_time(engine)
+            when = _ceil_minute(latest) if latest else _ceil_minute(datetime.now(UTC).replace(tzinfo=None))
+        try:
+            summary = write_report(engine, out, as_of=when, period_days=period_days)
+        except OSError as exc:
+            target = out or "the default report folder"
+            raise UserError(f"cannot write the report to {target}: {exc.strerror}; choose another --out") from exc
+    click.echo(f"report: {summary.path}")
+    click.echo(
+        f"{period_days} days to {summary.as_of:%Y-%m-%d %H:%M} UTC: {summary.pain_points} pain points "
+        f"({summary.new_pain_points} new), {summary.incidents} incidents, {summary.campaigns} campaigns, "
+        f"{summary.charts} charts, {summary.size_bytes / 1024:.0f} KiB"
+    )
+
+
+def _ceil_minute(value: datetime) -> datetime:
+    """Round up to a whole minute: a data-interval end (midnight) stays as it is."""
+    from datetime import timedelta
+
+    floor = value.replace(second=0, microsecond=0)
+    return floor if floor == value else floor + timedelta(minutes=1)
