@@ -48,13 +48,14 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
     spike_floor = np.maximum(relative_floor, ABSOLUTE_SPREAD_FLOOR)
     shift_floor = spike_floor
     if settings.count_spread_floor:
-        # Poisson noise: a count's spread is about sqrt(its mean); the median of the recent
-        # window averages over about `shift` observations.
+        # Poisson noise: a count's spread is about sqrt(its mean). The median of the recent
+        # window averages over about `shift` observations, but moves in whole counts: a median
+        # one count off is never evidence of a level shift on its own.
         poisson = np.sqrt(np.maximum(np.nan_to_num(chosen.baseline, nan=0.0), 1.0))
         counts = count_like_so_far(panel.values)
         spike_floor = np.where(counts, np.maximum(spike_floor, poisson), spike_floor)
         shift_floor = np.where(
-            counts, np.maximum(shift_floor, poisson / math.sqrt(windows.shift)), shift_floor
+            counts, np.maximum(shift_floor, np.maximum(poisson / math.sqrt(windows.shift), 1.0)), shift_floor
         )
 
     spike = chosen.residual / np.fmax(chosen.spread, spike_floor)
@@ -77,10 +78,14 @@ def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate
 
 
 def _choose(candidates: list[_Candidate]) -> _Candidate:
-    """Per observation, the candidate whose past residuals were smallest (known before the point)."""
+    """Per observation, the usable candidate whose past residuals were smallest (known before the point).
+
+    A candidate is usable where all its statistics exist: a seasonal baseline is not, for
+    instance, where the same hour of past days fell into a gap.
+    """
     chosen = candidates[0]
     for other in candidates[1:]:
-        better = np.isfinite(other.spread) & ~(chosen.spread <= other.spread)
+        better = _usable(other) & (~_usable(chosen) | (other.spread < chosen.spread))
         chosen = _Candidate(
             *(
                 np.where(better, getattr(other, f), getattr(chosen, f))
@@ -88,6 +93,15 @@ def _choose(candidates: list[_Candidate]) -> _Candidate:
             )
         )
     return chosen
+
+
+def _usable(candidate: _Candidate) -> np.ndarray:
+    return (
+        np.isfinite(candidate.residual)
+        & np.isfinite(candidate.spread)
+        & np.isfinite(candidate.recent)
+        & np.isfinite(candidate.recent_spread)
+    )
 
 
 def _min_spread_count(panel: Panel) -> int:

@@ -38,7 +38,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         record_factor: float = 1.0,
         cooldown_hours: float = 12.0,
         direction: str = "both",
-        relative_spread_floor: float = 0.01,
+        relative_spread_floor: float = 0.001,
         count_spread_floor: bool = True,
         step_hours: float = 0.0,
         missing_as_zero: bool = False,

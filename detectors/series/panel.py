@@ -112,6 +112,8 @@ def build_panels(
         The panels, and a long frame of inserted zero rows (``code``, ``timestamp_ns``) for
         ``missing_as_zero``; its ``position`` continues after the input's rows.
     """
+    if series_codes.size == 0:
+        return [], pd.DataFrame({"code": [], "timestamp_ns": [], "position": []})
     bounds = np.flatnonzero(np.diff(series_codes)) + 1
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [series_codes.size]])

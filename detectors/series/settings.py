@@ -47,7 +47,7 @@ class AnomalySettings:
     # Which deviations alert: "both", "up" (more errors) or "down".
     direction: str = "both"
     # Lower bound of the spread as a share of the series' typical absolute level.
-    relative_spread_floor: float = 0.01
+    relative_spread_floor: float = 0.001
     # For count series (non-negative integers) the spread is at least sqrt(baseline), at least 1,
     # so one event on a quiet signature is not a spike.
     count_spread_floor: bool = True

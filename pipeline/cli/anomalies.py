@@ -63,7 +63,9 @@ def command(
     from detectors.series.inputs import to_float_values, to_utc_nanoseconds
 
     if missing_as_zero and step_hours <= 0:
-        raise UserError("--missing-as-zero needs the grid of expected steps: add --step-hours (1 for hourly counts)")
+        raise UserError(
+            "--missing-as-zero needs the grid of expected steps: add --step-hours (1 for hourly counts)"
+        )
     try:
         settings = dataclasses.replace(
             AnomalySettings(),

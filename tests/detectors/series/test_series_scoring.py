@@ -1,0 +1,192 @@
+"""score_series: spikes and level shifts found where they happen, and nothing from noise or odd input."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from series_helpers import alert_times, daily_counts, hourly, noisy_level
+
+from detectors.series import AnomalySettings, SeriesInputError, score_many, score_series
+
+
+@pytest.fixture(autouse=True)
+def _numeric_warnings_are_errors():
+    # A division by zero or an all-NaN slice would show up as a RuntimeWarning first.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        yield
+
+
+def test_spike_alerts_at_its_own_hour_as_a_spike():
+    stamps = hourly(21)
+    values = daily_counts(stamps, mean=20, seed=1)
+    values[400] += 120
+    scored = score_series(stamps, values)
+    assert alert_times(scored) == [stamps[400]]
+    assert scored.loc[400, "kind"] == "spike"
+    assert scored.loc[400, "score"] > 5
+
+
+def test_sustained_level_shift_alerts_within_hours():
+    stamps = hourly(30)
+    first_alerts, kinds = [], []
+    for seed in range(10):
+        values = noisy_level(len(stamps), seed=seed)
+        values[400:] += 4.0  # four sigma: single hours barely stand out, the run of them does
+        scored = score_series(stamps, values)
+        after = scored[scored["alert"] & (scored.index >= 400)]
+        first_alerts.append(after.index[0] if len(after) else None)
+        kinds.append(after["kind"].iloc[0] if len(after) else None)
+    found = [i for i in first_alerts if i is not None and i <= 406]
+    assert len(found) >= 9, first_alerts
+    # The two-window test, not only the per-point one, catches some of them.
+    assert kinds.count("level_shift") >= 3, kinds
+
+
+def test_level_shift_raises_one_alert_not_one_per_cooldown():
+    stamps = hourly(30)
+    values = noisy_level(len(stamps), seed=4)
+    values[400:] += 20.0
+    scored = score_series(stamps, values)
+    assert len(alert_times(scored)) == 1
+
+
+@pytest.mark.parametrize("value", [0.0, 5.0, 0.3, 1e9])
+def test_constant_series_has_zero_scores_and_no_alerts(value):
+    scored = score_series(hourly(20), np.full(20 * 24, value))
+    assert not scored["alert"].any()
+    scored_rows = scored["score"].dropna()
+    assert len(scored_rows) > 0 and (scored_rows == 0).all()
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 10, 30])
+def test_very_short_series_returns_every_row_without_alerts(size):
+    scored = score_series(hourly(2)[:size], np.arange(size, dtype=float))
+    assert list(scored.columns) == ["timestamp", "value", "score", "alert", "kind"]
+    assert len(scored) == size
+    assert not scored["alert"].any()
+
+
+def test_first_day_is_warm_up_without_scores():
+    stamps = hourly(5)
+    scored = score_series(stamps, noisy_level(len(stamps)))
+    assert scored.loc[stamps < stamps[0] + pd.Timedelta(hours=24), "score"].isna().all()
+    assert scored.loc[stamps > stamps[0] + pd.Timedelta(hours=30), "score"].notna().all()
+
+
+def test_nan_values_are_not_scored_and_do_not_hide_a_later_spike():
+    stamps = hourly(21)
+    values = noisy_level(len(stamps), seed=5)
+    values[100:160] = np.nan
+    values[300] += 15
+    scored = score_series(stamps, values)
+    assert scored.loc[100:159, "score"].isna().all()
+    assert not scored.loc[100:159, "alert"].any()
+    assert alert_times(scored) == [stamps[300]]
+
+
+def test_gap_in_sampling_raises_no_alert_and_a_spike_after_it_is_found():
+    stamps = hourly(30)
+    values = daily_counts(stamps, mean=30, seed=6)
+    keep = np.ones(len(stamps), dtype=bool)
+    keep[200:260] = False  # two and a half days without data
+    values[500] += 150
+    scored = score_series(stamps[keep], values[keep])
+    assert alert_times(scored) == [stamps[500]]
+
+
+def test_irregular_sampling_finds_the_spike():
+    rng = np.random.default_rng(7)
+    start = pd.Timestamp("2024-03-01", tz="UTC")
+    minutes = np.cumsum(rng.uniform(2, 9, size=6000))  # 2 to 9 minutes apart, never regular
+    stamps = start + pd.to_timedelta(minutes, unit="min")
+    values = rng.normal(50, 2, size=minutes.size)
+    values[5000] += 40
+    scored = score_series(stamps, values)
+    assert alert_times(scored) == [stamps[5000]]
+
+
+def test_unsorted_input_gives_the_sorted_result():
+    stamps = hourly(15)
+    values = daily_counts(stamps, mean=10, seed=8)
+    order = np.random.default_rng(0).permutation(len(stamps))
+    assert score_series(stamps[order], values[order]).equals(score_series(stamps, values))
+
+
+def test_one_event_on_a_quiet_count_series_is_not_a_spike():
+    stamps = hourly(30)
+    values = np.zeros(len(stamps))
+    values[np.random.default_rng(9).choice(len(stamps), 20, replace=False)] = 1
+    values[600] = 2
+    assert not score_series(stamps, values)["alert"].any()
+    values[650] = 25
+    assert alert_times(score_series(stamps, values)) == [stamps[650]]
+
+
+def test_direction_up_ignores_a_drop():
+    stamps = hourly(21)
+    values = daily_counts(stamps, mean=40, seed=10)
+    values[400] = 0
+    values[450] += 200
+    both = score_series(stamps, values)
+    up = score_series(stamps, values, AnomalySettings(direction="up"))
+    assert stamps[400] in alert_times(both)
+    assert alert_times(up) == [stamps[450]]
+
+
+def test_pure_noise_alerts_rarely():
+    series, days = 100, 30
+    stamps = hourly(days)
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame(
+        {
+            "series_id": np.repeat(np.arange(series), len(stamps)),
+            "timestamp": np.tile(stamps, series),
+            "value": np.concatenate(
+                [rng.normal(100, 1, len(stamps)), rng.poisson(3, len(stamps))] * (series // 2)
+            ),
+        }
+    )
+    scored = score_many(frame)
+    per_series_week = scored["alert"].sum() / (series * days / 7)
+    assert per_series_week < 0.1
+
+
+def test_same_settings_work_for_five_minute_and_hourly_data():
+    fine = pd.date_range("2024-01-01", periods=288 * 20, freq="5min", tz="UTC")
+    values = daily_counts(fine, mean=4, seed=12)
+    values[288 * 15 + 120 : 288 * 15 + 132] += 20  # one busy hour, 4 times the usual
+    hourly_counts = pd.Series(values, index=fine).resample("h").sum()
+    fine_alerts = alert_times(score_series(fine, values))
+    hourly_alerts = alert_times(score_series(hourly_counts.index, hourly_counts.to_numpy()))
+    burst_hour = fine[288 * 15 + 120]
+    assert [t.floor("h") for t in fine_alerts] == [burst_hour]
+    assert hourly_alerts == [burst_hour]
+
+
+def test_missing_hours_count_as_zero_when_asked():
+    stamps = hourly(20)
+    values = daily_counts(stamps, mean=30, seed=13)
+    keep = np.ones(len(stamps), dtype=bool)
+    keep[300:306] = False  # an outage: six hours with no error rows at all
+    settings = AnomalySettings(step_hours=1.0, missing_as_zero=True, direction="down")
+    scored = score_series(stamps[keep], values[keep], settings)
+    assert len(scored) == len(stamps)
+    assert (scored.loc[300:305, "value"] == 0).all()
+    assert stamps[300] in alert_times(scored) or stamps[301] in alert_times(scored)
+    unknown = score_series(stamps[keep], values[keep], dataclasses.replace(settings, missing_as_zero=False))
+    assert len(unknown) == keep.sum()
+
+
+def test_unreadable_timestamp_is_quoted():
+    with pytest.raises(SeriesInputError, match=r"row 2 has timestamp 'soon'"):
+        score_series(["2024-01-01T00:00Z", "soon"], [1.0, 2.0])
+
+
+def test_text_value_is_quoted():
+    with pytest.raises(SeriesInputError, match=r"row 1 has value 'many'"):
+        score_series(["2024-01-01T00:00Z"], ["many"])
