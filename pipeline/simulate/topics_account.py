@@ -1,0 +1,200 @@
+"""Recurring account, access and billing tickets of Acme Projects."""
+
+from __future__ import annotations
+
+from pipeline.simulate.ticket_topics import Phrases, TicketTopic
+
+ACCOUNT_TOPICS: tuple[TicketTopic, ...] = (
+    TicketTopic(
+        key="password_reset_email_missing", weight=9, tags=("login", "password"),
+        en=Phrases(
+            subjects=("Password reset email never arrives", "Can't reset my password", "reset link not coming",
+                      "Forgot password - no email", "Password reset not working"),
+            symptoms=("I requested a password reset three times but the email never shows up.",
+                      "The password reset email is not arriving, not even in spam.",
+                      "When I click 'Forgot password' nothing comes to my inbox.",
+                      "I never get the reset link, so I'm locked out of my account.",
+                      "The reset link I finally got says it has expired as soon as I open it.",
+                      "I can't log in and the password reset mail just doesn't come."),
+            details=("I checked the spam and promotions folders.", "Our mail server is Exchange, if that matters.",
+                     "I tried from two different browsers.", "A colleague got his reset mail fine yesterday."),
+            asks=("Can you send me a new link manually?", "How do I get back into my account?",
+                  "Please reset it for me."),
+        ),
+        translations={
+            "de": Phrases(
+                subjects=("Passwort zurücksetzen funktioniert nicht", "Keine E-Mail zum Zurücksetzen"),
+                symptoms=("Ich habe dreimal ein neues Passwort angefordert, aber die E-Mail kommt nie an.",
+                          "Die Mail zum Zurücksetzen des Passworts ist auch nicht im Spam-Ordner."),
+                asks=("Können Sie mir bitte einen neuen Link schicken?",),
+            ),
+            "fr": Phrases(
+                subjects=("Réinitialisation du mot de passe impossible", "Pas d'e-mail de réinitialisation"),
+                symptoms=("Je ne reçois jamais l'e-mail pour réinitialiser mon mot de passe.",
+                          "J'ai demandé le lien trois fois, rien dans ma boîte ni dans les spams."),
+                asks=("Pouvez-vous m'envoyer un nouveau lien ?",),
+            ),
+            "es": Phrases(
+                subjects=("No llega el correo para restablecer la contraseña",),
+                symptoms=("He pedido restablecer la contraseña varias veces y el correo no llega.",
+                          "El enlace para cambiar la contraseña no aparece ni en spam."),
+                asks=("¿Me pueden enviar un enlace nuevo?",),
+            ),
+        },
+        pii=("email", "url", "phone"),
+    ),
+    TicketTopic(
+        key="invoice_copy_request", weight=8, tags=("billing", "invoice"),
+        en=Phrases(
+            subjects=("Invoice copy needed", "Need VAT number on invoice", "Invoice for last month",
+                      "Question about my invoice", "Billing address on invoices"),
+            symptoms=("Could you send me a copy of our invoice for last month?",
+                      "Our finance team needs the invoices to show our VAT ID.",
+                      "The invoice still shows our old company address.",
+                      "I can't find where to download past invoices.",
+                      "We were charged twice this month according to the invoice.",
+                      "Our accountant needs a proper invoice with the company name on it, not a receipt."),
+            details=("We're on the {plan} plan with {seats} seats.", "Our VAT ID is DE{n}.",
+                     "The billing contact should be our finance inbox from now on."),
+            asks=("Can you update it and resend?", "Where do I find them in the app?",
+                  "Please send it as PDF."),
+        ),
+        translations={
+            "de": Phrases(
+                subjects=("Rechnungskopie benötigt", "USt-IdNr. auf der Rechnung"),
+                symptoms=("Könnten Sie mir bitte eine Kopie der Rechnung vom letzten Monat schicken?",
+                          "Auf der Rechnung fehlt unsere Umsatzsteuer-ID."),
+                asks=("Bitte als PDF an mich senden.",),
+            ),
+            "fr": Phrases(
+                subjects=("Copie de facture", "Adresse sur la facture"),
+                symptoms=("Pourriez-vous m'envoyer une copie de la facture du mois dernier ?",
+                          "La facture indique toujours notre ancienne adresse."),
+            ),
+            "es": Phrases(
+                subjects=("Copia de la factura",),
+                symptoms=("Necesito una copia de la factura del mes pasado para contabilidad.",),
+            ),
+        },
+        pii=("email", "iban", "phone"),
+    ),
+    TicketTopic(
+        key="sso_setup_help", weight=4, tags=("sso", "admin"),
+        en=Phrases(
+            subjects=("SSO setup with Okta", "SAML configuration help", "Azure AD single sign-on",
+                      "Help enabling SSO"),
+            symptoms=("We're trying to set up SAML SSO with Okta and the test login fails.",
+                      "Which ACS URL and entity ID do I enter in Azure AD for single sign-on?",
+                      "After enabling SSO our users get 'SAML response signature is invalid'.",
+                      "I uploaded our IdP metadata but the SSO button doesn't appear for users.",
+                      "How do we enforce SSO for everyone but keep one admin with a password?"),
+            details=("We're on Enterprise with about {seats} users.", "Our IT admin is waiting on this.",
+                     "I followed the help center article step by step."),
+            asks=("Could someone walk us through it?", "Do you have a setup guide for Azure AD?"),
+        ),
+        signature_key="saml_signature_invalid",
+        pii=("email", "url"),
+    ),
+    TicketTopic(
+        key="seat_upgrade", weight=6, tags=("billing", "seats"),
+        en=Phrases(
+            subjects=("Add more seats", "Upgrade to Business", "How to add users", "Seat limit reached"),
+            symptoms=("We need to add five more seats to our workspace.",
+                      "I want to upgrade from Pro to Business but the button is greyed out.",
+                      "It says we reached the seat limit, but two people left the team.",
+                      "How are new seats billed if we add them mid-month?",
+                      "Can we move to annual billing and add seats at the same time?"),
+            details=("We currently have {seats} seats.", "Our team is growing next quarter."),
+            asks=("What would the new price be?", "Can you do it for us?"),
+        ),
+        translations={
+            "de": Phrases(
+                subjects=("Weitere Lizenzen hinzufügen",),
+                symptoms=("Wir brauchen fünf zusätzliche Plätze in unserem Workspace.",),
+            ),
+        },
+        pii=("email",),
+    ),
+    TicketTopic(
+        key="cancel_subscription_refund", weight=5, tags=("billing", "cancellation"),
+        en=Phrases(
+            subjects=("Cancel subscription", "Refund request", "Please cancel my plan", "Charged after cancelling"),
+            symptoms=("Please cancel my subscription, we moved to another tool.",
+                      "I cancelled last week but was still charged today.",
+                      "I'd like a refund for the annual plan I bought by mistake.",
+                      "How do I downgrade to the free plan without losing my projects?"),
+            details=("The charge was on my card ending in {last4}.", "We only used it for a trial project."),
+            asks=("Can you refund the last payment?", "Please confirm once it's done."),
+        ),
+        translations={
+            "de": Phrases(subjects=("Abo kündigen",), symptoms=("Bitte kündigen Sie mein Abonnement zum Monatsende.",)),
+            "fr": Phrases(subjects=("Résiliation",), symptoms=("Merci de résilier mon abonnement, nous changeons d'outil.",)),
+            "es": Phrases(subjects=("Cancelar suscripción",), symptoms=("Quiero cancelar mi suscripción y pedir el reembolso.",)),
+        },
+        pii=("card", "email", "iban"),
+    ),
+    TicketTopic(
+        key="two_factor_lockout", weight=4, tags=("login", "2fa"),
+        en=Phrases(
+            subjects=("Locked out - lost phone", "2FA codes not accepted", "Two-factor authentication problem"),
+            symptoms=("I got a new phone and lost my authenticator app, now I can't log in.",
+                      "My 2FA codes are always rejected as invalid.",
+                      "I don't have my backup codes and I'm locked out by two-factor auth.",
+                      "The SMS with the verification code never arrives."),
+            details=("I can verify my identity with the last invoice number.", "My number is still the same."),
+            asks=("How can I disable 2FA on my account?", "Please help me get back in."),
+        ),
+        pii=("phone", "email"),
+    ),
+    TicketTopic(
+        key="guest_access_permissions", weight=3, tags=("permissions", "guests"),
+        en=Phrases(
+            subjects=("Guest can see private project", "Permissions for external guests", "Restrict guest access"),
+            symptoms=("An external guest could see a project that should be private.",
+                      "How do I make sure guests only see the one project I invite them to?",
+                      "Our client was able to read internal comments on a task.",
+                      "Guests can invite other guests, can we turn that off?"),
+            asks=("Is this a bug or a setting?", "Which permission do I need to change?"),
+        ),
+        pii=("email",),
+    ),
+    TicketTopic(
+        key="card_payment_declined", weight=4, tags=("billing", "payment"),
+        en=Phrases(
+            subjects=("Payment declined", "Card not accepted", "Can't update credit card", "Payment failed"),
+            symptoms=("Our card keeps getting declined when renewing, but the bank says all is fine.",
+                      "I can't update the credit card on file, it says 'payment method declined'.",
+                      "We got an email that the payment failed and the workspace will be locked.",
+                      "Can we pay by bank transfer instead of card?"),
+            details=("The card is a corporate Amex.", "Our bank details changed recently."),
+            asks=("Please don't lock our account while we sort this out.", "What are the transfer details?"),
+        ),
+        signature_key="card_declined",
+        pii=("card", "iban", "phone"),
+    ),
+    TicketTopic(
+        key="data_import_from_trello", weight=3, tags=("import", "onboarding"),
+        en=Phrases(
+            subjects=("Import from Trello fails", "Asana import stuck", "Importing boards"),
+            symptoms=("The Trello import stops at 60% and never finishes.",
+                      "Our Asana import finished but all the due dates are missing.",
+                      "Importing our boards created every card twice.",
+                      "The import from a CSV file ignores the assignee column."),
+            asks=("Can you run the import from your side?", "Is there a size limit for imports?"),
+        ),
+        pii=("url", "email"),
+    ),
+    TicketTopic(
+        key="frequent_logouts", weight=5, tags=("login", "session"),
+        en=Phrases(
+            subjects=("Keeps logging me out", "Session expires all the time", "Logged out every hour"),
+            symptoms=("The app logs me out several times a day and I have to sign in again.",
+                      "I keep getting 'Session expired, please sign in again' in the middle of my work.",
+                      "Every morning I'm logged out on {platform_label}, even with 'remember me' ticked.",
+                      "Being kicked out every hour is driving me nuts."),
+            details=("It happens on {platform_label}.", "I'm not on a VPN."),
+            asks=("Is there a setting to stay logged in?", "Why does this happen?"),
+        ),
+        signature_key="session_expired",
+    ),
+)
