@@ -34,10 +34,10 @@ SELECT
         ) THEN 'open_ticket'
         WHEN c.customer_id IS NULL OR c.email IS NULL OR TRIM(c.email) = '' THEN 'no_email'
         WHEN c.email_opt_in IS NULL OR NOT c.email_opt_in THEN 'opted_out'
-        WHEN EXISTS (
-            SELECT 1 FROM suppressions s
-            WHERE s.customer_id = ic.customer_id OR LOWER(s.email) = LOWER(c.email)
-        ) THEN 'suppressed'
+        WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.customer_id = ic.customer_id)
+            -- an uncorrelated IN list is built once (an OR inside one EXISTS scanned every suppression per customer)
+            OR LOWER(c.email) IN (SELECT LOWER(s.email) FROM suppressions s WHERE s.email IS NOT NULL)
+            THEN 'suppressed'
         WHEN EXISTS (
             SELECT 1
             FROM outreach_messages m
