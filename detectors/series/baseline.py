@@ -27,7 +27,11 @@ def seasonal_baseline(panel: Panel, season_seconds: float) -> np.ndarray:
     """
     windows = panel.windows
     smooth = windows.smooth
-    level = trailing_median(panel.values, smooth, min_count=math.ceil(smooth / 2))
+    level = (
+        panel.values
+        if smooth == 1
+        else trailing_median(panel.values, smooth, min_count=math.ceil(smooth / 2))
+    )
     # The trailing median ending half a window after the past instant is centred on it.
     half_seconds = (smooth - 1) / 2.0 * windows.step_seconds
     tolerance = windows.step_seconds / 2.0

@@ -38,8 +38,15 @@ def to_utc_nanoseconds(
     series = pd.Series(timestamps, copy=False)
     if series.empty:
         return np.empty(0, dtype=np.int64)
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        # Bare numbers would silently become nanoseconds since 1970.
+        raise SeriesInputError(
+            f"{source}: timestamps are numbers (first: {series.iloc[0]}); give ISO 8601 text or datetimes"
+        )
+    text = not pd.api.types.is_datetime64_any_dtype(series.dtype)
     try:
-        parsed = pd.to_datetime(series, utc=True, format="ISO8601" if series.dtype == object else None)
+        # ISO8601 lets rows differ in precision ("2024-01-01" next to "2024-01-01 05:00").
+        parsed = pd.to_datetime(series, utc=True, format="ISO8601" if text else None)
     except (ValueError, TypeError, OverflowError):
         parsed = None
     if parsed is None or parsed.isna().any():

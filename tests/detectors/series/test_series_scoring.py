@@ -190,3 +190,16 @@ def test_unreadable_timestamp_is_quoted():
 def test_text_value_is_quoted():
     with pytest.raises(SeriesInputError, match=r"row 1 has value 'many'"):
         score_series(["2024-01-01T00:00Z"], ["many"])
+
+
+def test_iso_timestamps_may_mix_precision_and_offsets():
+    scored = score_series(
+        ["2024-01-01", "2024-01-01 05:00", "2024-01-01T08:00:00+02:00", "2024-01-01T07:00Z"], [1, 2, 3, 4]
+    )
+    assert list(scored["timestamp"].dt.hour) == [0, 5, 6, 7]  # 08:00+02:00 is 06:00 UTC
+    assert list(scored["value"]) == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_numeric_timestamps_are_refused_rather_than_read_as_nanoseconds():
+    with pytest.raises(SeriesInputError, match="timestamps are numbers"):
+        score_series([1_700_000_000, 1_700_003_600], [1.0, 2.0])
