@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --
 @click.option(
     "--missing-as-zero",
     is_flag=True,
+    default=False,
     help="Absent steps are zero counts (hourly error counts); needs --step-hours.",
 )
 def command(

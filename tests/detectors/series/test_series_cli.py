@@ -107,3 +107,13 @@ def test_blank_value_is_kept_unscored(tmp_path):
     assert (
         len(scored) == len(stamps) and np.isnan(scored.loc[40, "value"]) and np.isnan(scored.loc[40, "score"])
     )
+
+
+def test_option_defaults_are_the_detector_defaults():
+    from detectors.series import AnomalySettings
+    from pipeline.cli.anomalies import command
+
+    defaults = {p.name: p.default for p in command.params}
+    settings = AnomalySettings()
+    for name in ("threshold", "direction", "cooldown_hours", "step_hours", "missing_as_zero"):
+        assert defaults[name] == getattr(settings, name), name
