@@ -105,7 +105,8 @@ class WebhookServer:
         self._httpd.serve_forever()
 
     def start(self) -> WebhookServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="forewarn-webhook", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="forewarn-webhook",
+                                        daemon=True)
         self._thread.start()
         return self
 

@@ -11,6 +11,7 @@ reading the request. It listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import secrets
 import signal
@@ -86,14 +87,16 @@ class LocalSendGrid:
                 "email": payload["personalizations"][0]["to"][0]["email"],
                 "timestamp": int(payload["_received_at"]),
                 "event": event,
-                "sg_event_id": secrets.token_urlsafe(16),
+                # Stable per (message, event), like SendGrid's own ids: feeding them twice is a repeat.
+                "sg_event_id": hashlib.sha256(f"{payload['_x_message_id']}:{event}".encode()).hexdigest()[:22],
                 "sg_message_id": payload["_x_message_id"] + ".filter0001",
                 **args,
             })
         return events
 
     def start(self) -> LocalSendGrid:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-sendgrid", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="local-sendgrid",
+                                        daemon=True)
         self._thread.start()
         return self
 

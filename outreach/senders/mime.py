@@ -23,8 +23,8 @@ def to_email_message(message: RenderedMessage, *, date: datetime | None = None) 
         ValueError: a header value contains a line break (header injection).
     """
     email = EmailMessage()
-    email["From"] = Address(display_name=message.from_name, addr_spec=message.from_email)
-    email["To"] = Address(display_name=message.to_name or "", addr_spec=message.to_email)
+    email["From"] = _address(message.from_name, message.from_email)
+    email["To"] = _address(message.to_name or "", message.to_email)
     email["Reply-To"] = message.reply_to
     email["Subject"] = message.subject
     email["Date"] = format_datetime(date or datetime.now(UTC))
@@ -38,3 +38,11 @@ def to_email_message(message: RenderedMessage, *, date: datetime | None = None) 
     email.set_content(message.text, subtype="plain", charset="utf-8")
     email.add_alternative(message.html, subtype="html", charset="utf-8")
     return email
+
+
+def _address(display_name: str, email: str) -> Address:
+    # Split by hand: Address(addr_spec=...) refuses internationalised (RFC 6531) mailbox names.
+    local, at, domain = email.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise ValueError(f"not an email address (no local part and domain): {len(email)} characters")
+    return Address(display_name=display_name, username=local, domain=domain)

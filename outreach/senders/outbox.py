@@ -33,9 +33,12 @@ class OutboxSender:
 
     def send(self, message: RenderedMessage) -> SendResult:
         try:
-            data = to_email_message(message).as_bytes(policy=policy.SMTP)
+            email = to_email_message(message)
         except ValueError as exc:
             raise PermanentSendError(f"message {message.message_id} cannot be written as email: {exc}") from exc
+        # A non-ASCII mailbox name (RFC 6531) only exists in UTF-8 headers; otherwise plain 7-bit headers.
+        ascii_only = message.to_email.isascii() and message.from_email.isascii()
+        data = email.as_bytes(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
         stem = _SAFE_NAME.sub("_", message.message_id)
         tmp = self.directory / f".{stem}.{uuid.uuid4().hex}.tmp"
         with open(tmp, "wb") as handle:
