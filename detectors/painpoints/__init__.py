@@ -1,0 +1,30 @@
+"""Pain points: recurring problems found by clustering support-ticket text.
+
+Public API: ``PainPointClusterer`` (fit texts, read ``labels_``/``pain_points_``/``result_``),
+``assign_stable_ids`` with ``PainPointRegistry`` (ids that survive reruns), and the swappable
+stages in ``embedder``, ``reducer``, ``community`` and ``labeling``.
+"""
+
+from detectors.painpoints.clusterer import PainPointClusterer
+from detectors.painpoints.embedder import (
+    CachingEmbedder,
+    Embedder,
+    EmbedderUnavailableError,
+    MiniLmEmbedder,
+    TfidfLsaEmbedder,
+    default_embedder,
+)
+from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
+
+__all__ = [
+    "UNASSIGNED",
+    "CachingEmbedder",
+    "Embedder",
+    "EmbedderUnavailableError",
+    "FitResult",
+    "MiniLmEmbedder",
+    "PainPoint",
+    "PainPointClusterer",
+    "TfidfLsaEmbedder",
+    "default_embedder",
+]

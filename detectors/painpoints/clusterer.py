@@ -1,0 +1,191 @@
+"""``PainPointClusterer``: ticket texts in, recurring pain points with readable labels out.
+
+Stages, each a swappable object: embed (``embedder``) -> reduce (``reducer``) -> cluster
+(``community``) -> label (``labeling``). The number of pain points is found, not given; tickets
+that fit none stay unassigned (label -1).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils.validation import check_is_fitted
+
+from detectors.painpoints.assignment import assign_pain_points
+from detectors.painpoints.community import LouvainClusterer
+from detectors.painpoints.embedder import Embedder, default_embedder
+from detectors.painpoints.labeling import describe_clusters
+from detectors.painpoints.reducer import IdentityReducer
+from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
+from detectors.painpoints.text import deduplicate_texts, truncate_text, validate_texts
+
+logger = logging.getLogger(__name__)
+
+StageProgress = Callable[[str, int, int], None]  # (stage name, done, total)
+_SHOWN_CHARS = 300  # representative texts are previews, not whole tickets
+
+
+class PainPointClusterer(ClusterMixin, BaseEstimator):
+    """Find recurring pain points in ticket texts.
+
+    Args:
+        embedder: embed stage; ``None`` picks all-MiniLM-L6-v2 when installed, else TF-IDF/LSA.
+        reducer: reduce stage before the neighbour graph; ``None`` keeps the embeddings.
+        community: cluster stage; ``None`` is Louvain on a 20-NN graph at resolution 4.
+        min_cluster_size: fewest tickets a pain point needs; ``None`` scales with the input:
+            max(3, ceil(n_tickets / 1000)).
+        outlier_similarity: a ticket whose cosine to its pain point's centroid is lower is unassigned.
+        max_unassigned_share: at most this share of tickets is left unassigned.
+        n_key_terms: key terms kept per pain point.
+        random_state: seed of the community search.
+
+    Attributes:
+        labels_: pain point index per fitted text, -1 for unassigned.
+        pain_points_: tuple of ``PainPoint``, index = label.
+        centroids_: unit centroid per pain point in the embedder's space.
+        accept_similarity_: cosine to a centroid a new text needs to join that pain point.
+        embedder_: the embedder used (fitted when it learns from the data).
+        result_: ``FitResult`` for ``assign_stable_ids``.
+    """
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        reducer: object | None = None,
+        community: object | None = None,
+        min_cluster_size: int | None = None,
+        outlier_similarity: float = 0.3,
+        max_unassigned_share: float = 0.10,
+        n_key_terms: int = 8,
+        random_state: int = 0,
+    ) -> None:
+        self.embedder = embedder
+        self.reducer = reducer
+        self.community = community
+        self.min_cluster_size = min_cluster_size
+        self.outlier_similarity = outlier_similarity
+        self.max_unassigned_share = max_unassigned_share
+        self.n_key_terms = n_key_terms
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str], y: None = None, *, progress: StageProgress | None = None):  # noqa: N803
+        """Cluster the texts ``X``; returns self.
+
+        Raises:
+            ValueError: if ``X`` is empty or holds non-string values.
+        """
+        texts = validate_texts(X, "X")
+        if not texts:
+            raise ValueError("no tickets to cluster: the input holds 0 texts")
+        self._check_params()
+        unique = deduplicate_texts(texts)
+        self.embedder_ = self._fitted_embedder(unique.texts)
+        vectors = self._embed(unique.texts, progress)
+        communities = self._communities(vectors)
+        if progress is not None:
+            progress("cluster", 1, 1)
+        assignment = assign_pain_points(
+            vectors,
+            communities,
+            unique.counts,
+            self._min_cluster_size(len(texts)),
+            self.outlier_similarity,
+            self.max_unassigned_share,
+        )
+        row_labels = np.where(unique.row_to_unique >= 0, assignment.labels[unique.row_to_unique], UNASSIGNED)
+        self.labels_ = row_labels.astype(np.int64)
+        self.centroids_ = assignment.centroids
+        self.accept_similarity_ = assignment.accept_similarity
+        self.pain_points_ = self._describe(texts, unique, vectors, assignment.labels)
+        if progress is not None:
+            progress("label", 1, 1)
+        self.result_ = FitResult(self.labels_, self.pain_points_, self.centroids_, self.embedder_.name)
+        logger.info(
+            "clustered %s tickets (%s distinct) into %s pain points, %.1f%% unassigned",
+            len(texts),
+            len(unique.texts),
+            len(self.pain_points_),
+            100 * self.result_.unassigned_share,
+        )
+        return self
+
+    def fit_predict(self, X: Sequence[str], y: None = None, **kwargs) -> np.ndarray:  # noqa: N803
+        """Fit and return ``labels_``."""
+        return self.fit(X, **kwargs).labels_
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+        """Assign new texts to the fitted pain points: nearest centroid if close enough, else -1."""
+        check_is_fitted(self, "result_")
+        texts = validate_texts(X, "X")
+        out = np.full(len(texts), UNASSIGNED, dtype=np.int64)
+        if not texts or len(self.pain_points_) == 0:
+            return out
+        unique = deduplicate_texts(texts)
+        if not unique.texts:
+            return out
+        sims = self.embedder_.embed(list(unique.texts)) @ self.centroids_.T
+        nearest = sims.argmax(axis=1)
+        close = sims[np.arange(len(nearest)), nearest] >= self.accept_similarity_[nearest]
+        per_unique = np.where(close, nearest, UNASSIGNED)
+        has = unique.row_to_unique >= 0
+        out[has] = per_unique[unique.row_to_unique[has]]
+        return out
+
+    def _check_params(self) -> None:
+        if self.min_cluster_size is not None and self.min_cluster_size < 1:
+            raise ValueError(f"min_cluster_size must be >= 1 or None, got {self.min_cluster_size!r}")
+        if not 0.0 <= self.max_unassigned_share <= 1.0:
+            raise ValueError(f"max_unassigned_share must be within [0, 1], got {self.max_unassigned_share!r}")
+
+    def _min_cluster_size(self, n_tickets: int) -> int:
+        if self.min_cluster_size is not None:
+            return self.min_cluster_size
+        return max(3, math.ceil(n_tickets / 1000))
+
+    def _fitted_embedder(self, texts: Sequence[str]) -> Embedder:
+        embedder = self.embedder if self.embedder is not None else default_embedder()
+        fit = getattr(embedder, "fit", None)
+        return fit(list(texts)) if callable(fit) and texts else embedder
+
+    def _embed(self, texts: Sequence[str], progress: StageProgress | None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        report = None if progress is None else (lambda done, total: progress("embed", done, total))
+        return np.asarray(self.embedder_.embed(list(texts), report), dtype=np.float32)
+
+    def _communities(self, vectors: np.ndarray) -> np.ndarray:
+        if vectors.shape[0] == 0:
+            return np.zeros(0, dtype=np.int64)
+        reducer = self.reducer if self.reducer is not None else IdentityReducer()
+        community = self.community if self.community is not None else LouvainClusterer()
+        return community.cluster(reducer.reduce(vectors, self.random_state), self.random_state)
+
+    def _describe(self, texts, unique, vectors, unique_labels) -> tuple[PainPoint, ...]:
+        n_clusters = len(self.centroids_)
+        if n_clusters == 0:
+            return ()
+        # Show each representative as a ticket actually wrote it, not its normalised key.
+        first_row = {}
+        for row, u in enumerate(unique.row_to_unique):
+            first_row.setdefault(int(u), row)
+        descriptions = describe_clusters(
+            unique.texts, vectors, unique_labels, unique.counts, n_key_terms=self.n_key_terms
+        )
+        sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=n_clusters)
+        return tuple(
+            PainPoint(
+                cluster=c,
+                label=d.label,
+                key_terms=d.key_terms,
+                ticket_count=int(sizes[c]),
+                representative_texts=tuple(
+                    truncate_text(texts[first_row[u]], _SHOWN_CHARS) for u in d.representative_rows
+                ),
+            )
+            for c, d in enumerate(descriptions)
+        )

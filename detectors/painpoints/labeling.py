@@ -1,0 +1,334 @@
+"""Label stage: a short human-readable phrase, key terms and representative texts per pain point.
+
+With no language model at hand, the label is a real phrase taken from the cluster's own tickets:
+class-based TF-IDF (as in BERTopic) over 1-3-word n-grams that neither start nor end with a stop
+word, scored by how many of the cluster's tickets contain the phrase and how specific it is to the
+cluster; a longer phrase replaces a shorter one it contains when nearly as many tickets use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+MAX_LABEL_WORDS = 6
+# scikit-learn's list also drops words that name problems ("top", "bill", "show", "fill", "amount");
+# keep those, and keep negations and particles, which turn "card arrived" into "card not arrived".
+_KEEP = {
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "without",
+    "off",
+    "up",
+    "down",
+    "out",
+    "back",
+    "again",
+    "amount",
+    "bill",
+    "bottom",
+    "call",
+    "detail",
+    "empty",
+    "fill",
+    "find",
+    "fire",
+    "first",
+    "found",
+    "front",
+    "full",
+    "interest",
+    "keep",
+    "last",
+    "move",
+    "name",
+    "next",
+    "part",
+    "put",
+    "show",
+    "side",
+    "system",
+    "take",
+    "top",
+    "give",
+    "go",
+    "made",
+    "see",
+    "cant",
+}
+# Greetings, politeness and request verbs say nothing about the problem.
+_FILLER = {
+    "hi",
+    "hello",
+    "hey",
+    "please",
+    "pls",
+    "thanks",
+    "thank",
+    "thx",
+    "help",
+    "dear",
+    "team",
+    "regards",
+    "just",
+    "like",
+    "need",
+    "want",
+    "know",
+    "tell",
+    "ve",
+    "ll",
+    "don",
+    "doesn",
+    "didn",
+    "isn",
+    "im",
+    "wondering",
+    "possible",
+    "able",
+    "way",
+    "trying",
+    "try",
+    "really",
+    "sure",
+    "okay",
+    "ok",
+    "yes",
+    "guys",
+    "question",
+    "got",
+    "get",
+    "getting",
+    "does",
+    "did",
+    "let",
+    "assist",
+    "explain",
+    "wanted",
+    "would",
+    "could",
+    "can",
+    "should",
+    "will",
+    "also",
+    "anyone",
+    "someone",
+    "something",
+    "today",
+}
+STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER)
+_TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
+_NEGATIONS = re.compile(r"n't\b")
+_IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}
+_IRREGULAR_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _IRREGULAR) + r")\b")
+# A phrase may hold a negation ("card not arrived") but not end on one ("payment did not").
+_NO_END = {"not", "no", "never", "without", "cannot"}
+
+
+@dataclass(frozen=True)
+class ClusterDescription:
+    """What a person reads about one pain point."""
+
+    label: str
+    key_terms: tuple[str, ...]
+    representative_rows: tuple[int, ...]  # indices into the texts given to ``describe_clusters``
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens; ``n't`` becomes ``not`` so "didn't arrive" reads "did not arrive"."""
+    text = text.replace("\u2019", "'").lower()
+    text = _NEGATIONS.sub(" not", _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1)], text))
+    return [t.rstrip("'") for t in _TOKEN.findall(text)]
+
+
+def stem(word: str) -> str:
+    """Crude English suffix folding so "arrive", "arrived" and "arriving" count as one phrase."""
+    for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def phrases(tokens: Sequence[str], max_words: int = 3) -> dict[str, str]:
+    """Map stem key -> surface text of each 1..max_words-gram not starting or ending with a stop word."""
+    found: dict[str, str] = {}
+    stems = [stem(t) for t in tokens]
+    for i, first in enumerate(tokens):
+        if first in STOP_WORDS or len(first) < 2:
+            continue
+        for j in range(i, min(i + max_words, len(tokens))):
+            last = tokens[j]
+            if last not in STOP_WORDS and last not in _NO_END and len(last) >= 2:
+                found.setdefault(" ".join(stems[i : j + 1]), " ".join(tokens[i : j + 1]))
+    return found
+
+
+@dataclass
+class _PhraseTable:
+    per_cluster: list[Counter]  # cluster -> stem key -> tickets containing it
+    overall: Counter  # stem key -> tickets containing it, in all clusters and unassigned
+    surface: dict[str, Counter]  # stem key -> surface form -> tickets
+
+
+def _phrase_table(
+    texts: Sequence[str], labels: np.ndarray, counts: np.ndarray, n_clusters: int
+) -> _PhraseTable:
+    """Count, per cluster and overall, how many tickets contain each phrase."""
+    table = _PhraseTable([Counter() for _ in range(n_clusters)], Counter(), {})
+    for text, label, count in zip(texts, labels, counts, strict=True):
+        found = phrases(tokenize(text))
+        weights = dict.fromkeys(found, int(count))
+        table.overall.update(weights)
+        if label >= 0:
+            table.per_cluster[label].update(weights)
+            for key, surface in found.items():
+                table.surface.setdefault(key, Counter())[surface] += int(count)
+    return table
+
+
+def _score_phrases(counts: Counter, overall: Counter, size: int) -> dict[str, float]:
+    """Class-based TF-IDF in ticket terms: coverage in the cluster times share of the phrase's tickets."""
+    scores = {}
+    floor = max(2, 0.05 * size) if size > 2 else 1
+    for key, in_cluster in counts.items():
+        if in_cluster < floor:
+            continue
+        coverage = in_cluster / size
+        specificity = in_cluster / overall[key]
+        words = key.count(" ") + 1
+        scores[key] = coverage * specificity * (1.0 + 0.3 * (words - 1))
+    return scores
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return len(longer) > len(shorter) and f" {shorter} " in f" {longer} "
+
+
+def _choose_label(scores: dict[str, float], counts: Counter) -> str:
+    """Best phrase key, preferring a longer phrase that contains it and covers nearly as many tickets."""
+    if not scores:
+        return ""
+    ranked = sorted(scores, key=lambda p: (-scores[p], p))
+    best = ranked[0]
+    for other in ranked[1:50]:
+        if _contains(other, best) and counts[other] >= 0.5 * counts[best]:
+            best = other
+    return best
+
+
+def _find(stems: list[str], key: list[str]) -> int:
+    """Start of the first occurrence of the stem sequence ``key`` in ``stems``, or -1."""
+    for i in range(len(stems) - len(key) + 1):
+        if stems[i : i + len(key)] == key:
+            return i
+    return -1
+
+
+def _joined_phrase(
+    primary: str, secondary: str, member_texts: Sequence[str], max_words: int
+) -> tuple[str, int]:
+    """Most common short span of the tickets holding both phrases ("verify" + "identity" ->
+    "verify my identity"), with how many tickets wrote it."""
+    spans: Counter = Counter()
+    a, b = primary.split(), secondary.split()
+    for text in member_texts:
+        tokens = tokenize(text)
+        stems = [stem(t) for t in tokens]
+        i, j = _find(stems, a), _find(stems, b)
+        if i < 0 or j < 0:
+            continue
+        start, end = min(i, j), max(i + len(a), j + len(b))
+        if end - start <= max_words:
+            spans[" ".join(tokens[start:end])] += 1
+    if not spans:
+        return "", 0
+    return spans.most_common(1)[0]
+
+
+def _label_text(
+    label_key: str, scores: dict[str, float], table: _PhraseTable, cluster: int, member_texts: Sequence[str]
+) -> str:
+    """A short phrase: the best phrase, joined with the next strongest one when both fit in one span."""
+    counts = table.per_cluster[cluster]
+    size = max(1, len(member_texts))
+    if label_key.count(" ") < 2:
+        for other in sorted(scores, key=lambda p: (-scores[p], p))[:8]:
+            if other == label_key or set(other.split()) & set(label_key.split()):
+                continue
+            if counts[other] < 0.2 * counts[label_key]:
+                continue
+            joined, uses = _joined_phrase(label_key, other, member_texts, MAX_LABEL_WORDS - 1)
+            if joined and uses >= max(2, 0.05 * size):
+                return joined
+    return _display(label_key, table)
+
+
+def _display(key: str, table: _PhraseTable) -> str:
+    """The surface form most tickets wrote for a phrase key, at most MAX_LABEL_WORDS words."""
+    forms = table.surface.get(key)
+    text = forms.most_common(1)[0][0] if forms else key
+    return " ".join(text.split()[:MAX_LABEL_WORDS])
+
+
+def _key_terms(scores: dict[str, float], label_key: str, top: int) -> list[str]:
+    """Highest-scoring phrase keys, skipping ones inside the label or an already chosen phrase."""
+    chosen: list[str] = []
+    for key in sorted(scores, key=lambda p: (-scores[p], p)):
+        if key == label_key or any(_contains(c, key) or _contains(key, c) for c in [label_key, *chosen]):
+            continue
+        chosen.append(key)
+        if len(chosen) == top:
+            break
+    return chosen
+
+
+def representative_rows(vectors: np.ndarray, members: np.ndarray, count: int = 3) -> tuple[int, ...]:
+    """Most central member first, then members both central and unlike those already chosen (MMR)."""
+    if members.size == 0:
+        return ()
+    centroid = vectors[members].mean(axis=0)
+    centrality = vectors[members] @ centroid
+    chosen = [int(np.argmax(centrality))]
+    while len(chosen) < min(count, members.size):
+        redundancy = (vectors[members] @ vectors[members[chosen]].T).max(axis=1)
+        gain = 0.6 * centrality - 0.4 * redundancy
+        gain[chosen] = -np.inf
+        chosen.append(int(np.argmax(gain)))
+    return tuple(int(members[i]) for i in chosen)
+
+
+def describe_clusters(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    counts: np.ndarray | None = None,
+    n_key_terms: int = 8,
+) -> list[ClusterDescription]:
+    """Describe clusters ``0..labels.max()`` of ``texts`` (label -1 rows only count as background).
+
+    ``counts[i]`` is how many tickets carry text i (1 each when omitted).
+    """
+    counts = np.ones(len(texts), dtype=np.int64) if counts is None else counts
+    n_clusters = int(labels.max()) + 1 if labels.size else 0
+    table = _phrase_table(texts, labels, counts, n_clusters)
+    descriptions = []
+    for cluster in range(n_clusters):
+        members = np.flatnonzero(labels == cluster)
+        size = int(counts[members].sum())
+        scores = _score_phrases(table.per_cluster[cluster], table.overall, size)
+        label_key = _choose_label(scores, table.per_cluster[cluster])
+        reps = representative_rows(vectors, members)
+        member_texts = [texts[i] for i in members]
+        label = _label_text(label_key, scores, table, cluster, member_texts) if label_key else ""
+        if not label and reps:  # no word survived the stop list: the central ticket's first words
+            label = " ".join(tokenize(texts[reps[0]])[:MAX_LABEL_WORDS])
+        terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
+        descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
+    return descriptions

@@ -1,0 +1,45 @@
+"""Reduce stage: optionally shrink embeddings before the neighbour graph is built.
+
+The graph only needs neighbour order, so a reducer trades a little accuracy for speed on large
+inputs. ``IdentityReducer`` is the default: at 384 dimensions exact search is fast enough.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+
+class Reducer(Protocol):
+    """Maps unit vectors to (usually fewer) unit vectors whose cosine order is kept."""
+
+    def reduce(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
+        """Return reduced unit-length rows, one per input row."""
+        ...
+
+
+class IdentityReducer:
+    """Keep the embeddings as they are."""
+
+    def reduce(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
+        """Return ``vectors`` unchanged."""
+        return vectors
+
+
+class PcaReducer:
+    """Project onto the top ``n_components`` principal axes, then rescale rows to unit length."""
+
+    def __init__(self, n_components: int = 128) -> None:
+        self.n_components = n_components
+
+    def reduce(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
+        """Return unit rows in at most ``n_components`` dimensions."""
+        from sklearn.decomposition import PCA
+
+        dims = min(self.n_components, vectors.shape[0], vectors.shape[1])
+        if dims >= vectors.shape[1] or vectors.shape[0] < 3:
+            return vectors
+        reduced = PCA(dims, random_state=random_state).fit_transform(vectors)
+        norms = np.linalg.norm(reduced, axis=1, keepdims=True)
+        return (reduced / np.where(norms == 0, 1.0, norms)).astype(np.float32)
