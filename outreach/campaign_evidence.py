@@ -55,7 +55,7 @@ def build_evidence(
     return {
         "as_of": as_of.isoformat(),
         "summary": audience.summary(),
-        "issue": issue_summary(incident, link),
+        "issue_summary": issue_summary(incident, link),  # delivery reads this key for every email
         "audience": {
             "affected": audience.affected,
             "eligible": audience.eligible,

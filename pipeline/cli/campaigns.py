@@ -113,7 +113,7 @@ def _detail_lines(detail: Any) -> list[str]:
     incident = ev.get("incident") or {}
     lines = [
         f"campaign {c.campaign_id}  [{c.status}]",
-        f"issue: {ev.get('issue', '-')}",
+        f"issue: {ev.get('issue_summary', '-')}",
         f"incident {c.incident_id} ({incident.get('kind', '?')}): {incident.get('name') or '-'}; "
         f"severity {_num(c.severity)}; signature {ev.get('signature_id') or '-'}; release {ev.get('release') or '-'}; "
         f"started {incident.get('started_at', '-')}",

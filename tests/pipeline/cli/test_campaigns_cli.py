@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,8 +109,10 @@ def test_outreach_approve_sends_to_the_outbox_once(world: World, capsys: pytest.
     treated = world.rows("SELECT COUNT(*) FROM outreach_messages WHERE campaign_id = 'cmp-inc1' AND NOT is_holdout")[0][0]
     files = sorted(outbox.rglob("*.eml"))
     assert len(files) == treated and "approved cmp-inc1 as cli:" in out
-    message = email.message_from_bytes(files[0].read_bytes())
-    assert message["To"].endswith("@real.example>") or message["To"].endswith("@real.example")
+    message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert "@real.example" in message["To"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "sync times out" in body and "5.2.1" in body and "Sign out" in body  # the issue, their version, the steps
 
     code, out, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--outbox", str(outbox))
     assert code == 0, err
@@ -142,3 +145,11 @@ def test_measure_says_not_enough_data_for_a_tiny_holdout(world: World, capsys: p
     assert "cmp-inc1" in out and "not enough data" in out
     with world.engine.connect() as conn:
         assert conn.execute(text("SELECT ci_low FROM campaign_outcomes")).all() == [(None,)]
+
+
+def test_sendgrid_without_a_key_is_a_clear_error(world: World, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SENDGRID_API_KEY", raising=False)
+    code, _, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "sendgrid")
+    assert code == 2 and "SendGrid API key" in err and "Traceback" not in err
+    assert world.rows("SELECT COUNT(*) FROM outreach_messages WHERE status = 'sent'") == [(0,)]
