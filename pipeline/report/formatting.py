@@ -101,7 +101,8 @@ def since(value: datetime | None, as_of: datetime) -> str:
     """When something started, relative to the report: 'today', 'Tuesday', or '12 March'."""
     if value is None:
         return "an unknown date"
-    days_ago = ((as_of - timedelta(microseconds=1)).date() - value.date()).days
+    # Relative to the day the report is read (its as-of day), as a person would say it on that day.
+    days_ago = (as_of.date() - value.date()).days
     if days_ago <= 0:
         return "today"
     if days_ago == 1:

@@ -58,7 +58,8 @@ def _pain_points(data: ReportData) -> str:
         point = biggest(data.pain_points)
         assert point is not None
         opening = f"No new pain points {period}; the biggest open one, '{point.label}', affects"
-    sentence = (f"{opening} {fmt.counted(point.customer_count, 'customer')} ({fmt.money(point.mrr_at_risk)} MRR) "
+    mrr = f" ({fmt.money(point.mrr_at_risk)} MRR)" if point.mrr_at_risk is not None else ""
+    sentence = (f"{opening} {fmt.counted(point.customer_count, 'customer')}{mrr} "
                 f"since {fmt.since(point.first_seen_at, data.window.end)}{_link_clause(point.link)}.")
     return f"{sentence} {_outreach_clause(point)}"
 

@@ -99,13 +99,23 @@ class LinearScale:
 
     def ticks(self, count: int = 5) -> list[float]:
         """Round tick values ('nice numbers') covering the domain."""
-        step = nice_step((self.high - self.low) / max(count, 1))
+        step = tick_step((self.high - self.low) / max(count, 1))
         first = math.ceil(self.low / step) * step
         values, value = [], first
         while value <= self.high + step * 1e-9:
             values.append(round(value, 10))
             value += step
         return values
+
+
+def tick_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, nearest to ``raw`` (so about the asked number of ticks)."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    error = raw / power
+    factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    return factor * power
 
 
 def nice_step(raw: float) -> float:
