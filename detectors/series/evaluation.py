@@ -65,32 +65,33 @@ def evaluate_alerts(
         Per-window detection and delay, and the false alerts outside all windows.
     """
     stamps = pd.DatetimeIndex(pd.to_datetime(timestamps, utc=True)).as_unit("ns").asi8
+    if stamps.size == 0:
+        return SeriesOutcome(windows=(), false_alerts=0, outside_hours=0.0)
     flags = np.asarray(alerts, dtype=bool)
-    probation_end = stamps[min(int(math.floor(probation_fraction * stamps.size)), stamps.size - 1)]
+    probation_end = int(stamps[min(int(math.floor(probation_fraction * stamps.size)), stamps.size - 1)])
+    last = int(stamps[-1])
     alert_times = _merge(stamps[flags & (stamps >= probation_end)], merge_hours)
     spans = [(_ns(s), _ns(e)) for s, e in windows]
-    scored_spans = [(max(s, probation_end), e) for s, e in spans if e >= probation_end]
+    spans = [(s, e) for s, e in spans if e >= probation_end]  # windows ending in probation are not scored
 
     outcomes = []
-    for (start, end), (raw_start, _) in zip(
-        scored_spans, [sp for sp in spans if sp[1] >= probation_end], strict=True
-    ):
-        inside = alert_times[(alert_times >= start) & (alert_times <= end)]
+    for start, end in spans:
+        # An alert counts from the end of probation; the delay counts from the labelled start.
+        inside = alert_times[(alert_times >= max(start, probation_end)) & (alert_times <= end)]
         if inside.size:
-            first = int(inside[0])
-            hours = (first - raw_start) / HOUR_NS
-            fraction = (first - raw_start) / max(end - raw_start, 1)
-            outcomes.append(WindowOutcome(_ts(raw_start), _ts(end), True, hours, fraction))
+            delay = int(inside[0]) - start
+            outcomes.append(
+                WindowOutcome(_ts(start), _ts(end), True, delay / HOUR_NS, delay / max(end - start, 1))
+            )
         else:
-            outcomes.append(WindowOutcome(_ts(raw_start), _ts(end), False, math.nan, math.nan))
+            outcomes.append(WindowOutcome(_ts(start), _ts(end), False, math.nan, math.nan))
 
     in_any = np.zeros(alert_times.size, dtype=bool)
     covered = 0
-    for start, end in _union(scored_spans):
+    for start, end in _union([(max(s, probation_end), min(e, last)) for s, e in spans]):
         in_any |= (alert_times >= start) & (alert_times <= end)
-        covered += end - start
-    scored_ns = max(int(stamps[-1]) - int(probation_end), 0) if stamps.size else 0
-    outside_hours = max(scored_ns - covered, 0) / HOUR_NS
+        covered += max(end - start, 0)
+    outside_hours = max(last - probation_end - covered, 0) / HOUR_NS
     return SeriesOutcome(
         windows=tuple(outcomes), false_alerts=int((~in_any).sum()), outside_hours=outside_hours
     )
@@ -115,11 +116,9 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _ns(value: object) -> int:
-    return int(
-        pd.Timestamp(value).tz_localize("UTC").value
-        if pd.Timestamp(value).tzinfo is None
-        else pd.Timestamp(value).value
-    )
+    """Nanoseconds since the epoch; a timestamp without offset is UTC."""
+    stamp = pd.Timestamp(value)
+    return int((stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).value)
 
 
 def _ts(value: int) -> pd.Timestamp:
