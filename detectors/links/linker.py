@@ -82,7 +82,8 @@ class PainPointLinker(BaseEstimator):
 
     Learned attributes (after :meth:`fit`): ``links_`` (the links, strongest first within each pain
     point), ``pairs_`` (every pair with an exposed author, for inspection), ``population_``,
-    ``tests_`` (pairs considered in the correction), ``as_of_``.
+    ``tests_`` (pairs considered in the correction), ``as_of_``. In ``pairs_``, pairs with fewer than
+    ``min_exposed_authors`` exposed authors are not tested: their ``p_value`` and ``q_value`` are NaN.
     """
 
     def __init__(
@@ -196,10 +197,14 @@ class PainPointLinker(BaseEstimator):
         )
         d = self.population_ - pairs["authors"].to_numpy(dtype=np.int64) - c
         pairs["lift"] = compute_lift(a, a + b, c, c + d)
-        pairs["p_value"] = fisher_greater(a, b, c, d)
-        pairs["q_value"] = adjust_benjamini_hochberg(
-            pairs["p_value"].to_numpy(), max(self.tests_, len(pairs))
-        )
+        # Only pairs that could become links are tested (Fisher is the costly step). Leaving the others
+        # out of the ranking can only raise the q-values of the rest: BH stays valid, a bit conservative.
+        tested = a >= self.min_exposed_authors
+        p_values = np.full(len(pairs), np.nan)
+        p_values[tested] = fisher_greater(a[tested], b[tested], c[tested], d[tested])
+        q_values = np.full(len(pairs), np.nan)
+        q_values[tested] = adjust_benjamini_hochberg(p_values[tested], max(self.tests_, int(tested.sum())))
+        pairs["p_value"], pairs["q_value"] = p_values, q_values
         return pairs
 
     def _text_match(

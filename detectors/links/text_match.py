@@ -3,7 +3,8 @@
 An incident's terms are its error code and the distinctive words of its message pattern: words of at
 least four letters, not stop words nor generic error vocabulary, found in the patterns of at most
 ``max_term_share`` of the incidents. A term counts as mentioned by a pain point when at least
-``min_tickets`` of its tickets, and at least ``min_share`` of them, contain it. Codes and words are
+``min_tickets`` of its tickets, and at least ``min_share`` of them, contain it, and they contain it at
+least twice as often as tickets overall (words everyone writes say nothing about one pain point). Codes and words are
 compared without case or inner ``-``/``_``/``.`` (``PAY-402`` = ``pay_402``).
 
 ``text_match`` is 1.0 when the code is mentioned, else the share of the distinctive words mentioned.
@@ -12,7 +13,6 @@ compared without case or inner ``-``/``_``/``.`` (``PAY-402`` = ``pay_402``).
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _TOKEN = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 _PLACEHOLDER = r"<[a-z]+>"
+_SEPARATOR = r"[-_.]"
 _GENERIC_WORDS = frozenset(
     {
         "error", "errors", "failed", "failure", "fails", "unable", "cannot", "exception", "invalid",
@@ -29,6 +30,8 @@ _GENERIC_WORDS = frozenset(
     }
 )  # fmt: skip
 _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _GENERIC_WORDS
+MIN_MENTION_LIFT = 2.0
+"""A pain point mentions a term only if its tickets contain it at least this many times as often as all tickets."""
 
 
 def score_text_match(
@@ -99,32 +102,37 @@ def _mentioned_terms(
     tickets: pd.DataFrame, vocabulary: set[str], *, min_tickets: int, min_share: float
 ) -> pd.DataFrame:
     """``pain_point_id, term`` for terms in enough of the pain point's tickets."""
-    tokens = pd.DataFrame(
-        {"pain_point_id": tickets["pain_point_id"].to_numpy(), "ticket": np.arange(len(tickets))}
-    ).assign(term=_tokens(tickets["text"]).to_numpy())
-    tokens = tokens.explode("term")
+    tokens = _ticket_tokens(tickets)
     tokens = tokens.loc[tokens["term"].isin(vocabulary)].drop_duplicates(["ticket", "term"])
     mentions = tokens.groupby(["pain_point_id", "term"], as_index=False).size()
-    sizes = tickets.groupby("pain_point_id").size()
-    needed = np.maximum(min_tickets, np.ceil(min_share * mentions["pain_point_id"].map(sizes).to_numpy()))
-    return mentions.loc[mentions["size"].to_numpy() >= needed, ["pain_point_id", "term"]]
+    sizes = mentions["pain_point_id"].map(tickets.groupby("pain_point_id").size()).to_numpy()
+    overall = mentions["term"].map(tokens.groupby("term").size() / len(tickets)).to_numpy()
+    share = mentions["size"].to_numpy() / sizes
+    enough = (mentions["size"].to_numpy() >= min_tickets) & (share >= min_share)
+    # Words every ticket uses say nothing about this pain point: it must use them markedly more.
+    specific = share >= MIN_MENTION_LIFT * overall
+    return mentions.loc[enough & specific, ["pain_point_id", "term"]]
 
 
-def _tokens(texts: pd.Series) -> pd.Series:
-    """Tokens of each text, one list per text: each token compacted (``pay-402`` -> ``pay402``) and its parts."""
-    found = texts.fillna("").astype("str").str.lower().str.findall(_TOKEN)
-    return found.map(_expand)
-
-
-def _expand(items: list[str]) -> list[str]:
-    """Compact forms of tokens plus the parts of those that had inner separators."""
-    out = []
-    for item in items:
-        parts = re.split(r"[-_.]", item)
-        out.append("".join(parts))
-        if len(parts) > 1:
-            out.extend(parts)
-    return out
+def _ticket_tokens(tickets: pd.DataFrame) -> pd.DataFrame:
+    """``pain_point_id, ticket, term``: every token compacted (``pay-402`` -> ``pay402``) plus its parts."""
+    found = tickets["text"].fillna("").astype("str").str.lower().str.findall(_TOKEN)
+    tokens = pd.DataFrame(
+        {
+            "pain_point_id": tickets["pain_point_id"].to_numpy(),
+            "ticket": np.arange(len(tickets)),
+            "term": found.to_numpy(),
+        }
+    ).explode("term")
+    tokens = tokens.loc[tokens["term"].notna()].astype({"term": "str"})
+    joined = tokens["term"].str.contains(_SEPARATOR, regex=True)
+    parts = (
+        tokens.loc[joined]
+        .assign(term=tokens.loc[joined, "term"].str.split(_SEPARATOR, regex=True))
+        .explode("term")
+    )
+    compact = tokens.assign(term=tokens["term"].str.replace(_SEPARATOR, "", regex=True))
+    return pd.concat([compact, parts], ignore_index=True)
 
 
 def _words(patterns: pd.Series) -> pd.Series:

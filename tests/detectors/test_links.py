@@ -220,3 +220,14 @@ def test_missing_column_is_named() -> None:
     tickets, exposures, _ = world()
     with pytest.raises(LinkInputError, match="created_at"):
         PainPointLinker().fit(tickets.drop(columns="created_at"), exposures)
+
+
+def test_words_every_pain_point_uses_are_not_a_text_match() -> None:
+    tickets = pd.DataFrame(
+        {
+            "pain_point_id": ["p1", "p1", "p2", "p2", "p3", "p3"],
+            "text": ["the gateway again", "gateway down", "gateway slow", "gateway?", "gateway", "gateway!"],
+        }
+    )
+    incidents = pd.DataFrame({"incident_id": ["i1"], "message_pattern": ["timeout at gateway <num>"]})
+    assert score_text_match(tickets, incidents, max_term_share=1.0).empty
