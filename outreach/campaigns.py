@@ -94,8 +94,10 @@ def _build_for_incident(
     if latest is not None and latest.status not in REBUILDABLE and latest.status not in APPROVED_OR_LATER:
         # Rejected, cancelled or expired: a person said no (or nobody answered); never ask again by itself.
         return _unchanged(incident, latest)
-    follow_up_of = latest.campaign_id if latest is not None and latest.status in APPROVED_OR_LATER else None
-    campaign_id = campaign_id_for(incident.incident_id, sequence + 1 if follow_up_of or latest is None else sequence)
+    # A decided (approved or later) campaign is frozen: its newcomers go to the next campaign in the sequence.
+    target = sequence + 1 if latest is None or latest.status in APPROVED_OR_LATER else sequence
+    campaign_id = campaign_id_for(incident.incident_id, target)
+    follow_up_of = campaign_id_for(incident.incident_id, target - 1) if target > 1 else None
 
     link = read_pain_point_link(conn, incident.incident_id)
     examples = read_example_tickets(
@@ -110,7 +112,7 @@ def _build_for_incident(
     treated = audience.eligible - holdout_size
 
     is_new = campaign_id not in by_id
-    if is_new and treated == 0 and (match is not None or follow_up_of is not None):
+    if is_new and treated == 0 and (match is not None or target > 1):
         # Nobody to email: propose nothing (a first campaign without a workaround is still listed below).
         log.info("incident %s: nobody to email (%s); no new campaign", incident.incident_id, audience.summary())
         return _unchanged(incident, latest) if latest is not None else None

@@ -39,6 +39,8 @@ def cli_actor(by: str | None) -> str:
               help="Share of each audience held out (gets nothing) to measure the effect.")
 @click.option("--send-cap", type=click.IntRange(min=1), default=5000, show_default=True,
               help="At most this many emails per campaign.")
+@click.option("--frequency-cap-days", type=click.IntRange(min=0), default=7, show_default=True,
+              help="At most one proactive email per customer in this many days.")
 @click.option("--policy-max-audience", type=click.IntRange(min=1),
               help="Auto-approve campaigns emailing at most N customers (with --policy-min-severity). Off by default.")
 @click.option("--policy-min-severity", type=float, default=0.0, show_default=True,
@@ -46,7 +48,7 @@ def cli_actor(by: str | None) -> str:
 @click.option("--no-send", is_flag=True, help="Build (and approve) only; send nothing.")
 def command(
     as_of: str | None, approve: bool, sender: str, outbox_dir: Path | None, workarounds_dir: Path | None,
-    holdout_share: float, send_cap: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
+    holdout_share: float, send_cap: int, frequency_cap_days: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
 ) -> None:
     """Build one campaign per open incident, then send the approved ones.
 
@@ -59,6 +61,7 @@ def command(
     settings = OutreachSettings(
         holdout_share=holdout_share,
         send_cap_per_campaign=send_cap,
+        frequency_cap_days=frequency_cap_days,
         auto_approve=policy_max_audience is not None,
         auto_approve_max_audience=policy_max_audience or 0,
         auto_approve_min_severity=policy_min_severity,

@@ -157,6 +157,8 @@ def test_audience_is_frozen_at_approval_and_newcomers_get_a_follow_up(world: Wor
     assert [(s.campaign_id, s.status, s.action) for s in summaries] == [("cmp-inc1-2", "pending_approval", "created")]
     assert _messages(world, "cmp-inc1") == frozen
     assert sorted(m[2] for m in _messages(world, "cmp-inc1-2")) == ["late1", "late2", "late3"]
+    [(evidence,)] = world.rows("SELECT evidence FROM campaigns WHERE campaign_id = 'cmp-inc1-2'")
+    assert json.loads(evidence)["follow_up_of"] == "cmp-inc1"
     assert build_campaigns(world.engine, as_of=later, settings=SETTINGS)[0].action == "rebuilt"
     assert len(_campaigns(world)) == 2
 
