@@ -198,6 +198,7 @@ class NewSignatureDetector(BaseEstimator):
                 "window_hours": int(self.window_hours),
                 "baseline_events": 0,
                 "customer_counting": "distinct" if exact_customers else "hourly_sum_upper_bound",
+                **({"message_pattern": pattern} if (pattern := field("message_pattern")) else {}),
             },
         )
 

@@ -151,3 +151,38 @@ def test_version_spellings_that_mean_the_same_release_are_equal() -> None:
     assert parse_version("5.4.0b2") < parse_version("5.4.0")  # type: ignore[operator]
     for unreadable in (None, "", "  ", "latest", float("nan")):
         assert parse_version(unreadable) is None
+
+
+def test_evidence_of_both_detectors_is_json_ready() -> None:
+    import json
+
+    from detectors.incidents import NewSignatureDetector, ReleaseRegressionDetector
+
+    hours = pd.date_range("2026-03-01", periods=24 * 9, freq="h", tz="UTC")
+    hourly = pd.DataFrame(
+        {"hour": hours[-6:], "signature_id": "sig-x", "event_count": 4, "customer_count": 2}
+    )
+    hourly = pd.concat(
+        [
+            hourly,
+            pd.DataFrame({"hour": hours, "signature_id": "sig-old", "event_count": 1, "customer_count": 1}),
+        ]
+    )
+    catalog = pd.DataFrame({"signature_id": ["sig-x"], "message_pattern": ["card <num> declined"]})
+    new = NewSignatureDetector().fit(hourly, signatures=catalog).findings_
+    activity = pd.DataFrame(
+        {
+            "day": list(pd.date_range("2026-03-01", periods=6, freq="D", tz="UTC")) * 2,
+            "platform": "android",
+            "app_version": ["5.3"] * 6 + ["5.4"] * 6,
+            "active_customers": [500] * 6 + [0, 0, 0, 200, 400, 500],
+            "error_events": [10] * 6 + [0, 0, 0, 60, 120, 150],
+            "erroring_customers": [10] * 6 + [0, 0, 0, 40, 80, 100],
+        }
+    )
+    activity = activity.loc[activity["active_customers"] > 0]
+    regression = ReleaseRegressionDetector().fit(activity).findings_
+    assert len(new) == 1 and len(regression) == 1
+    assert new[0].evidence["message_pattern"] == "card <num> declined"
+    for item in (*new, *regression):
+        assert json.loads(json.dumps(item.evidence)) == item.evidence
