@@ -238,3 +238,10 @@ def test_a_decided_campaign_is_never_rewritten_even_by_a_late_build(world: World
         written = conn.execute(statement("campaign_upsert", conn.dialect.name), params)
         assert written.rowcount == 0
     assert _campaigns(world) == before
+
+
+def test_campaign_ids_fit_the_column_even_for_long_incident_ids() -> None:
+    long_id = "inc-" + "x" * 60
+    assert campaign_id_for("inc-7") == "cmp-inc-7" and campaign_id_for("inc-7", 3) == "cmp-inc-7-3"
+    assert len(campaign_id_for(long_id, 99)) <= 64
+    assert campaign_id_for(long_id) == campaign_id_for(long_id) != campaign_id_for(long_id + "y")
