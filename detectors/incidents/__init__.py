@@ -5,7 +5,7 @@ from detectors.incidents.inputs import IncidentInputError
 from detectors.incidents.new_signature import NewSignatureDetector
 from detectors.incidents.release_regression import ReleaseRegressionDetector
 from detectors.incidents.severity import compute_growth, label_severity, score_severity
-from detectors.incidents.versions import parse_version, sort_versions
+from detectors.incidents.versions import canonical_version, parse_version, sort_versions
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -14,6 +14,7 @@ __all__ = [
     "IncidentInputError",
     "NewSignatureDetector",
     "ReleaseRegressionDetector",
+    "canonical_version",
     "compute_growth",
     "findings_to_frame",
     "label_severity",

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from detectors.incidents.inputs import IncidentInputError, to_utc_timestamp
+from detectors.incidents.versions import canonical_version
 
 IncidentKind = Literal["spike", "new_signature", "release_regression", "level_shift"]
 INCIDENT_KINDS: frozenset[str] = frozenset({"spike", "new_signature", "release_regression", "level_shift"})
@@ -79,11 +80,12 @@ class IncidentFinding:
         """Return ``inc-`` + 16 hex digits, the same on every rerun that finds the same incident.
 
         Inputs: the kind, what it is about (the signature; for a release regression the platform and
-        version, plus the signature when one is given), and the UTC day it started. Counts, detection
+        the canonical version, so ``5.4`` and ``5.4.0`` agree, plus the signature when one is given),
+        and the UTC day it started. Counts, detection
         time and evidence are left out, so a rerun with more data keeps the id and upserts in place.
         """
         if self.kind == "release_regression":
-            subject = [self.signature_id or "", _key_text(self.platform), _key_text(self.app_version)]
+            subject = [self.signature_id or "", _key_text(self.platform), canonical_version(self.app_version)]
         elif self.signature_id:
             subject = [self.signature_id]
         else:

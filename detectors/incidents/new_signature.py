@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -173,17 +174,17 @@ class NewSignatureDetector(BaseEstimator):
             ["hour", "signature_id"]
         )
 
-    def _finding(self, row: object, catalog: pd.DataFrame, exact_customers: bool) -> IncidentFinding:
-        """Build the finding of one detection row."""
-        described = catalog.loc[row.signature_id] if row.signature_id in catalog.index else None
-        field = lambda name: None if described is None else text_or_none(described.get(name))  # noqa: E731
+    def _finding(self, row: Any, catalog: pd.DataFrame, exact_customers: bool) -> IncidentFinding:
+        """Build the finding of one detection row (a namedtuple from ``_detect``)."""
+        described = _description(catalog, row.signature_id)
+        pattern = described["message_pattern"]
         return IncidentFinding(
             kind="new_signature",
             signature_id=row.signature_id,
-            name=field("name"),
-            error_code=field("error_code"),
-            feature=field("feature"),
-            platform=field("platform"),
+            name=described["name"],
+            error_code=described["error_code"],
+            feature=described["feature"],
+            platform=described["platform"],
             app_version=None,
             started_at=row.t0,
             detected_at=row.hour,
@@ -198,7 +199,7 @@ class NewSignatureDetector(BaseEstimator):
                 "window_hours": int(self.window_hours),
                 "baseline_events": 0,
                 "customer_counting": "distinct" if exact_customers else "hourly_sum_upper_bound",
-                **({"message_pattern": pattern} if (pattern := field("message_pattern")) else {}),
+                **({"message_pattern": pattern} if pattern else {}),
             },
         )
 
@@ -288,6 +289,15 @@ def _read_catalog(signatures: pd.DataFrame | None) -> pd.DataFrame:
     require_columns(signatures, ("signature_id",), "signature catalog")
     catalog = signatures.assign(signature_id=signatures["signature_id"].astype("str"))
     return catalog.drop_duplicates("signature_id").set_index("signature_id")
+
+
+def _description(catalog: pd.DataFrame, signature_id: str) -> dict[str, str | None]:
+    """The catalog's name, error_code, feature, platform and message_pattern of a signature (None if unknown)."""
+    fields = ("name", "error_code", "feature", "platform", "message_pattern")
+    if signature_id not in catalog.index:
+        return dict.fromkeys(fields)
+    row = catalog.loc[signature_id]
+    return {name: text_or_none(row.get(name)) for name in fields}
 
 
 def _affected(findings: tuple[IncidentFinding, ...], exposed: pd.DataFrame | None) -> pd.DataFrame:

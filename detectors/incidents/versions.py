@@ -40,3 +40,17 @@ def sort_versions(versions: list[str]) -> list[str]:
     """Return the readable versions in ascending order; unreadable ones are left out."""
     readable = [(key, version) for version in versions if (key := parse_version(version)) is not None]
     return [version for _, version in sorted(readable, key=lambda pair: (pair[0], pair[1]))]
+
+
+def canonical_version(text: object) -> str:
+    """Return one spelling per version (``v5.4.0`` and ``5.4`` -> ``5.4``; ``5.4.0-RC.1`` -> ``5.4-rc.1``).
+
+    Text that holds no version comes back trimmed and lowercased, so it still compares stably.
+    """
+    key = parse_version(text)
+    if key is None:
+        return "" if text is None else str(text).strip().lower()
+    numbers, _, prerelease = key
+    release = ".".join(str(number) for number in numbers)
+    parts = [str(number) if kind == 0 else word for kind, number, word in prerelease]
+    return f"{release}-{'.'.join(parts)}" if parts else release

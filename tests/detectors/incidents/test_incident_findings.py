@@ -70,6 +70,7 @@ def test_release_regression_key_is_per_platform_and_version() -> None:
         return finding(kind="release_regression", signature_id=None, platform=platform, app_version=version)
 
     assert regression("android", "5.4.0").incident_key() == regression("Android ", "5.4.0").incident_key()
+    assert regression("android", "5.4.0").incident_key() == regression("android", "v5.4").incident_key()
     assert regression("android", "5.4.0").incident_key() != regression("ios", "5.4.0").incident_key()
     assert regression("android", "5.4.0").incident_key() != regression("android", "5.4.1").incident_key()
 
@@ -143,6 +144,14 @@ def test_versions_order_like_a_release_train() -> None:
         "5.10",
         "2026.1.3",
     ]
+
+
+def test_canonical_version_spelling() -> None:
+    from detectors.incidents.versions import canonical_version
+
+    assert canonical_version("v5.4.0") == canonical_version("5.4") == "5.4"
+    assert canonical_version("5.4.0-RC.1+build.9") == "5.4-rc.1"
+    assert canonical_version(" Nightly ") == "nightly"
 
 
 def test_version_spellings_that_mean_the_same_release_are_equal() -> None:
