@@ -163,6 +163,17 @@ def _pain_point_rows() -> dict[str, list[dict[str, object]]]:
             "trend": json.dumps([[day.isoformat(), count] for day, count in trend]) if spec.store_trend else None,
             "as_of": AS_OF,
         })
+    # Most tickets belong to no pain point (how-to questions, one-offs): a steady background.
+    for offset in range(30):
+        for _ in range(25 + offset % 7):
+            serial += 1
+            tickets.append({
+                "ticket_id": f"t{serial:05d}", "customer_id": f"c{serial * 7 % CUSTOMERS:04d}",
+                "created_at": datetime.combine(TREND_START + timedelta(days=offset), datetime.min.time())
+                + timedelta(hours=7 + serial % 12),
+                "subject": f"Question from {RAW_PII}", "body": "How do I share a folder?",
+                "subject_redacted": "Question", "body_redacted": "How do I share a folder?", "loaded_at": AS_OF,
+            })
     points.append({"pain_point_id": "pp-merged", "label": MERGED_LABEL, "status": "merged",
                    "first_seen_at": datetime(2026, 3, 2), "last_seen_at": datetime(2026, 3, 8), "ticket_count": 900,
                    "customer_count": 900, "mrr_at_risk": 90_000.0, "as_of": AS_OF})
