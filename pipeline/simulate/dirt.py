@@ -79,14 +79,12 @@ def add_dirty_rows(
         return frame, []
     problems = PROBLEMS[table]
     key = KEYS[table]
-    records = frame.to_dict("records") if size <= 50_000 else None
-    extra: list[dict[str, str]] = []
+    sources = rng.integers(size, size=count)
+    extra: list[dict[str, str]] = frame.iloc[sources].to_dict("records")
     keys: list[int] = []
     kinds: list[tuple[str, str]] = []
-    for number in range(count):
+    for number, (source, row) in enumerate(zip(sources.tolist(), extra, strict=True)):
         problem, column = problems[(first_kind + number) % len(problems)]
-        source = int(rng.integers(size))
-        row = dict(records[source]) if records is not None else frame.iloc[source].to_dict()
         if problem == "duplicate_id":
             position = int(rng.integers(source + 1, size + 1))  # the second occurrence comes later
             _vary_duplicate(row, table, rng)
@@ -96,7 +94,6 @@ def add_dirty_rows(
                 refresh(row, rng)
             row[key] = new_id(number)
             _break(row, problem, column, rng)
-        extra.append(row)
         keys.append(2 * position)
         kinds.append((problem, column))
     combined = pd.concat([frame, pd.DataFrame(extra, columns=frame.columns)], ignore_index=True)

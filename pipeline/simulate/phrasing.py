@@ -103,7 +103,6 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("doesn't work", ("isn't working", "is broken", "does not work", "won't work", "stopped working")),
     ("can't", ("cannot", "can not", "am unable to", "cant")),
     ("app", ("application", "app", "tool")),
-    ("keeps", ("continues to", "keeps")),
     ("error", ("error", "error message", "failure")),
     ("again", ("again", "once more")),
     ("fails", ("fails", "breaks", "errors out", "doesn't go through")),

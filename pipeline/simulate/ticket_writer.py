@@ -52,7 +52,9 @@ def write_ticket(phrases: Phrases, voice: Voice, style: Style, rnd: random.Rando
     """Return (subject, body) for one ticket."""
     values = _values(voice, rnd)
     framing = FRAMINGS.get(voice.language, FRAMINGS["en"])
-    sentences = _sentences(phrases, voice, style, framing, values, rnd)
+    sentences = _noisy(_sentences(phrases, voice, style, framing, values, rnd), voice.language, rnd)
+    # Personal data is pasted, not typed: it gets no typos (and stays a valid address or number).
+    sentences += [pii_sentence(kind, rnd, voice.email, voice.colleague_email) for kind in style.pii_kinds]
     subject = _subject(phrases, voice, values, rnd)
     if voice.channel == "chat":
         body = _chat(sentences, framing, rnd)
@@ -60,15 +62,21 @@ def write_ticket(phrases: Phrases, voice: Voice, style: Style, rnd: random.Rando
         body = f"Phone call with {voice.first_name}. Caller reports: {' '.join(sentences)}\nAgent note: {rnd.choice(PHONE_NOTES)}"
     else:
         body = _letter(sentences, framing, values, style, voice, rnd)
-    if voice.language == "en" and rnd.random() < 0.6:
-        body = paraphrase(body, rnd)
-    if rnd.random() < 0.3:
-        body = add_typos(body, rnd, rnd.randint(1, 3))
     if rnd.random() < 0.05:
         subject = add_typos(subject, rnd, 1)
     if style.log_chars:
         body = f"{body}\n\n{pasted_log(rnd, voice.message or 'request failed', style.log_chars)}"
     return subject, body
+
+
+def _noisy(sentences: list[str], language: str, rnd: random.Random) -> list[str]:
+    if language == "en" and rnd.random() < 0.6:
+        sentences = [paraphrase(sentence, rnd) for sentence in sentences]
+    if rnd.random() < 0.3:
+        for _ in range(rnd.randint(1, 3)):
+            index = rnd.randrange(len(sentences))
+            sentences[index] = add_typos(sentences[index], rnd, 1)
+    return sentences
 
 
 def _values(voice: Voice, rnd: random.Random) -> _Blank:
@@ -102,8 +110,6 @@ def _sentences(phrases: Phrases, voice: Voice, style: Style, framing, values: _B
         result.append(rnd.choice(framing.impacts))
     if rnd.random() < 0.85:
         result.append(rnd.choice(tuple(phrases.asks) + framing.asks))
-    for kind in style.pii_kinds:
-        result.append(pii_sentence(kind, rnd, voice.email, voice.colleague_email))
     return result
 
 

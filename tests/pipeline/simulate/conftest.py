@@ -1,0 +1,32 @@
+"""Small simulated worlds shared by the simulator's tests (a few seconds to build all of them)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from simworld import World
+
+from pipeline.simulate import WorldSettings, WorldSummary, simulate_world
+
+SETTINGS = WorldSettings(customers=500, days=20, seed=11, start=date(2026, 3, 2))
+
+
+@pytest.fixture(scope="session")
+def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sim") / "world"
+    simulate_world(SETTINGS, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def world(world_dir: Path) -> World:
+    return World.load(world_dir)
+
+
+@pytest.fixture(scope="session")
+def clean_world_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, WorldSummary]:
+    out = tmp_path_factory.mktemp("sim-clean") / "world"
+    summary = simulate_world(WorldSettings(**{**SETTINGS.__dict__, "dirty": False}), out)
+    return out, summary
