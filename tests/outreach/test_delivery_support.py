@@ -111,3 +111,47 @@ def customer_of(engine: Engine, message_id: str) -> tuple[str, str]:
             "SELECT m.customer_id, c.email FROM outreach_messages m JOIN customers c ON c.customer_id = m.customer_id "
             "WHERE m.message_id = :m"), {"m": message_id}).one()
         return row.customer_id, row.email
+
+
+# A send run in its own process: prints "ready" once imports and the engine are done, then sends.
+SEND_WORKER = """
+import os, sys
+from datetime import datetime
+from sqlalchemy import create_engine
+from pipeline.warehouse import make_engine
+from outreach.delivery import RetryPolicy, send_campaign
+from outreach.model import OutreachSettings
+from outreach.senders.sendgrid_api import SendGridSender
+
+url, schema = os.environ["WORKER_DB_URL"], os.environ.get("WORKER_DB_SCHEMA")
+engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"}) if schema else make_engine(url)
+sender = SendGridSender(os.environ["WORKER_API_KEY"], host=os.environ["WORKER_SENDGRID"], timeout_seconds=5,
+                        max_concurrency=int(os.environ.get("WORKER_CONCURRENCY", "4")))
+print("ready", flush=True)
+if os.environ.get("WORKER_WAIT_GO"):
+    sys.stdin.readline()  # start together with the other workers
+summary = send_campaign(engine, sys.argv[1], sender, OutreachSettings(send_cap_per_campaign=10**6),
+                        os.environ["WORKER_SECRET"], now=datetime.fromisoformat(os.environ["WORKER_NOW"]),
+                        batch_size=int(os.environ.get("WORKER_BATCH", "20")),
+                        retry=RetryPolicy(base_delay_seconds=0.01, max_delay_seconds=0.5))
+print("done", summary.sent, summary.stopped_reason, flush=True)
+"""
+
+
+def worker_env(engine: Engine, sendgrid_url: str, api_key: str, **extra: str) -> dict[str, str]:
+    """Environment for SEND_WORKER: the same warehouse (and PostgreSQL schema) and the local SendGrid."""
+    import os
+    from pathlib import Path
+
+    env = dict(os.environ)
+    env.update({
+        "WORKER_DB_URL": engine.url.render_as_string(hide_password=False),
+        "WORKER_SENDGRID": sendgrid_url, "WORKER_API_KEY": api_key, "WORKER_SECRET": SECRET,
+        "WORKER_NOW": NOW.isoformat(), "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    })
+    env.pop("WORKER_DB_SCHEMA", None)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            env["WORKER_DB_SCHEMA"] = conn.execute(text("SELECT current_schema()")).scalar_one()
+    env.update(extra)
+    return env
