@@ -70,7 +70,9 @@ def bench_new_signatures(rng: np.random.Generator) -> None:
         t0 = hours[24 * 10 + i * 12]
         for step in range(24):
             customers = [f"n{i}-{step}-{k}" for k in range(int(rng.integers(0, 3)))]
-            new_rows.append((t0 + pd.Timedelta(hours=step), f"sig-new{i}", 2 * len(customers) + 1, len(customers)))
+            new_rows.append(
+                (t0 + pd.Timedelta(hours=step), f"sig-new{i}", 2 * len(customers) + 1, len(customers))
+            )
             exposures += [(f"sig-new{i}", c, t0 + pd.Timedelta(hours=step, minutes=5)) for c in customers]
     hourly = pd.concat(
         [old, pd.DataFrame(new_rows, columns=["hour", "signature_id", "event_count", "customer_count"])],

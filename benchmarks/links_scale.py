@@ -7,7 +7,8 @@ Run from the repository root:
 
 Synthetic data (seeded): each incident exposes 200-5,000 random customers over 30 days; 50,000
 tickets spread over the pain points; for 25 planted (pain point, incident) pairs, 20 of the pain
-point's authors wrote 1-60 hours after hitting the incident. Ticket text names the incident's code
+point's authors wrote 1-60 hours after hitting the incident (fewer pairs when there are
+fewer than 25 pain points or incidents). Ticket text names the incident's code
 for half of the planted pairs. Prints seconds, planted pairs recovered and spurious links.
 """
 
@@ -31,11 +32,15 @@ def build(pain_points: int, incidents: int, customers: int, tickets: int, seed: 
     exposures = pd.DataFrame(
         {
             "incident_id": np.repeat([f"inc-{i}" for i in range(incidents)], sizes),
-            "customer_id": np.concatenate([rng.choice(customers, size, replace=False) for size in sizes]).astype(str),
+            "customer_id": np.concatenate(
+                [rng.choice(customers, size, replace=False) for size in sizes]
+            ).astype(str),
             "first_exposed_at": START + pd.to_timedelta(rng.uniform(0, 24 * 30, sizes.sum()), unit="h"),
         }
     )
-    words = np.array(["slow", "login", "export", "invoice", "sync", "upload", "report", "billing", "mobile", "crash"])
+    words = np.array(
+        ["slow", "login", "export", "invoice", "sync", "upload", "report", "billing", "mobile", "crash"]
+    )
     texts = [" ".join(rng.choice(words, 12)) for _ in range(1000)]
     background = pd.DataFrame(
         {
@@ -45,7 +50,11 @@ def build(pain_points: int, incidents: int, customers: int, tickets: int, seed: 
             "text": rng.choice(texts, tickets),
         }
     )
-    planted_pairs = [(f"pp-{p}", f"inc-{i}") for p, i in zip(range(25), rng.permutation(incidents)[:25], strict=True)]
+    n_planted = min(25, pain_points, incidents)
+    planted_pairs = [
+        (f"pp-{p}", f"inc-{i}")
+        for p, i in zip(range(n_planted), rng.permutation(incidents)[:n_planted], strict=True)
+    ]
     planted = []
     for k, (pain_point, incident) in enumerate(planted_pairs):
         hit = exposures.loc[exposures["incident_id"] == incident].sample(20, random_state=k)
