@@ -14,6 +14,8 @@ from detectors.painpoints.embedder import (
     TfidfLsaEmbedder,
     default_embedder,
 )
+from detectors.painpoints.identity import assign_stable_ids
+from detectors.painpoints.registry import HistoryEvent, PainPointRegistry, PainPointState
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 
 __all__ = [
@@ -22,9 +24,13 @@ __all__ = [
     "Embedder",
     "EmbedderUnavailableError",
     "FitResult",
+    "HistoryEvent",
     "MiniLmEmbedder",
     "PainPoint",
     "PainPointClusterer",
+    "PainPointRegistry",
+    "PainPointState",
     "TfidfLsaEmbedder",
+    "assign_stable_ids",
     "default_embedder",
 ]

@@ -29,6 +29,21 @@ StageProgress = Callable[[str, int, int], None]  # (stage name, done, total)
 _SHOWN_CHARS = 300  # representative texts are previews, not whole tickets
 
 
+def _prior_per_unique(prior_groups, unique, n_rows: int) -> np.ndarray | None:
+    """Earlier group of each unique text: the one most of its rows had (-1 when none had one)."""
+    if prior_groups is None:
+        return None
+    prior = np.asarray(prior_groups, dtype=np.int64)
+    if prior.shape != (n_rows,):
+        raise ValueError(f"prior_groups has {prior.size} values for {n_rows} texts")
+    out = np.full(len(unique.texts), -1, dtype=np.int64)
+    for u in np.unique(unique.row_to_unique[unique.row_to_unique >= 0]):
+        groups = prior[(unique.row_to_unique == u) & (prior >= 0)]
+        if groups.size:
+            out[u] = np.bincount(groups).argmax()
+    return out
+
+
 class PainPointClusterer(ClusterMixin, BaseEstimator):
     """Find recurring pain points in ticket texts.
 
@@ -73,11 +88,23 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         self.n_key_terms = n_key_terms
         self.random_state = random_state
 
-    def fit(self, X: Sequence[str], y: None = None, *, progress: StageProgress | None = None):  # noqa: N803
+    def fit(
+        self,
+        X: Sequence[str],  # noqa: N803
+        y: None = None,
+        *,
+        prior_groups: Sequence[int] | None = None,
+        progress: StageProgress | None = None,
+    ):
         """Cluster the texts ``X``; returns self.
 
+        Args:
+            prior_groups: optional earlier group per row (-1 = new ticket), e.g. from
+                ``PainPointRegistry.prior_groups``; the clustering then stays close to it.
+            progress: called as (stage, done, total) while embedding, clustering and labelling.
+
         Raises:
-            ValueError: if ``X`` is empty or holds non-string values.
+            ValueError: if ``X`` is empty, holds non-string values, or ``prior_groups`` has the wrong length.
         """
         texts = validate_texts(X, "X")
         if not texts:
@@ -86,7 +113,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         unique = deduplicate_texts(texts)
         self.embedder_ = self._fitted_embedder(unique.texts)
         vectors = self._embed(unique.texts, progress)
-        communities = self._communities(vectors)
+        communities = self._communities(vectors, _prior_per_unique(prior_groups, unique, len(texts)))
         if progress is not None:
             progress("cluster", 1, 1)
         assignment = assign_pain_points(
@@ -158,12 +185,15 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         report = None if progress is None else (lambda done, total: progress("embed", done, total))
         return np.asarray(self.embedder_.embed(list(texts), report), dtype=np.float32)
 
-    def _communities(self, vectors: np.ndarray) -> np.ndarray:
+    def _communities(self, vectors: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
         if vectors.shape[0] == 0:
             return np.zeros(0, dtype=np.int64)
         reducer = self.reducer if self.reducer is not None else IdentityReducer()
         community = self.community if self.community is not None else LouvainClusterer()
-        return community.cluster(reducer.reduce(vectors, self.random_state), self.random_state)
+        reduced = reducer.reduce(vectors, self.random_state)
+        if prior is None:
+            return community.cluster(reduced, self.random_state)
+        return community.cluster(reduced, self.random_state, prior=prior)
 
     def _describe(self, texts, unique, vectors, unique_labels) -> tuple[PainPoint, ...]:
         n_clusters = len(self.centroids_)

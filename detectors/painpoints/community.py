@@ -79,13 +79,32 @@ class LouvainClusterer:
         resolution: modularity resolution; higher gives more, smaller pain points.
     """
 
-    def __init__(self, n_neighbors: int = 20, resolution: float = 4.0) -> None:
+    def __init__(self, n_neighbors: int = 20, resolution: float = 4.0, history_weight: float = 2.0) -> None:
         self.n_neighbors = n_neighbors
         self.resolution = resolution
+        self.history_weight = history_weight
 
-    def cluster(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
-        """Return one community label per row of ``vectors``."""
+    def cluster(
+        self, vectors: np.ndarray, random_state: int = 0, prior: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Return one community label per row of ``vectors``.
+
+        ``prior`` (optional) is each row's group in an earlier run, -1 for rows new since then.
+        Edges inside an earlier group weigh ``1 + history_weight`` times more, so the new
+        partition stays close to the old one unless the data clearly disagree (evolutionary
+        clustering, as in Chakrabarti et al., KDD 2006).
+        """
         if vectors.shape[0] <= 1:
             return np.zeros(vectors.shape[0], dtype=np.int64)
         graph = knn_graph(vectors, self.n_neighbors)
+        if prior is not None and self.history_weight > 0:
+            graph = _favour_history(graph, np.asarray(prior), self.history_weight)
         return louvain_labels(graph, self.resolution, random_state)
+
+
+def _favour_history(graph: sp.csr_matrix, prior: np.ndarray, weight: float) -> sp.csr_matrix:
+    """Scale up edges whose two ends shared an earlier group."""
+    coo = graph.tocoo()
+    same = (prior[coo.row] == prior[coo.col]) & (prior[coo.row] >= 0)
+    data = np.where(same, coo.data * (1.0 + weight), coo.data)
+    return sp.csr_matrix((data, (coo.row, coo.col)), shape=graph.shape)

@@ -1,0 +1,240 @@
+"""Stable pain point ids across runs: reconcile a fresh clustering with the registry of earlier runs.
+
+A fresh run knows nothing of earlier ids, and graph clustering moves a few tickets between close
+pain points from run to run even on the same data. Ids therefore follow the tickets:
+
+* a fresh cluster whose earlier tickets mostly belonged to pain point P continues P (the largest
+  such cluster; further ones are splits of P when they took at least ``split_min_share`` of P's
+  tickets, else they are new pain points or are folded back into P);
+* a pain point most of whose tickets went into a cluster continuing another pain point merged into it;
+* a cluster of only new tickets takes the id of an earlier pain point with no successor whose
+  centroid is within ``centroid_match_similarity`` (same problem, new tickets), else a new id;
+* a ticket keeps its earlier pain point unless that pain point split it off or merged away, so
+  small run-to-run drift does not renumber tickets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from detectors.painpoints.registry import (
+    ACTIVE,
+    INACTIVE,
+    MERGED,
+    HistoryEvent,
+    PainPointRegistry,
+    PainPointState,
+    format_pain_point_id,
+)
+from detectors.painpoints.result import UNASSIGNED, FitResult
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Plan:
+    """Working state while reconciling one run."""
+
+    cluster_id: dict[int, str]  # fresh cluster -> pain point id
+    split_from: dict[int, str]  # fresh cluster split off an earlier pain point -> that parent
+    merged_into: dict[str, str]  # earlier pain point -> the id it merged into
+    events: list[HistoryEvent]
+    next_number: int
+
+    def issue(self, cluster: int, kind: str, parents: tuple[str, ...] = ()) -> str:
+        new_id = format_pain_point_id(self.next_number)
+        self.next_number += 1
+        self.cluster_id[cluster] = new_id
+        self.events.append(HistoryEvent(kind, new_id, parents))
+        return new_id
+
+
+def assign_stable_ids(
+    previous: PainPointRegistry | None,
+    ticket_ids: Sequence[str],
+    fit_result: FitResult,
+    *,
+    split_min_share: float = 0.3,
+    centroid_match_similarity: float = 0.85,
+) -> tuple[dict[str, str | None], PainPointRegistry, list[HistoryEvent]]:
+    """Give the fresh run's pain points stable ids.
+
+    Args:
+        previous: the registry returned by the last run, or None on the first run.
+        ticket_ids: one unique id per row the clusterer was fitted on, in the same order.
+        fit_result: ``PainPointClusterer.result_`` of this run.
+        split_min_share: share of an earlier pain point's tickets a second fresh cluster must take
+            to count as a split (smaller moves are drift and keep the earlier id).
+        centroid_match_similarity: cosine at which a cluster of new tickets continues an earlier
+            pain point that has no successor.
+
+    Returns:
+        (ticket id -> pain point id or None when unassigned, the new registry, this run's events).
+
+    Raises:
+        ValueError: if ticket ids are not unique or do not match the fitted rows.
+    """
+    ids = [str(t) for t in ticket_ids]
+    labels = np.asarray(fit_result.labels)
+    if len(ids) != labels.size:
+        raise ValueError(f"got {len(ids)} ticket ids for {labels.size} clustered rows")
+    if len(set(ids)) != len(ids):
+        dup = next(t for t, c in Counter(ids).items() if c > 1)
+        raise ValueError(f"ticket ids must be unique; {dup!r} appears more than once")
+    previous = previous or PainPointRegistry(embedder_name=fit_result.embedder_name)
+    old_of = {t: s.pain_point_id for s in previous.active for t in s.ticket_ids}
+    members = _members(labels)
+    overlap = {c: Counter(old_of[ids[i]] for i in rows if ids[i] in old_of) for c, rows in members.items()}
+    plan = _Plan({}, {}, {}, [], previous.next_number)
+    present = Counter(old_of[t] for t in ids if t in old_of)
+
+    predecessor = {c: _predecessor(overlap[c]) for c in members}
+    _continue_and_split(plan, members, overlap, predecessor, present, split_min_share)
+    _merge(plan, members, overlap, present, predecessor)
+    _match_or_create(plan, members, previous, fit_result, centroid_match_similarity)
+
+    mapping = _map_tickets(ids, labels, old_of, plan)
+    registry = _build_registry(previous, mapping, fit_result, plan)
+    logger.info(
+        "stable ids: %s pain points active, %s events (%s)",
+        len(registry.active),
+        len(plan.events),
+        dict(Counter(e.kind for e in plan.events)),
+    )
+    return mapping, registry, plan.events
+
+
+def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Fresh cluster -> row indices, largest cluster first (so ids are issued in a stable order)."""
+    clusters = [int(c) for c in np.unique(labels) if c != UNASSIGNED]
+    rows = {c: np.flatnonzero(labels == c) for c in clusters}
+    return dict(sorted(rows.items(), key=lambda kv: (-kv[1].size, kv[0])))
+
+
+def _predecessor(counts: Counter) -> str | None:
+    """The earlier pain point holding a majority of a cluster's earlier tickets, if any."""
+    if not counts:
+        return None
+    pid, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pid if n * 2 > sum(counts.values()) else None
+
+
+def _continue_and_split(plan, members, overlap, predecessor, present, split_min_share) -> None:
+    """Largest successor continues each earlier pain point; big further successors split off."""
+    children: dict[str, list[int]] = {}
+    for c, pid in predecessor.items():
+        if pid is not None:
+            children.setdefault(pid, []).append(c)
+    for pid, kids in sorted(children.items()):
+        kids.sort(key=lambda c: (-overlap[c][pid], c))
+        plan.cluster_id[kids[0]] = pid
+        for c in kids[1:]:
+            if overlap[c][pid] >= split_min_share * present[pid]:
+                plan.split_from[c] = pid
+                plan.issue(c, "split", (pid,))
+            elif overlap[c][pid] * 2 >= members[c].size:
+                plan.cluster_id[c] = pid  # a small fragment of pid: fold it back in
+            # else: mostly new tickets next to pid; it gets a new id in _match_or_create
+
+
+def _merge(plan, members, overlap, present, predecessor) -> None:
+    """An earlier pain point with no successor merged into the cluster that took most of its tickets."""
+    continued = set(plan.cluster_id.values())
+    for pid in sorted(present):
+        if pid in continued:
+            continue
+        best = min(
+            (c for c in members if overlap[c][pid] > 0), key=lambda c: (-overlap[c][pid], c), default=None
+        )
+        if best is None or overlap[best][pid] * 2 < present[pid] or best not in plan.cluster_id:
+            continue
+        target = plan.cluster_id[best]
+        plan.merged_into[pid] = target
+        plan.events.append(HistoryEvent("merged", target, tuple(sorted((target, pid)))))
+
+
+def _match_or_create(plan, members, previous, fit_result, centroid_match_similarity) -> None:
+    """Clusters still without an id: revive an unclaimed earlier pain point by centroid, else new id."""
+    claimed = set(plan.cluster_id.values()) | set(plan.merged_into)
+    same_space = previous.embedder_name == fit_result.embedder_name
+    candidates = [
+        s for s in previous.pain_points if s.status in (ACTIVE, INACTIVE) and s.pain_point_id not in claimed
+    ]
+    for c in members:
+        if c in plan.cluster_id:
+            continue
+        match = None
+        if same_space and candidates and fit_result.centroids.shape[0] > c:
+            sims = np.array([s.centroid for s in candidates], dtype=np.float32) @ fit_result.centroids[c]
+            best = int(np.argmax(sims))
+            if sims[best] >= centroid_match_similarity:
+                match = candidates.pop(best)
+        if match is not None:
+            plan.cluster_id[c] = match.pain_point_id
+        else:
+            plan.issue(c, "created")
+
+
+def _map_tickets(ids, labels, old_of, plan) -> dict[str, str | None]:
+    """Each ticket's id: its earlier one unless split off or merged away, else its fresh cluster's."""
+    mapping: dict[str, str | None] = {}
+    for t, c in zip(ids, labels, strict=True):
+        fresh = plan.cluster_id.get(int(c)) if c != UNASSIGNED else None
+        old = old_of.get(t)
+        if old is None:
+            mapping[t] = fresh
+        elif old in plan.merged_into:
+            mapping[t] = fresh if fresh is not None else plan.merged_into[old]
+        elif plan.split_from.get(int(c)) == old:
+            mapping[t] = fresh
+        else:
+            mapping[t] = old  # drift: the ticket stays where people already saw it
+    return mapping
+
+
+def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
+    """New registry: this run's members, fresh centroids, labels kept for continued pain points."""
+    tickets: dict[str, list[str]] = {}
+    for t, pid in mapping.items():
+        if pid is not None:
+            tickets.setdefault(pid, []).append(t)
+    fresh_cluster = {}
+    for c, pid in plan.cluster_id.items():
+        fresh_cluster.setdefault(pid, c)  # the first (largest) cluster carrying the id describes it
+    parents = {e.pain_point_id: e.parent_ids for e in plan.events if e.kind == "split"}
+    old_states = {s.pain_point_id: s for s in previous.pain_points}
+    states = []
+    for pid in sorted(set(old_states) | set(tickets) | set(fresh_cluster)):
+        old = old_states.get(pid)
+        c = fresh_cluster.get(pid)
+        label = old.label if old is not None else fit_result.pain_points[c].label
+        centroid = tuple(float(x) for x in fit_result.centroids[c]) if c is not None else old.centroid
+        members = tuple(sorted(tickets.get(pid, ())))
+        if pid in plan.merged_into:
+            status, into = MERGED, plan.merged_into[pid]
+        elif old is not None and old.status == MERGED:
+            status, into = MERGED, old.merged_into
+        else:
+            status, into = (ACTIVE if members else INACTIVE), None
+        states.append(
+            PainPointState(
+                pain_point_id=pid,
+                label=label,
+                centroid=centroid,
+                ticket_ids=members if status != MERGED else (),
+                status=status,
+                parent_ids=parents.get(pid, old.parent_ids if old is not None else ()),
+                merged_into=into,
+            )
+        )
+    return PainPointRegistry(
+        pain_points=tuple(states),
+        next_number=plan.next_number,
+        embedder_name=fit_result.embedder_name,
+        history=previous.history + tuple(plan.events),
+    )
