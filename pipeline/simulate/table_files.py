@@ -90,7 +90,8 @@ def write_tickets(
         if dirt_rng is not None:
             count = dirty_count(len(part), "tickets")
             first_id = len(tickets) + made
-            part, placed = add_dirty_rows(part, "tickets", count, dirt_rng, new_id=lambda n, f=first_id: f"T{f + n + 1:06d}")
+            part, placed = add_dirty_rows(part, "tickets", count, dirt_rng, first_kind=made,
+                                          new_id=lambda n, f=first_id: f"T{f + n + 1:06d}")
             made += count
         write_csv(part, out_dir / name)
         counts[name] = len(part)

@@ -30,3 +30,11 @@ def clean_world_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Wor
     out = tmp_path_factory.mktemp("sim-clean") / "world"
     summary = simulate_world(WorldSettings(**{**SETTINGS.__dict__, "dirty": False}), out)
     return out, summary
+
+
+@pytest.fixture(scope="session")
+def dirt_world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough tickets (few events) that every kind of dirt fits in under 2% of each file."""
+    out = tmp_path_factory.mktemp("sim-dirt") / "world"
+    simulate_world(WorldSettings(customers=1500, days=21, seed=5, events_per_customer_day=0.5), out)
+    return out
