@@ -21,7 +21,7 @@ from pipeline.report.charts import (
     timeline_chart,
 )
 from pipeline.report.model import Campaign, ReportData
-from pipeline.report.selection import growing_pain_points, top_pain_points
+from pipeline.report.selection import charted_releases, growing_pain_points, top_pain_points
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _incident_title(name: str | None, error_code: str | None, kind: str, version
 
 
 def _releases(data: ReportData) -> Markup | None:
-    releases = [release for release in data.releases if release.active_customer_days]
+    releases = charted_releases(data.releases)
     if not releases:
         return None
     bars = [

@@ -67,6 +67,8 @@ def duration(value: timedelta | None) -> str:
     if value is None:
         return "—"
     minutes = value.total_seconds() / 60
+    if minutes < 1:
+        return "under 1 min"
     if minutes < 90:
         return f"{minutes:.0f} min"
     hours = minutes / 60

@@ -7,7 +7,7 @@ from statistics import median
 
 from pipeline.report import formatting as fmt
 from pipeline.report.model import Campaign, LinkedIncident, PainPoint, ReportData
-from pipeline.report.selection import biggest, growing_pain_points
+from pipeline.report.selection import biggest, growing_pain_points, worst_release_jump
 
 FRESH = timedelta(hours=26)  # a daily load plus slack
 
@@ -25,6 +25,7 @@ def write_paragraph(data: ReportData) -> str:
         _growing(data),
         _campaigns(data),
         _incidents(data),
+        _releases(data),
         _tickets(data),
         _quality(data),
     ]
@@ -51,12 +52,10 @@ def _pain_points(data: ReportData) -> str:
         opening = f"One new pain point {period}, '{point.label}', affects"
     elif new:
         point = biggest(new)
-        assert point is not None
         opening = (f"{fmt.count_words(len(new)).capitalize()} new pain points {period}; the biggest, "
                    f"'{point.label}', affects")
     else:
         point = biggest(data.pain_points)
-        assert point is not None
         opening = f"No new pain points {period}; the biggest open one, '{point.label}', affects"
     mrr = f" ({fmt.money(point.mrr_at_risk)} MRR)" if point.mrr_at_risk is not None else ""
     sentence = (f"{opening} {fmt.counted(point.customer_count, 'customer')}{mrr} "
@@ -113,19 +112,19 @@ def _campaigns(data: ReportData) -> str:
 
 
 def _deflection(campaigns: list[Campaign]) -> str:
-    measured = [c for c in campaigns if c.outcome is not None and c.outcome.deflected_tickets is not None
-                and c.outcome.deflected_ci_low is not None and c.outcome.deflected_ci_high is not None]
+    measured = [
+        (campaign.topic, outcome.deflected_tickets, outcome.deflected_ci_low, outcome.deflected_ci_high)
+        for campaign in campaigns
+        if (outcome := campaign.outcome) is not None and outcome.deflected_tickets is not None
+        and outcome.deflected_ci_low is not None and outcome.deflected_ci_high is not None
+    ]
     if not measured:
         return "Deflection against the holdout: not enough data yet."
-    best = max(measured, key=lambda campaign: campaign.outcome.deflected_tickets or 0.0)  # type: ignore[union-attr]
-    outcome = best.outcome
-    assert outcome is not None and outcome.deflected_ci_low is not None and outcome.deflected_ci_high is not None
-    interval = f"95% interval {outcome.deflected_ci_low:.0f} to {outcome.deflected_ci_high:.0f}"
-    if outcome.deflected_ci_low > 0:
-        return (f"The campaign about '{best.topic}' deflected about {outcome.deflected_tickets:.0f} tickets "
-                f"against its holdout ({interval}).")
-    return (f"The campaign about '{best.topic}' shows no clear effect on tickets yet ({interval} tickets "
-            f"deflected).")
+    topic, deflected, low, high = max(measured, key=lambda item: item[1])
+    interval = f"95% interval {low:.0f} to {high:.0f}"
+    if low > 0:
+        return f"The campaign about '{topic}' deflected about {deflected:.0f} tickets against its holdout ({interval})."
+    return f"The campaign about '{topic}' shows no clear effect on tickets yet ({interval} tickets deflected)."
 
 
 def _incidents(data: ReportData) -> str:
@@ -142,6 +141,17 @@ def _incidents(data: ReportData) -> str:
     return (f"{count} {was} detected {period} (median detection lag {lag}); the largest, {what}, hit "
             f"{fmt.counted(worst.customer_count, 'customer')} and was found {fmt.duration(worst.detection_lag)} "
             f"after it began.")
+
+
+def _releases(data: ReportData) -> str:
+    jump = worst_release_jump(data.releases)
+    if jump is None:
+        return ""
+    newer, previous = jump
+    ratio = newer.errors_per_active_customer / previous.errors_per_active_customer
+    return (f"On {fmt.platform(newer.platform)}, {newer.app_version} errs {ratio:.1f} times as often per active "
+            f"customer as {previous.app_version} ({newer.errors_per_active_customer:.2f} against "
+            f"{previous.errors_per_active_customer:.2f} errors per customer-day).")
 
 
 def _tickets(data: ReportData) -> str:

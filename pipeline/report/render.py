@@ -10,7 +10,12 @@ from pipeline.report import formatting as fmt
 from pipeline.report.figures import Figures
 from pipeline.report.model import ReportData
 from pipeline.report.paragraph import FRESH, period_phrase
-from pipeline.report.selection import growing_pain_points, top_pain_points
+from pipeline.report.selection import (
+    MIN_RELEASE_CUSTOMER_DAYS,
+    charted_releases,
+    growing_pain_points,
+    top_pain_points,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -56,5 +61,7 @@ def render_report(data: ReportData, figures: Figures, *, paragraph: str) -> str:
         others=len(data.pain_points) - len(top_pain_points(data.pain_points)),
         new=data.new_pain_points,
         growing=growing_pain_points(data.pain_points),
+        hidden_releases=len(data.releases) - len(charted_releases(data.releases)),
+        min_release_days=MIN_RELEASE_CUSTOMER_DAYS,
         recent_incidents=[i for i in data.incidents if i.detected_at >= data.window.start],
     )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.report.model import PainPoint
+from pipeline.report.model import PainPoint, Release
 
 TOP_PAIN_POINTS = 10
 # Growing: this period's tickets at least 1.5 times the previous period's and at least five more, so
 # one pain point going from one ticket to two does not count as growth.
 GROWTH_RATIO = 1.5
 GROWTH_MIN_EXTRA_TICKETS = 5
+# Error rates of versions with fewer active customer-days are noise: tabled, not charted or compared.
+MIN_RELEASE_CUSTOMER_DAYS = 20
+# A release is called out when it errs at least this many times as often as the one before it.
+RELEASE_RATIO_WORTH_NAMING = 1.5
 
 
 def top_pain_points(points: Sequence[PainPoint]) -> tuple[PainPoint, ...]:
@@ -32,8 +36,34 @@ def growing_pain_points(points: Sequence[PainPoint]) -> tuple[PainPoint, ...]:
     )
 
 
-def biggest(points: Sequence[PainPoint]) -> PainPoint | None:
-    """The pain point affecting most customers (then most MRR at risk), or None."""
+def biggest(points: Sequence[PainPoint]) -> PainPoint:
+    """The pain point affecting most customers (then most MRR at risk, then most tickets).
+
+    Raises:
+        ValueError: ``points`` is empty.
+    """
     if not points:
-        return None
+        raise ValueError("biggest() needs at least one pain point")
     return max(points, key=lambda point: (point.customer_count, point.mrr_at_risk or 0.0, point.ticket_count))
+
+
+def charted_releases(releases: Sequence[Release]) -> tuple[Release, ...]:
+    """Releases with enough activity for a meaningful rate, and any with a detected regression."""
+    return tuple(release for release in releases
+                 if release.active_customer_days >= MIN_RELEASE_CUSTOMER_DAYS or release.regression_incident_id)
+
+
+def worst_release_jump(releases: Sequence[Release]) -> tuple[Release, Release] | None:
+    """The (newer, previous) pair of one platform's versions whose error rate rose the most, if worth naming.
+
+    Releases arrive sorted by platform, then version; only charted releases are compared.
+    """
+    best: tuple[float, Release, Release] | None = None
+    charted = charted_releases(releases)
+    for previous, newer in zip(charted, charted[1:], strict=False):
+        if previous.platform != newer.platform or previous.errors_per_active_customer <= 0:
+            continue
+        ratio = newer.errors_per_active_customer / previous.errors_per_active_customer
+        if ratio >= RELEASE_RATIO_WORTH_NAMING and (best is None or ratio > best[0]):
+            best = (ratio, newer, previous)
+    return None if best is None else (best[1], best[2])

@@ -43,7 +43,7 @@ class Bar:
 
 def bar_chart(bars: Sequence[Bar], *, label: str, description: str, width: int = WIDTH) -> Markup:
     """Bars scaled from zero to the largest value; highlighted bars drawn in the accent colour."""
-    note_width = max((len(bar.note) for bar in bars), default=0) * SMALL_FONT_SIZE * CHAR_WIDTH + 12
+    note_width = max((len(bar.note) for bar in bars), default=0) * SMALL_FONT_SIZE * CHAR_WIDTH + 14
     scale = LinearScale(0.0, max((bar.value for bar in bars), default=1.0) or 1.0, 0.0, width - note_width)
     body: list[Markup] = []
     y = 4.0
@@ -72,5 +72,6 @@ def _row(bar: Bar, y: float, scale: LinearScale, width: int) -> Markup:
                          "rx": 2}),
         element("rect", {"class": "bar", "x": 0, "y": bar_y, "width": length, "height": BAR_HEIGHT,
                          "fill": ACCENT if bar.highlight else PRIMARY, "rx": 2}),
-        text(length + 6, bar_y + 11, bar.note, font_size=SMALL_FONT_SIZE, fill=MUTED),
+        # Figures in one column right of the track, so they line up and never sit on a bar.
+        text(scale.end_px + 8, bar_y + 11, bar.note, font_size=SMALL_FONT_SIZE, fill=MUTED),
     )

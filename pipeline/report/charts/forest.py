@@ -82,11 +82,10 @@ def _row(row: Estimate, y: float, scale: LinearScale) -> Markup:
     # The label takes the left of the heading line; the figures sit right-aligned on the same line.
     heading = text(MARGIN, y + 15, fit(row.label, WIDTH - 2 * MARGIN - NOTE_WIDTH), fill=INK, font_weight="600",
                    halo=True)
-    if not _complete(row):
+    if row.estimate is None or row.low is None or row.high is None:
         return element("g", {"class": "estimate-row missing"}, element("title", None, f"{row.label}: {MISSING}"),
                        heading, text(scale(0.0) + 10, y + 34, MISSING, font_size=SMALL_FONT_SIZE, fill=MUTED,
                                      font_style="italic", halo=True))
-    assert row.low is not None and row.high is not None and row.estimate is not None
     # Green only when the whole interval shows fewer tickets; red when it shows more; grey otherwise.
     colour = GOOD if row.low > 0 else BAD if row.high < 0 else NEUTRAL
     mark_y = y + 29

@@ -13,6 +13,7 @@ from pipeline.report.model import (
     LinkedIncident,
     PainPoint,
     QuarantineCount,
+    Release,
     ReportData,
     ReportWindow,
     TableLoad,
@@ -135,3 +136,19 @@ def test_a_longer_period_is_named_in_days() -> None:
     window = ReportWindow(end=END, period_days=14, context_days=28, trend_days=30)
     paragraph = write_paragraph(_data(window=window, tickets=TicketVolume(5, 0, 5)))
     assert paragraph.startswith("No pain points found in the last 14 days.")
+
+
+def test_the_release_whose_error_rate_jumped_most_is_named() -> None:
+    releases = (Release("android", "5.3.2", 400, 40, 30, None), Release("android", "5.4.0", 200, 100, 60, "i1"),
+                Release("ios", "3.9.0", 300, 30, 20, None), Release("ios", "3.9.1", 300, 60, 40, None),
+                Release("web", "1.0", 5, 50, 5, None), Release("web", "1.1", 500, 50, 5, None))
+    paragraph = write_paragraph(_data(releases=releases))
+    # 5.4.0: 0.50 against 0.10, five times; iOS doubles; web 1.0 has too little activity to compare.
+    assert ("On Android, 5.4.0 errs 5.0 times as often per active customer as 5.3.2 (0.50 against 0.10 errors "
+            "per customer-day).") in paragraph
+    assert "iOS" not in paragraph and "web" not in paragraph.lower()
+
+
+def test_no_release_is_named_when_rates_hold_steady() -> None:
+    releases = (Release("android", "5.3.2", 400, 40, 30, None), Release("android", "5.4.0", 400, 50, 30, None))
+    assert " errs " not in write_paragraph(_data(releases=releases))

@@ -124,6 +124,9 @@ def test_paragraph_numbers_match_the_warehouse(report_world: Engine, tmp_path: P
     assert f"deflected about {SYNC_OUTCOME['deflected_tickets']:.0f} tickets" in paragraph
     assert f"{fmt.count_words(incidents).capitalize()} incidents were detected this week" in paragraph
     assert f"Support received {tickets} tickets" in paragraph
+    rates = {version: errors / active for _, version, active, errors in RELEASES}
+    assert (f"On Android, 5.4.0 errs {rates['5.4.0'] / rates['5.3.2']:.1f} times as often per active customer as "
+            f"5.3.2 ({rates['5.4.0']:.2f} against {rates['5.3.2']:.2f} errors per customer-day).") in paragraph
     assert f"{quarantined} rows were quarantined, most for 'customer_id_not_null'" in paragraph
 
 
