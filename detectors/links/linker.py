@@ -1,7 +1,8 @@
 """Link pain points to incidents: authors who hit the incident shortly before writing, far more than others.
 
-For every (pain point, incident) pair the 2x2 table of :mod:`detectors.links.association` gives a lift
-and a one-sided Fisher exact p-value. Benjamini-Hochberg adjusts the p-values across every pair
+For every (pain point, incident) pair the 2x2 table of :mod:`detectors.links.association` (authors
+exposed in the ``window_hours`` before their first ticket, against non-authors exposed in the same
+windows) gives a lift and a one-sided Fisher exact p-value. Benjamini-Hochberg adjusts the p-values across every pair
 considered (pain points x incidents), so a busy day with many pairs does not link by chance. A pair is
 a link when at least ``min_exposed_authors`` authors were exposed, the lift reaches ``min_lift`` and the
 adjusted p-value (``q_value``) is at most ``max_q_value``.
@@ -26,6 +27,8 @@ from detectors.links.association import (
     adjust_benjamini_hochberg,
     compute_lift,
     count_exposed_authors,
+    expected_exposure_shares,
+    first_tickets,
     fisher_greater,
 )
 from detectors.links.inputs import (
@@ -47,12 +50,15 @@ LINK_COLUMNS = (
     "p_value",
     "q_value",
     "exposed_authors",
+    "expected_exposed_authors",
     "authors",
     "exposed_customers",
     "text_match",
     "strength",
 )
-"""Columns of ``links_`` and ``pairs_``; ``p_value`` is the raw Fisher p, ``q_value`` the BH-adjusted one."""
+"""Columns of ``links_`` and ``pairs_``. ``p_value`` is the raw Fisher p, ``q_value`` the BH-adjusted one;
+``expected_exposed_authors`` is how many authors would have been exposed in their windows by chance;
+``exposed_customers`` counts everyone the incident hit."""
 
 _DTYPES = {
     "pain_point_id": "str",
@@ -61,6 +67,7 @@ _DTYPES = {
     "p_value": "float64",
     "q_value": "float64",
     "exposed_authors": "int64",
+    "expected_exposed_authors": "float64",
     "authors": "int64",
     "exposed_customers": "int64",
     "text_match": "float64",
@@ -75,7 +82,8 @@ class PainPointLinker(BaseEstimator):
         window_hours: an exposure counts when it came at most this long before a ticket.
         min_exposed_authors: fewest exposed authors for a link.
         min_lift: smallest lift for a link.
-        max_q_value: largest Benjamini-Hochberg adjusted p-value for a link.
+        max_q_value: largest Benjamini-Hochberg adjusted p-value for a link. Stricter than the usual
+            0.05 because a false link emails customers about something that never touched them.
         text_bonus: how much a full text match raises strength (0.25: up to a quarter more).
         min_text_tickets, min_text_share: a term is mentioned by a pain point when at least this many
             and this share of its tickets contain it.
@@ -92,7 +100,7 @@ class PainPointLinker(BaseEstimator):
         window_hours: float = 72,
         min_exposed_authors: int = 3,
         min_lift: float = 2.0,
-        max_q_value: float = 0.05,
+        max_q_value: float = 0.01,
         text_bonus: float = 0.25,
         min_text_tickets: int = 2,
         min_text_share: float = 0.05,
@@ -135,11 +143,17 @@ class PainPointLinker(BaseEstimator):
         written = read_tickets(tickets, self.as_of_)
         exposed = read_exposures(exposures, self.as_of_)
         self.population_ = _population(population, written, exposed)
-        authors = written.groupby("pain_point_id")["customer_id"].nunique()
+        first = first_tickets(written)
+        authors = first.groupby("pain_point_id").size()
         exposed_customers = exposed.groupby("incident_id").size()
         self.tests_ = int(len(authors) * len(exposed_customers))
-        pairs = count_exposed_authors(written, exposed, self.window_hours)
-        pairs = self._score(pairs, authors, exposed_customers)
+        pairs = count_exposed_authors(first, exposed, self.window_hours)
+        pairs = pairs.assign(
+            authors=pairs["pain_point_id"].map(authors).to_numpy(dtype=np.int64),
+            exposed_customers=pairs["incident_id"].map(exposed_customers).to_numpy(dtype=np.int64),
+        )
+        shares = expected_exposure_shares(pairs, first, exposed, self.window_hours, self.population_)
+        pairs = self._score(pairs, shares)
         pairs["text_match"] = self._text_match(pairs, written, incidents)
         pairs["strength"] = self._strength(pairs)
         self.pairs_ = pairs[list(LINK_COLUMNS)].astype(_DTYPES).reset_index(drop=True)
@@ -184,18 +198,17 @@ class PainPointLinker(BaseEstimator):
             if not ok:
                 raise ValueError(f"PainPointLinker {name}={getattr(self, name)!r} is out of range")
 
-    def _score(self, pairs: pd.DataFrame, authors: pd.Series, exposed_customers: pd.Series) -> pd.DataFrame:
-        """Add the table's margins, lift, Fisher p-value and BH q-value to each pair."""
-        pairs = pairs.assign(
-            authors=pairs["pain_point_id"].map(authors).to_numpy(dtype=np.int64),
-            exposed_customers=pairs["incident_id"].map(exposed_customers).to_numpy(dtype=np.int64),
-        )
+    def _score(self, pairs: pd.DataFrame, shares: np.ndarray) -> pd.DataFrame:
+        """Add the expected count, lift, Fisher p-value and BH q-value to each pair.
+
+        ``shares`` is the time-matched share of customers exposed in the authors' windows.
+        """
         a = pairs["exposed_authors"].to_numpy(dtype=np.int64)
         b = pairs["authors"].to_numpy(dtype=np.int64) - a
-        c = pairs["exposed_customers"].to_numpy(dtype=np.int64) - pairs["exposed_authors_any"].to_numpy(
-            dtype=np.int64
-        )
-        d = self.population_ - pairs["authors"].to_numpy(dtype=np.int64) - c
+        non_authors = self.population_ - pairs["authors"].to_numpy(dtype=np.int64)
+        c = np.rint(shares * non_authors).astype(np.int64)
+        d = non_authors - c
+        pairs["expected_exposed_authors"] = shares * pairs["authors"].to_numpy(dtype=float)
         pairs["lift"] = compute_lift(a, a + b, c, c + d)
         # Only pairs that could become links are tested (Fisher is the costly step). Leaving the others
         # out of the ranking can only raise the q-values of the rest: BH stays valid, a bit conservative.

@@ -108,29 +108,72 @@ def test_benjamini_hochberg_matches_scipy_and_counts_untested_pairs() -> None:
         adjust_benjamini_hochberg(p, total_tests=3)
 
 
-def test_exposure_after_writing_or_too_long_before_does_not_count() -> None:
+def test_only_an_exposure_shortly_before_the_first_ticket_counts() -> None:
     exposures = pd.DataFrame(
         {
             "incident_id": "inc",
-            "customer_id": ["a", "b", "c", "d"],
-            "first_exposed_at": [START, START, START, START],
+            "customer_id": ["a", "b", "c", "d", "e"],
+            "first_exposed_at": [START] * 5,
         }
     )
+    hours = [10, -1, 71, 100, -5, 10]
     tickets = pd.DataFrame(
         {
             "pain_point_id": "pp",
-            "customer_id": ["a", "b", "c", "c"],
-            "created_at": [
-                START + pd.Timedelta(hours=10),  # within 72 h: counts
-                START - pd.Timedelta(hours=1),  # wrote before the exposure: does not
-                START + pd.Timedelta(hours=100),  # too late ...
-                START + pd.Timedelta(hours=71),  # ... but another ticket of c is within: counts
-            ],
+            "customer_id": ["a", "b", "c", "c", "d", "d"],
+            # a: 10 h after: counts. b: wrote before the exposure. c: first ticket 71 h after (a later one
+            # at 100 h does not matter): counts. d: first wrote before the exposure, so a later ticket
+            # inside the window does not make the incident the reason. e never wrote.
+            "created_at": [START + pd.Timedelta(hours=h) for h in hours],
         }
     )
     pairs = PainPointLinker().fit(tickets, exposures, population=100).pairs_
     assert pairs["exposed_authors"].tolist() == [2]
-    assert pairs["authors"].tolist() == [3]
+    assert pairs["authors"].tolist() == [4]
+
+
+def test_a_broad_incident_still_links_thanks_to_the_time_matched_control() -> None:
+    """The incident hits a quarter of all customers over 30 days; 15 of a pain point's 60 authors wrote
+    within a day of hitting it. Against 'ever exposed' (25%) that is no excess; within the same
+    72-hour windows only ~2.5% of customers are hit, so it is a strong one."""
+    rng = np.random.default_rng(5)
+    customers = np.array([f"c{i}" for i in range(4000)])
+    hit = rng.choice(customers, 1000, replace=False)
+    exposures = pd.DataFrame(
+        {
+            "incident_id": "inc-broad",
+            "customer_id": hit,
+            "first_exposed_at": START + pd.to_timedelta(rng.uniform(0, 720, 1000), unit="h"),
+        }
+    )
+    planted = exposures.iloc[:15]
+    others = rng.choice(np.setdiff1d(customers, hit), 45, replace=False)
+    tickets = pd.DataFrame(
+        {
+            "pain_point_id": "pp-broad",
+            "customer_id": np.concatenate([planted["customer_id"].to_numpy(), others]),
+            "created_at": np.concatenate(
+                [
+                    (
+                        planted["first_exposed_at"] + pd.to_timedelta(rng.uniform(1, 24, 15), unit="h")
+                    ).to_numpy(),
+                    (START + pd.to_timedelta(rng.uniform(0, 720, 45), unit="h")).to_numpy(),
+                ]
+            ),
+        }
+    )
+    links = PainPointLinker().fit(tickets, exposures, population=4000).links_
+    assert links["incident_id"].tolist() == ["inc-broad"]
+    link = links.iloc[0]
+    assert link["exposed_authors"] == 15 and link["expected_exposed_authors"] < 3
+
+
+def test_expected_exposed_authors_matches_chance_for_unrelated_pairs() -> None:
+    tickets, exposures, _ = world()
+    pairs = PainPointLinker(min_exposed_authors=1).fit(tickets, exposures, population=POPULATION).pairs_
+    noise = pairs.loc[pairs["pain_point_id"] == "pp-noise"]
+    assert (noise["expected_exposed_authors"] < 3).all()
+    assert (noise["q_value"] > 0.05).all()
 
 
 def test_minimum_exposed_authors_is_enforced() -> None:
@@ -231,3 +274,26 @@ def test_words_every_pain_point_uses_are_not_a_text_match() -> None:
     )
     incidents = pd.DataFrame({"incident_id": ["i1"], "message_pattern": ["timeout at gateway <num>"]})
     assert score_text_match(tickets, incidents, max_term_share=1.0).empty
+
+
+def test_expected_share_counts_exposures_in_each_authors_window() -> None:
+    from detectors.links.association import expected_exposure_shares
+
+    authors = pd.DataFrame(
+        {
+            "pain_point_id": ["pp", "pp"],
+            "customer_id": ["a", "b"],
+            "created_at": [START + pd.Timedelta(hours=100), START + pd.Timedelta(hours=200)],
+        }
+    )
+    # Exposures at 20 h (outside both windows), 50 h and 90 h (a's window [28 h, 100 h]), 150 h (b's).
+    exposures = pd.DataFrame(
+        {
+            "incident_id": "inc",
+            "customer_id": ["x1", "x2", "x3", "x4"],
+            "first_exposed_at": [START + pd.Timedelta(hours=h) for h in (20, 50, 90, 150)],
+        }
+    )
+    pairs = pd.DataFrame({"pain_point_id": ["pp"], "incident_id": ["inc"]})
+    share = expected_exposure_shares(pairs, authors, exposures, window_hours=72, population=10)
+    assert share.tolist() == [pytest.approx((2 + 1) / 2 / 10)]
