@@ -66,9 +66,9 @@ def expected_exposure_shares(
     authors = authors.sort_values("created_at", kind="stable")  # sorted needles: numpy searches faster
     codes, pain_points = pd.factorize(authors["pain_point_id"])
     counts = np.bincount(codes, minlength=len(pain_points)).astype(float)
-    written = authors["created_at"].astype("int64").to_numpy()
+    written = authors["created_at"].dt.as_unit("ns").astype("int64").to_numpy()
     window = int(pd.Timedelta(hours=window_hours).value)
-    times = exposures.assign(t=exposures["first_exposed_at"].astype("int64"))
+    times = exposures.assign(t=exposures["first_exposed_at"].dt.as_unit("ns").astype("int64"))
     by_incident = {key: np.sort(group.to_numpy()) for key, group in times.groupby("incident_id")["t"]}
     pain_point_rows = pd.Index(pain_points).get_indexer(pairs["pain_point_id"])
     for incident, rows in pd.Series(np.arange(len(pairs))).groupby(pairs["incident_id"].to_numpy()):
