@@ -2,10 +2,10 @@
 
 For every (pain point, incident) pair the 2x2 table of :mod:`detectors.links.association` (authors
 exposed in the ``window_hours`` before their first ticket, against non-authors exposed in the same
-windows) gives a lift and a one-sided Fisher exact p-value. Benjamini-Hochberg adjusts the p-values across every pair
-considered (pain points x incidents), so a busy day with many pairs does not link by chance. A pair is
-a link when at least ``min_exposed_authors`` authors were exposed, the lift reaches ``min_lift`` and the
-adjusted p-value (``q_value``) is at most ``max_q_value``.
+windows) gives a lift and a one-sided Fisher exact p-value. Benjamini-Hochberg adjusts the p-values
+across every pair considered (pain points x incidents), so a busy day with many pairs does not link
+by chance. A pair is a link when at least ``min_exposed_authors`` authors were exposed, the lift
+reaches ``min_lift`` and the adjusted p-value (``q_value``) is at most ``max_q_value``.
 
 ``strength`` (0-1) ranks links: the share of the pain point's authors whose tickets the incident
 explains, ``exposed_authors / authors * (1 - 1 / lift)`` (the attributable fraction among authors),
