@@ -21,7 +21,15 @@ from pipeline.report.charts import (
     timeline_chart,
 )
 from pipeline.report.model import Campaign, ReportData
-from pipeline.report.selection import charted_releases, growing_pain_points, top_pain_points
+from pipeline.report.selection import (
+    CAMPAIGN_CARDS,
+    LISTED_GROWING,
+    LISTED_NEW,
+    charted_incidents,
+    charted_releases,
+    growing_pain_points,
+    top_pain_points,
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,9 @@ class Figures:
 
 def build_figures(data: ReportData) -> Figures:
     """Draw every chart the data allows."""
-    shown = {point.pain_point_id: point for point in (*top_pain_points(data.pain_points), *data.new_pain_points,
-                                                       *growing_pain_points(data.pain_points))}
+    listed = (*top_pain_points(data.pain_points), *data.new_pain_points[:LISTED_NEW],
+              *growing_pain_points(data.pain_points)[:LISTED_GROWING])
+    shown = {point.pain_point_id: point for point in listed}
     return Figures(
         top_pain_points=_top_pain_points(data),
         growing=_growing(data),
@@ -50,7 +59,8 @@ def build_figures(data: ReportData) -> Figures:
         deflection=_deflection(data.campaigns),
         quarantine=_quarantine(data),
         sparklines={point_id: sparkline(point.trend, subject=point.label) for point_id, point in shown.items()},
-        funnels={campaign.campaign_id: _funnel(campaign) for campaign in data.campaigns if campaign.sent},
+        funnels={campaign.campaign_id: _funnel(campaign) for campaign in data.campaigns[:CAMPAIGN_CARDS]
+                 if campaign.sent},
     )
 
 
@@ -73,7 +83,7 @@ def _top_pain_points(data: ReportData) -> Markup | None:
 
 
 def _growing(data: ReportData) -> Markup | None:
-    growing = growing_pain_points(data.pain_points)
+    growing = growing_pain_points(data.pain_points)[:LISTED_GROWING]
     if not growing:
         return None
     rows = [Change(label=point.label, previous=point.tickets_previous_period, current=point.tickets_this_period,
@@ -96,7 +106,7 @@ def _incidents(data: ReportData) -> Markup | None:
                                         incident.platform),
                   started_at=incident.started_at, detected_at=incident.detected_at,
                   note=f"found after {fmt.duration(incident.detection_lag)}")
-             for incident in data.incidents]
+             for incident in charted_incidents(data.incidents)]
     # The axis covers the whole period and reaches back to the earliest start, but no further than a
     # week before the context window, so one ancient incident does not squash the rest.
     earliest = min(span.started_at for span in spans)

@@ -11,7 +11,11 @@ from pipeline.report.figures import Figures
 from pipeline.report.model import ReportData
 from pipeline.report.paragraph import FRESH, period_phrase
 from pipeline.report.selection import (
+    CAMPAIGN_CARDS,
+    LISTED_GROWING,
+    LISTED_NEW,
     MIN_RELEASE_CUSTOMER_DAYS,
+    charted_incidents,
     charted_releases,
     growing_pain_points,
     top_pain_points,
@@ -49,19 +53,28 @@ def environment() -> Environment:
 
 def render_report(data: ReportData, figures: Figures, *, paragraph: str) -> str:
     """The whole report as one HTML string."""
-    template = environment().get_template("report.html.j2")
-    return template.render(
+    top = top_pain_points(data.pain_points)
+    growing = growing_pain_points(data.pain_points)
+    releases = charted_releases(data.releases)
+    incidents = charted_incidents(data.incidents)
+    return environment().get_template("report.html.j2").render(
         data=data,
         window=data.window,
         figures=figures,
         paragraph=paragraph,
         period=period_phrase(data.window.period_days),
         fresh=FRESH,
-        top=top_pain_points(data.pain_points),
-        others=len(data.pain_points) - len(top_pain_points(data.pain_points)),
+        top=top,
+        others=len(data.pain_points) - len(top),
         new=data.new_pain_points,
-        growing=growing_pain_points(data.pain_points),
-        hidden_releases=len(data.releases) - len(charted_releases(data.releases)),
+        listed_new=data.new_pain_points[:LISTED_NEW],
+        growing=growing,
+        listed_growing=growing[:LISTED_GROWING],
+        campaign_cards=data.campaigns[:CAMPAIGN_CARDS],
+        charted_releases=releases,
+        other_releases=[release for release in data.releases if release not in releases],
         min_release_days=MIN_RELEASE_CUSTOMER_DAYS,
-        recent_incidents=[i for i in data.incidents if i.detected_at >= data.window.start],
+        charted_incidents=incidents,
+        other_incidents=[incident for incident in data.incidents if incident not in incidents],
+        recent_incidents=[incident for incident in data.incidents if incident.detected_at >= data.window.start],
     )

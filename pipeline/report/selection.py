@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.report.model import PainPoint, Release
+from pipeline.report.model import Incident, PainPoint, Release
 
 TOP_PAIN_POINTS = 10
+LISTED_NEW = 15  # the new pain points listed, biggest first; the rest are counted
+LISTED_GROWING = 10
+CHARTED_INCIDENTS = 15  # the incidents that hit most customers; the rest are listed under the table
+CAMPAIGN_CARDS = 10  # newest campaigns with a card; every campaign stays in the table
+VERSIONS_CHARTED_PER_PLATFORM = 6  # the newest versions with enough activity, plus any regression
 # Growing: this period's tickets at least 1.5 times the previous period's and at least five more, so
 # one pain point going from one ticket to two does not count as growth.
 GROWTH_RATIO = 1.5
@@ -48,9 +53,17 @@ def biggest(points: Sequence[PainPoint]) -> PainPoint:
 
 
 def charted_releases(releases: Sequence[Release]) -> tuple[Release, ...]:
-    """Releases with enough activity for a meaningful rate, and any with a detected regression."""
-    return tuple(release for release in releases
-                 if release.active_customer_days >= MIN_RELEASE_CUSTOMER_DAYS or release.regression_incident_id)
+    """Per platform, the newest releases with enough activity for a meaningful rate, and any regression.
+
+    Releases arrive sorted by platform, then version (oldest first).
+    """
+    kept: list[Release] = []
+    for platform in dict.fromkeys(release.platform for release in releases):
+        ours = [release for release in releases if release.platform == platform]
+        active = [release for release in ours if release.active_customer_days >= MIN_RELEASE_CUSTOMER_DAYS]
+        newest = set(map(id, active[-VERSIONS_CHARTED_PER_PLATFORM:]))
+        kept += [release for release in ours if id(release) in newest or release.regression_incident_id]
+    return tuple(kept)
 
 
 def worst_release_jump(releases: Sequence[Release]) -> tuple[Release, Release] | None:
@@ -67,3 +80,10 @@ def worst_release_jump(releases: Sequence[Release]) -> tuple[Release, Release] |
         if ratio >= RELEASE_RATIO_WORTH_NAMING and (best is None or ratio > best[0]):
             best = (ratio, newer, previous)
     return None if best is None else (best[1], best[2])
+
+
+def charted_incidents(incidents: Sequence[Incident]) -> tuple[Incident, ...]:
+    """The incidents that hit most customers (then the most severe), in order of their start."""
+    largest = sorted(incidents, key=lambda incident: (incident.customer_count, incident.severity or 0.0),
+                     reverse=True)[:CHARTED_INCIDENTS]
+    return tuple(sorted(largest, key=lambda incident: (incident.started_at, incident.incident_id)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -102,30 +102,33 @@ def _stored_trend(row: RowMapping) -> dict[date, int]:
 
 def _trends_from_tickets(
     connection: Connection, window: ReportWindow, rows: list[RowMapping]
-) -> dict[str, Counter[date]]:
-    """Daily ticket counts from ticket assignments, only needed when a stored trend is missing."""
-    if all(_stored_trend(row) for row in rows):
+) -> dict[str, dict[date, int]]:
+    """Daily ticket counts from ticket assignments, for the pain points without a stored trend."""
+    missing = [row["pain_point_id"] for row in rows if not _stored_trend(row)]
+    if not missing:
         return {}
     first_day = window.trend_days_list()[0]
-    found: dict[str, Counter[date]] = defaultdict(Counter)
-    for ticket in fetch(
+    found: dict[str, dict[date, int]] = defaultdict(dict)
+    for count in fetch(
         connection,
-        "report_select_pain_point_ticket_times",
+        "report_count_pain_point_tickets_daily",
+        pain_point_ids=missing,
         start=datetime.combine(first_day, time()),
         end=datetime.combine(window.end_day + timedelta(days=1), time()),
     ):
-        day = to_day(ticket["created_at"])
+        day = to_day(count["day"])
         if day is not None:
-            found[ticket["pain_point_id"]][day] += 1
+            found[count["pain_point_id"]][day] = to_int(count["tickets"])
     return found
 
 
 def _mrr_from_tickets(connection: Connection, rows: list[RowMapping]) -> dict[str, float]:
-    if all(row["mrr_at_risk"] is not None for row in rows):
+    missing = [row["pain_point_id"] for row in rows if row["mrr_at_risk"] is None]
+    if not missing:
         return {}
     return {
         row["pain_point_id"]: float(row["mrr"] or 0.0)
-        for row in fetch(connection, "report_select_pain_point_customers")
+        for row in fetch(connection, "report_select_pain_point_customers", pain_point_ids=missing)
     }
 
 

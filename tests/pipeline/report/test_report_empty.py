@@ -68,6 +68,7 @@ def test_release_figures_come_from_raw_events_without_the_daily_aggregate(wareho
     assert "Android 5.4.0 2 3 1.50 50.0%" in section
     # Two customer-days are too few for a meaningful rate: the versions are tabled, not charted.
     assert "too few for a meaningful error rate" in section
+    assert "2 other versions (older, or fewer than 20 active customer-days)" in section
 
 
 def test_unreadable_json_columns_are_skipped_with_a_warning(
