@@ -77,6 +77,8 @@ class MiniLmEmbedder:
         model = self._load()
         out = np.zeros((len(texts), 384), dtype=np.float32)
         chunk = 2048  # report progress between chunks; each chunk is sorted by length inside encode
+        if progress is not None:
+            progress(0, len(texts))
         for start in range(0, len(texts), chunk):
             part = list(texts[start : start + chunk])
             out[start : start + len(part)] = model.encode(

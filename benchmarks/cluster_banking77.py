@@ -1,0 +1,123 @@
+"""Pain point clusterer benchmark on BANKING77: quality, 50,000-ticket scale, and id stability.
+
+Run from the repo root (each part in its own process, so peak memory is that part's own):
+
+    .venv/bin/python benchmarks/cluster_banking77.py            # all three parts
+    .venv/bin/python benchmarks/cluster_banking77.py --part quality|scale|stability
+
+(a) quality: NMI / ARI / Hungarian accuracy / unassigned share / #clusters / wall time on the
+    10,003 BANKING77 texts (the 77 true categories are only used for scoring).
+(b) scale: 50,000 tickets (BANKING77 plus duplicated, typo-injected, reordered, prefixed and
+    suffixed variants), wall time including model load and embedding, and peak RSS.
+(c) stability: cluster a random 70%, then all rows with the registry of the first run; share of
+    the first run's assigned tickets that keep their pain point id; and the same for a shuffle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cluster_banking77_data import augmented_tickets, load_banking77, score_clustering  # noqa: E402
+
+from detectors.painpoints import (  # noqa: E402
+    CachingEmbedder,
+    MiniLmEmbedder,
+    PainPointClusterer,
+    assign_stable_ids,
+)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def quality() -> None:
+    """Part (a)."""
+    frame = load_banking77()
+    start = time.perf_counter()
+    model = PainPointClusterer(embedder=MiniLmEmbedder()).fit(frame["text"].tolist())
+    wall = time.perf_counter() - start
+    s = score_clustering(frame["category"].to_numpy(), model.labels_)
+    print(
+        f"quality  n={len(frame)} NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} "
+        f"unassigned={s['unassigned']:.3%} clusters={s['clusters']} wall={wall:.1f}s peak_rss={_peak_rss_mb():.0f}MB"
+    )
+    for p in model.pain_points_[:12]:
+        print(f"  {p.ticket_count:5d}  {p.label:32s} | {', '.join(p.key_terms[:4])}")
+
+
+def scale(total: int = 50_000) -> None:
+    """Part (b)."""
+    frame = augmented_tickets(load_banking77(), total)
+    start = time.perf_counter()
+    model = PainPointClusterer(embedder=MiniLmEmbedder()).fit(frame["text"].tolist())
+    wall = time.perf_counter() - start
+    s = score_clustering(frame["category"].to_numpy(), model.labels_)
+    distinct = frame["text"].str.lower().str.split().str.join(" ").nunique()
+    print(
+        f"scale    n={total} distinct~{distinct} wall={wall:.1f}s peak_rss={_peak_rss_mb():.0f}MB "
+        f"NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} unassigned={s['unassigned']:.3%} "
+        f"clusters={s['clusters']}"
+    )
+
+
+def stability() -> None:
+    """Part (c)."""
+    frame = load_banking77()
+    texts = frame["text"].tolist()
+    ids = [f"t{i}" for i in range(len(texts))]
+    embedder = CachingEmbedder(MiniLmEmbedder())
+    rng = np.random.default_rng(0)
+    first = np.sort(rng.permutation(len(texts))[: int(0.7 * len(texts))])
+    run1 = PainPointClusterer(embedder=embedder).fit([texts[i] for i in first])
+    map1, reg1, _ = assign_stable_ids(None, [ids[i] for i in first], run1.result_)
+    start = time.perf_counter()
+    run2 = PainPointClusterer(embedder=embedder).fit(texts, prior_groups=reg1.prior_groups(ids))
+    map2, reg2, events = assign_stable_ids(reg1, ids, run2.result_)
+    wall = time.perf_counter() - start
+    assigned = [t for t, pid in map1.items() if pid]
+    kept = np.mean([map2[t] == map1[t] for t in assigned])
+    kinds = {k: sum(e.kind == k for e in events) for k in ("created", "split", "merged")}
+    final = np.array([int(map2[t][3:]) if map2[t] else -1 for t in ids])
+    s = score_clustering(frame["category"].to_numpy(), final)
+    print(
+        f"stability 70%->100%: {kept:.1%} of {len(assigned)} assigned tickets keep their id; events {kinds}; "
+        f"rerun {wall:.1f}s; stable-id NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f}"
+    )
+    order = rng.permutation(len(texts))
+    run3 = PainPointClusterer(embedder=embedder).fit(
+        [texts[i] for i in order], prior_groups=reg2.prior_groups([ids[i] for i in order])
+    )
+    map3, _, events3 = assign_stable_ids(reg2, [ids[i] for i in order], run3.result_)
+    before = [t for t, pid in map2.items() if pid]
+    print(
+        f"stability shuffled rerun: {np.mean([map3[t] == map2[t] for t in before]):.1%} keep their id; {len(events3)} events"
+    )
+
+
+PARTS = {"quality": quality, "scale": scale, "stability": stability}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
+    args = parser.parse_args()
+    if args.part != "all":
+        PARTS[args.part]()
+        return
+    for part in PARTS:  # separate processes: peak RSS per part, no shared model cache
+        subprocess.run([sys.executable, __file__, "--part", part], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""``forewarn cluster``: cluster a ``ticket_id,text`` CSV into pain points, no warehouse needed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.cli.errors import UserError
+
+if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
+    import pandas as pd
+
+_COLUMNS = ("ticket_id", "text")
+
+
+@click.command()
+@click.argument("input_csv", type=click.Path(path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="CSV file to write.")
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="JSON file of pain point ids from earlier runs; read if present, then updated (keeps ids stable).",
+)
+@click.option(
+    "--min-cluster-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fewest tickets a pain point needs [default: max(3, tickets/1000)].",
+)
+@click.option(
+    "--embedder",
+    "embedder_name",
+    type=click.Choice(["auto", "minilm", "tfidf"]),
+    default="auto",
+    show_default=True,
+    help="auto = all-MiniLM-L6-v2 when installed, else TF-IDF/LSA.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the community search.")
+def command(
+    input_csv: Path,
+    out_path: Path,
+    registry_path: Path | None,
+    min_cluster_size: int | None,
+    embedder_name: str,
+    seed: int,
+) -> None:
+    """Cluster INPUT_CSV (columns ticket_id,text) into OUT (ticket_id,pain_point_id,pain_point_label).
+
+    The number of pain points is found, not given. Tickets that fit none get an empty id and
+    label. With --registry, ids carry over from the previous run on the same file or a newer one.
+    """
+    from tqdm import tqdm
+
+    from detectors.painpoints import PainPointClusterer, assign_stable_ids
+
+    frame = _read_tickets(input_csv)
+    previous = _read_registry(registry_path)
+    ticket_ids = frame["ticket_id"].tolist()
+    clusterer = PainPointClusterer(
+        embedder=_embedder(embedder_name), min_cluster_size=min_cluster_size, random_state=seed
+    )
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text" if stage == "embed" else "step")
+        bar.update(done - bar.n)
+
+    prior = previous.prior_groups(ticket_ids) if previous is not None else None
+    try:
+        clusterer.fit(frame["text"].tolist(), prior_groups=prior, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    mapping, registry, events = assign_stable_ids(previous, ticket_ids, clusterer.result_)
+    labels = {s.pain_point_id: s.label for s in registry.pain_points}
+    _write(frame, mapping, labels, out_path)
+    if registry_path is not None:
+        _write_registry(registry, registry_path)
+    _summarise(clusterer, mapping, labels, events, out_path, len(frame))
+
+
+def _embedder(name: str):  # noqa: ANN202 - an Embedder, imported lazily
+    from detectors.painpoints import (
+        EmbedderUnavailableError,
+        MiniLmEmbedder,
+        TfidfLsaEmbedder,
+        default_embedder,
+    )
+
+    if name == "tfidf":
+        return TfidfLsaEmbedder()
+    if name == "minilm":
+        embedder = MiniLmEmbedder()
+        try:
+            embedder._load()
+        except EmbedderUnavailableError as exc:
+            raise UserError(
+                f"--embedder minilm cannot load all-MiniLM-L6-v2 ({exc}); use --embedder tfidf"
+            ) from exc
+        return embedder
+    return default_embedder()
+
+
+def _read_tickets(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    if not path.exists():
+        raise UserError(f"{path}: no such file; give a CSV with columns ticket_id,text")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a CSV file with columns ticket_id,text")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError as exc:
+        raise UserError(
+            f"{path} is empty; expected a header line ticket_id,text and one row per ticket"
+        ) from exc
+    except pd.errors.ParserError as exc:
+        raise UserError(f"{path} is not a well-formed CSV ({str(exc).strip()})") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.start}); save it as a UTF-8 CSV") from exc
+    except OSError as exc:
+        raise UserError(f"{path} cannot be read: {exc.strerror}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in _COLUMNS if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{path} has no column {' or '.join(missing)} (found: {', '.join(frame.columns)}); "
+            "the header must name ticket_id and text"
+        )
+    if frame.empty:
+        raise UserError(f"{path} has a header but no rows; nothing to cluster")
+    ids = frame["ticket_id"].str.strip()
+    blank = ids.eq("")
+    if blank.any():
+        line = int(blank.to_numpy().argmax()) + 2  # the header is line 1
+        raise UserError(f"{path} line {line}: ticket_id is empty; every ticket needs an id")
+    duplicated = ids.duplicated()
+    if duplicated.any():
+        line = int(duplicated.to_numpy().argmax()) + 2
+        raise UserError(
+            f"{path} line {line}: ticket_id {ids[duplicated].iloc[0]!r} appears twice; ids must be unique"
+        )
+    frame["ticket_id"] = ids
+    return frame
+
+
+def _read_registry(path: Path | None):  # noqa: ANN202 - PainPointRegistry | None
+    from detectors.painpoints import PainPointRegistry
+
+    if path is None or not path.exists():
+        return None
+    try:
+        return PainPointRegistry.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, ValueError, TypeError) as exc:
+        raise UserError(
+            f"{path} is not a pain point registry written by forewarn cluster ({exc}); move it away to start afresh"
+        ) from exc
+
+
+def _write(frame: pd.DataFrame, mapping: dict, labels: dict, out_path: Path) -> None:
+    import pandas as pd
+
+    ids = [mapping.get(t) or "" for t in frame["ticket_id"]]
+    out = pd.DataFrame(
+        {
+            "ticket_id": frame["ticket_id"],
+            "pain_point_id": ids,
+            "pain_point_label": [labels.get(i, "") if i else "" for i in ids],
+        }
+    )
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out.to_csv(out_path, index=False)
+    except OSError as exc:
+        raise UserError(f"cannot write {out_path}: {exc.strerror}") from exc
+
+
+def _write_registry(registry, path: Path) -> None:  # noqa: ANN001
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(registry.to_dict()), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _summarise(clusterer, mapping: dict, labels: dict, events: list, out_path: Path, n_rows: int) -> None:  # noqa: ANN001
+    from collections import Counter
+
+    sizes = Counter(pid for pid in mapping.values() if pid)
+    unassigned = n_rows - sum(sizes.values())
+    click.echo(
+        f"clustered {n_rows} tickets into {len(sizes)} pain points with {clusterer.embedder_.name}; "
+        f"{unassigned} unassigned ({100 * unassigned / n_rows:.1f}%) -> {out_path}"
+    )
+    for pid, size in sizes.most_common(10):
+        click.echo(f"  {pid}  {size:6d}  {labels.get(pid, '')}")
+    changes = Counter(e.kind for e in events if e.kind != "created")
+    if changes:
+        click.echo("  history: " + ", ".join(f"{n} {kind}" for kind, n in sorted(changes.items())))
