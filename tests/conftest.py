@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,15 @@ from sqlalchemy import Engine, create_engine, text
 from pipeline.warehouse import make_engine, migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Airflow reads its configuration once, at first import: point it at the project's airflow.cfg and a
+# throw-away home before any test module imports it, so tests never touch a developer's Airflow state.
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="forewarn-test-airflow-"))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
+os.environ["AIRFLOW_CONFIG"] = str(REPO_ROOT / "airflow.cfg")
+os.environ["FOREWARN_REPO"] = str(REPO_ROOT)
+os.environ.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", uuid.uuid4().hex + uuid.uuid4().hex)
+os.environ.pop("AIRFLOW_CONN_FOREWARN_WAREHOUSE", None)
 POSTGRES_URL = os.environ.get("FOREWARN_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("FOREWARN_TEST_REDIS_URL")
 

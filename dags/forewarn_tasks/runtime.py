@@ -6,6 +6,8 @@ Imported inside tasks only (never at parse time): it touches Connections and Var
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,3 +69,17 @@ def variable(key: str, default: str | None = None) -> str | None:
     if value is None:
         value = os.environ.get(key.upper(), default)
     return value
+
+
+@contextmanager
+def no_retry_on_bad_data() -> Iterator[None]:
+    """Bad data or a failed gate will fail again on retry: fail the task at once, with the reason."""
+    from airflow.exceptions import AirflowFailException
+
+    from pipeline.sources import SourceError
+    from pipeline.validation import GateFailure
+
+    try:
+        yield
+    except (GateFailure, SourceError) as exc:
+        raise AirflowFailException(str(exc)) from exc

@@ -31,15 +31,18 @@ class ValidationSettings:
 
     @classmethod
     def from_env(cls) -> ValidationSettings:
-        """Read ``FOREWARN_MAX_BAD_ROW_SHARE`` and ``FOREWARN_FRESHNESS_HOURS`` (0 disables freshness)."""
+        """Read ``FOREWARN_MAX_BAD_ROW_SHARE``, ``FOREWARN_FRESHNESS_HOURS`` (0 disables freshness) and
+        ``FOREWARN_GATE_MIN_ROWS`` (below this many rows in an interval the share is not judged)."""
         try:
             return cls(
                 max_bad_row_share=float(os.environ.get("FOREWARN_MAX_BAD_ROW_SHARE", cls.max_bad_row_share)),
                 freshness_hours=float(os.environ.get("FOREWARN_FRESHNESS_HOURS", cls.freshness_hours)),
+                min_rows_for_share=int(os.environ.get("FOREWARN_GATE_MIN_ROWS", cls.min_rows_for_share)),
             )
         except ValueError as exc:
             raise GateFailure(
-                f"FOREWARN_MAX_BAD_ROW_SHARE / FOREWARN_FRESHNESS_HOURS must be numbers ({exc})"
+                "FOREWARN_MAX_BAD_ROW_SHARE, FOREWARN_FRESHNESS_HOURS and FOREWARN_GATE_MIN_ROWS must be numbers "
+                f"({exc})"
             ) from exc
 
 
