@@ -61,9 +61,11 @@ def test_spike_jumps_far_above_its_hourly_baseline(world: World) -> None:
 
 
 def _rates(events: pd.DataFrame) -> pd.DataFrame:
-    """Errors and crashes per active customer, per (platform, app_version)."""
-    active = events.groupby(["platform", "app_version"])["customer_id"].nunique().rename("active")
-    failures = events[events["name"].isin(["error", "crash"])].groupby(["platform", "app_version"]).size()
+    """Errors and crashes per daily active customer (summed over days), per (platform, app_version)."""
+    keys = ["platform", "app_version"]
+    day = events["t"].dt.floor("D").rename("day")
+    active = events.groupby([*keys, day])["customer_id"].nunique().groupby(keys).sum().rename("active")
+    failures = events[events["name"].isin(["error", "crash"])].groupby(keys).size()
     frame = active.to_frame().join(failures.rename("failures")).fillna(0)
     frame["per_user"] = frame["failures"] / frame["active"]
     return frame
