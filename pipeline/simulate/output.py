@@ -76,6 +76,6 @@ def write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_manifest(out_dir: Path, settings: dict[str, Any], files: dict[str, int], complete: bool) -> None:
+def write_manifest(out_dir: Path, settings: dict[str, Any], files: dict[str, int | None], complete: bool) -> None:
     """Record the generator, its settings and the files written (so a rerun may replace them)."""
     write_json(out_dir / MANIFEST, {"generator": GENERATOR, "complete": complete, "settings": settings, "files": files})

@@ -96,18 +96,21 @@ class IncidentTruth:
 
 @dataclass(frozen=True)
 class WorldSummary:
-    """What ``simulate_world`` wrote: rows per file (relative path -> data rows) and the incidents."""
+    """What ``simulate_world`` wrote.
+
+    ``rows_per_file`` maps each data CSV (path relative to ``out_dir``) to its data rows, dirty rows
+    included; ``dirty_rows`` counts those listed in truth/dirty_rows.csv.
+    """
 
     out_dir: str
     settings: WorldSettings
     rows_per_file: dict[str, int] = field(default_factory=dict)
     incidents: tuple[IncidentTruth, ...] = ()
     dirty_rows: int = 0
+    workaround_files: tuple[str, ...] = ()
 
     def rows(self, table: str) -> int:
         """Data rows of one table over all its files (dirty rows included)."""
         return sum(
-            count
-            for path, count in self.rows_per_file.items()
-            if "/" not in path and (path == f"{table}.csv" or path.startswith(f"{table}-"))
+            count for path, count in self.rows_per_file.items() if path == f"{table}.csv" or path.startswith(f"{table}-")
         )

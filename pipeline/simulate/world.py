@@ -52,15 +52,14 @@ def simulate_world(settings: WorldSettings, out_dir: Path, progress: bool = Fals
     ticket_rows, ticket_dirty, ticket_truth = write_tickets(out_dir, tickets, population, split_ms, _dirt(settings, 1))
     files = {"customers.csv": customer_rows, **ticket_rows, **files}
     dirty = customer_dirty + ticket_dirty + dirty
-    for path in write_workarounds(out_dir / "workarounds", incidents):
-        files[path] = 0
+    notes = write_workarounds(out_dir / "workarounds", incidents)
     truths = [_incident_truth(i, n, exposures.incident(n), population, schedule, tickets) for n, i in enumerate(incidents)]
     _write_truth(out_dir, truths, ticket_truth, dirty, schedule)
-    write_manifest(out_dir, manifest_settings, files, complete=True)
+    write_manifest(out_dir, manifest_settings, {**files, **dict.fromkeys(notes)}, complete=True)
     log.info("simulated %s customers, %s tickets, %s events, %s dirty rows into %s",
              population.size, len(tickets), events.clean_rows, len(dirty), out_dir)
     return WorldSummary(out_dir=str(out_dir), settings=settings, rows_per_file=files, incidents=tuple(truths),
-                        dirty_rows=len(dirty))
+                        dirty_rows=len(dirty), workaround_files=tuple(notes))
 
 
 def _settings_record(settings: WorldSettings) -> dict[str, object]:

@@ -62,3 +62,12 @@ def test_events_split_into_parts_at_day_boundaries(clean_world_dir: tuple[Path, 
         assert len(before) >= 5_000
     whole = read_csv(clean_dir / "events.csv")
     pd.testing.assert_frame_equal(pd.concat(frames, ignore_index=True), whole)
+
+
+def test_summary_counts_match_the_files(clean_world_dir: tuple[Path, WorldSummary]) -> None:
+    folder, summary = clean_world_dir
+    for name, rows in summary.rows_per_file.items():
+        assert len(read_csv(folder / name)) == rows, name
+    assert summary.rows("tickets") == summary.rows_per_file["tickets.csv"] + summary.rows_per_file["tickets-2.csv"]
+    assert all((folder / path).is_file() for path in summary.workaround_files)
+    assert [i.incident_id for i in summary.incidents] == ["inc-1", "inc-2", "inc-3"]
