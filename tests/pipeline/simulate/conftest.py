@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
-from simworld import World
+from simworld import SETTINGS, World
 
 from pipeline.simulate import WorldSettings, WorldSummary, simulate_world
-
-SETTINGS = WorldSettings(customers=500, days=20, seed=11, start=date(2026, 3, 2))
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from pipeline.simulate import WorldSettings
+
+# The shared test world: small enough to build in well under a second.
+SETTINGS = WorldSettings(customers=500, days=20, seed=11, start=date(2026, 3, 2))
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 

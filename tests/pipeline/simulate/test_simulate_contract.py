@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import SETTINGS
-from simworld import EMAIL, World, incidents, parse_time, read_csv
+from simworld import EMAIL, SETTINGS, World, incidents, parse_time, read_csv
 
 CUSTOMER_COLUMNS = ["customer_id", "email", "name", "locale", "plan", "mrr", "email_opt_in", "created_at"]
 TICKET_COLUMNS = ["ticket_id", "customer_id", "created_at", "subject", "body", "channel", "status", "tags", "csat"]

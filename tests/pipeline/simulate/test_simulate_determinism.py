@@ -6,8 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from conftest import SETTINGS
-from simworld import clean_table, read_csv, table_files
+from simworld import SETTINGS, clean_table, read_csv, table_files
 
 from pipeline.simulate import WorldSummary, simulate_world
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import SETTINGS
-from simworld import World, incident, incidents, parse_time, read_csv
+from simworld import SETTINGS, World, incident, incidents, parse_time, read_csv
 
 START = pd.Timestamp(SETTINGS.start, tz="UTC")
 END = START + pd.Timedelta(days=SETTINGS.days)
