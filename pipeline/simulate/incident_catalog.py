@@ -185,7 +185,7 @@ _REGRESSION_TRANSLATIONS = {
     "es": Phrases(subjects=("La app se cierra sola",), symptoms=("Desde la actualización {version} la aplicación se cierra sola.",)),
 }
 _ROLLBACK = (
-    _SORRY + "Version {version} of {platform_label} has a bug that makes it crash; {previous_version} "
+    _SORRY + "Version {version} of the {platform_label} has a bug that makes it crash; {previous_version} "
     "does not have it, and a fixed version is on its way.\n\n"
     "1. {step}\n"
     "2. Until the fix arrives, use Acme Projects in your browser at app.acme-projects.test; all your "

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 
 from pipeline.simulate.catalog import PLATFORM_LABELS
-from pipeline.simulate.phrasing import AGENTS, FRAMINGS, PHONE_NOTES, WEEKDAYS
+from pipeline.simulate.phrasing import AGENTS, FRAMINGS, PHONE_NOTES, WEEKDAYS, Framing
 from pipeline.simulate.text_noise import add_typos, as_html, paraphrase, pasted_log, pii_sentence
 from pipeline.simulate.ticket_topics import Phrases
 
@@ -95,7 +95,9 @@ def _fill(text: str, values: _Blank) -> str:
     return text.format_map(values)
 
 
-def _sentences(phrases: Phrases, voice: Voice, style: Style, framing, values: _Blank, rnd: random.Random) -> list[str]:
+def _sentences(
+    phrases: Phrases, voice: Voice, style: Style, framing: Framing, values: _Blank, rnd: random.Random
+) -> list[str]:
     result = [_fill(rnd.choice(phrases.symptoms), values)]
     if voice.code and rnd.random() < style.mention_code:
         result.append(_fill(rnd.choice(framing.code_mentions), values))
@@ -129,7 +131,7 @@ def _subject(phrases: Phrases, voice: Voice, values: _Blank, rnd: random.Random)
     return "Call: " + subject if voice.channel == "phone" else subject
 
 
-def _chat(sentences: list[str], framing, rnd: random.Random) -> str:
+def _chat(sentences: list[str], framing: Framing, rnd: random.Random) -> str:
     opener = rnd.choice(framing.chat_openers)
     lines = [opener] if opener else []
     for sentence in sentences[: rnd.randint(1, 3)]:
@@ -137,7 +139,9 @@ def _chat(sentences: list[str], framing, rnd: random.Random) -> str:
     return "\n".join(lines)
 
 
-def _letter(sentences: list[str], framing, values: _Blank, style: Style, voice: Voice, rnd: random.Random) -> str:
+def _letter(
+    sentences: list[str], framing: Framing, values: _Blank, style: Style, voice: Voice, rnd: random.Random
+) -> str:
     cut = rnd.randint(1, max(1, len(sentences) - 1))
     paragraphs = [" ".join(sentences[:cut])]
     if sentences[cut:]:

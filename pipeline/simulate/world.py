@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -68,7 +69,7 @@ def _settings_record(settings: WorldSettings) -> dict[str, object]:
     return record
 
 
-def _dirt(settings: WorldSettings, *keys: int):
+def _dirt(settings: WorldSettings, *keys: int) -> np.random.Generator | None:
     return generator(settings.seed, "dirt", *keys) if settings.dirty else None
 
 

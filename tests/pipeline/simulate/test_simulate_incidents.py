@@ -88,9 +88,9 @@ def test_regression_version_fails_far_more_per_user_on_its_platform_only(world: 
                      & (window["app_version"] == version)]
     assert set(item["affected_customer_ids"]) <= set(crashed["customer_id"])
     assert len(item["affected_customer_ids"]) >= 0.8 * crashed["customer_id"].nunique()
-    # Nobody runs the bad build before it ships.
-    assert (world.events.loc[world.events["app_version"].eq(version) & world.events["platform"].eq(platform), "t"]
-            >= started).all()
+    # Nobody runs the bad build before it ships, nor once the hotfix has replaced it.
+    on_bad = world.events.loc[world.events["app_version"].eq(version) & world.events["platform"].eq(platform), "t"]
+    assert (on_bad >= started).all() and (on_bad < ended).all()
 
 
 def test_affected_share_scales_with_the_world(world: World) -> None:
