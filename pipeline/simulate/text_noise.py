@@ -33,7 +33,8 @@ def paraphrase(text: str, rnd: random.Random) -> str:
     """Swap some common phrases for synonyms (English)."""
     for phrase, options in SYNONYMS:
         if phrase in text and rnd.random() < 0.5:
-            text = text.replace(phrase, rnd.choice(options), 1)
+            replacement = rnd.choice(options)
+            text = re.sub(rf"\b{re.escape(phrase)}\b", lambda _, new=replacement: new, text, count=1)
     return text
 
 

@@ -98,12 +98,14 @@ def _fill(text: str, values: _Blank) -> str:
 def _sentences(
     phrases: Phrases, voice: Voice, style: Style, framing: Framing, values: _Blank, rnd: random.Random
 ) -> list[str]:
-    result = [_fill(rnd.choice(phrases.symptoms), values)]
+    symptom = _fill(rnd.choice(phrases.symptoms), values)
+    result = [symptom]
     if voice.code and rnd.random() < style.mention_code:
         result.append(_fill(rnd.choice(framing.code_mentions), values))
-    if rnd.random() < style.mention_platform:
+    # Say where and which version only when the symptom did not already say so.
+    if rnd.random() < style.mention_platform and values["platform_label"] not in symptom:
         result.append(_fill(rnd.choice(framing.platform_mentions), values))
-    if voice.version and rnd.random() < style.mention_version:
+    if voice.version and rnd.random() < style.mention_version and voice.version not in symptom:
         result.append(_fill(rnd.choice(framing.version_mentions), values))
     pool = list(phrases.details) + list(framing.details)
     for detail in rnd.sample(pool, min(len(pool), rnd.choice((0, 1, 1, 2, 3)))):
