@@ -56,7 +56,7 @@ def build_figures(data: ReportData) -> Figures:
         growing=_growing(data),
         incidents=_incidents(data),
         releases=_releases(data),
-        deflection=_deflection(data.campaigns),
+        deflection=_deflection(data.campaigns[:CAMPAIGN_CARDS]),
         quarantine=_quarantine(data),
         sparklines={point_id: sparkline(point.trend, subject=point.label) for point_id, point in shown.items()},
         funnels={campaign.campaign_id: _funnel(campaign) for campaign in data.campaigns[:CAMPAIGN_CARDS]
@@ -192,7 +192,6 @@ def _quarantine(data: ReportData) -> Markup | None:
     return bar_chart(
         bars,
         label=f"{fmt.counted(data.quality.rows_quarantined, 'row')} quarantined by table and rule",
-        width=420,  # drawn beside its table
         description="; ".join(f"{bar.group}, {bar.label}: {bar.note}" for bar in bars),
     )
 

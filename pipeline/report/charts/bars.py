@@ -23,7 +23,7 @@ from pipeline.report.charts.svg import (
     text,
 )
 
-WIDTH = 640
+WIDTH = 400  # narrow on purpose: text stays legible when a phone scales the chart down
 ROW_HEIGHT = 40
 GROUP_HEIGHT = 28
 BAR_HEIGHT = 14

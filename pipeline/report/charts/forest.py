@@ -82,10 +82,12 @@ def _row(row: Estimate, y: float, scale: LinearScale) -> Markup:
     # The label takes the left of the heading line; the figures sit right-aligned on the same line.
     heading = text(MARGIN, y + 15, fit(row.label, WIDTH - 2 * MARGIN - NOTE_WIDTH), fill=INK, font_weight="600",
                    halo=True)
+    separator = element("line", {"x1": MARGIN, "y1": y + ROW_HEIGHT - 2, "x2": WIDTH - MARGIN,
+                                 "y2": y + ROW_HEIGHT - 2, "stroke": AXIS, "stroke-opacity": 0.25})
     if row.estimate is None or row.low is None or row.high is None:
         return element("g", {"class": "estimate-row missing"}, element("title", None, f"{row.label}: {MISSING}"),
                        heading, text(scale(0.0) + 10, y + 34, MISSING, font_size=SMALL_FONT_SIZE, fill=MUTED,
-                                     font_style="italic", halo=True))
+                                     font_style="italic", halo=True), separator)
     # Green only when the whole interval shows fewer tickets; red when it shows more; grey otherwise.
     colour = GOOD if row.low > 0 else BAD if row.high < 0 else NEUTRAL
     mark_y = y + 29
@@ -104,6 +106,5 @@ def _row(row: Estimate, y: float, scale: LinearScale) -> Markup:
         element("rect", {"class": "mark", "x": x - 6, "y": mark_y - 6, "width": 12, "height": 12,
                          "fill": colour}),
         text(WIDTH - MARGIN, y + 15, row.note, font_size=SMALL_FONT_SIZE, fill=MUTED, text_anchor="end", halo=True),
-        element("line", {"x1": MARGIN, "y1": y + ROW_HEIGHT - 2, "x2": WIDTH - MARGIN, "y2": y + ROW_HEIGHT - 2,
-                         "stroke": AXIS, "stroke-opacity": 0.25}),
+        separator,
     )

@@ -64,10 +64,12 @@ def to_day(value: object) -> date | None:
 
 
 def to_int(value: object) -> int:
+    """A count column; NULL (e.g. SUM over no rows) is zero."""
     return int(value) if value is not None else 0
 
 
 def to_float(value: object) -> float | None:
+    """A measure column; NULL stays None (unknown is not zero)."""
     return float(value) if value is not None else None
 
 

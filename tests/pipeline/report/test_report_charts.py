@@ -159,3 +159,22 @@ def test_change_and_since() -> None:
 def test_versions_sort_numerically() -> None:
     versions = ["5.10.0", "5.9.1", "5.9.0", "2026.2", "5.9.0-beta"]
     assert sorted(versions, key=version_key) == ["5.9.0", "5.9.0-beta", "5.9.1", "5.10.0", "2026.2"]
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(foreground: str, background: str = "#ffffff") -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_chart_colours_meet_wcag_contrast_on_white() -> None:
+    from pipeline.report.charts import svg
+
+    for name in ("INK", "MUTED", "PRIMARY", "ACCENT", "GOOD", "BAD", "NEUTRAL"):
+        assert _contrast(getattr(svg, name)) >= 4.5, name  # used for text or thin marks: text contrast
+    assert _contrast(svg.AXIS) >= 2.0  # decorative lines only, never the sole carrier of a value
