@@ -1,7 +1,9 @@
 -- Purpose: the next queued messages of a campaign, each with the reason it must be skipped now
 --   (NULL = may be sent): customer gone, no email, opted out, or suppressed (by id or by email) since
 --   targeting. Holdout rows are never candidates, whatever their status says.
--- Params: :campaign_id, :limit
+--   Keyset-paged by message_id after :after ('' = from the start), so each claim reads one batch
+--   instead of sorting every queued row of a large campaign.
+-- Params: :campaign_id, :after, :limit
 SELECT
     m.message_id,
     CASE
@@ -9,12 +11,17 @@ SELECT
         WHEN cu.email IS NULL OR TRIM(cu.email) = '' THEN 'no_email'
         WHEN cu.email_opt_in IS NULL OR NOT cu.email_opt_in THEN 'opted_out'
         WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.customer_id = m.customer_id) THEN 'suppressed'
-        WHEN EXISTS (SELECT 1 FROM suppressions s WHERE LOWER(s.email) = LOWER(cu.email)) THEN 'suppressed'
+        WHEN se.email IS NOT NULL THEN 'suppressed'
         ELSE NULL
     END AS skip_reason
 FROM outreach_messages m
 LEFT JOIN customers cu ON cu.customer_id = m.customer_id
+-- One pass over suppressed addresses per claim, not one scan per candidate.
+LEFT JOIN (
+    SELECT DISTINCT LOWER(email) AS email FROM suppressions WHERE email IS NOT NULL
+) se ON se.email = LOWER(cu.email)
 WHERE m.campaign_id = :campaign_id
+  AND m.message_id > :after
   AND m.status = 'queued'
   AND NOT m.is_holdout
 ORDER BY m.message_id

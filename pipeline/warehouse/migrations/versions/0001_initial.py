@@ -226,11 +226,21 @@ def _findings() -> None:
         sa.Column("pain_point_id", ID, primary_key=True),
         sa.Column("incident_id", ID, primary_key=True),
         sa.Column("lift", sa.Float),
-        sa.Column("p_value", sa.Float),
+        sa.Column("p_value", sa.Float, comment="one-sided Fisher exact test"),
+        sa.Column("q_value", sa.Float, comment="Benjamini-Hochberg adjusted over all pairs tested"),
         sa.Column("exposed_authors", sa.Integer),
+        sa.Column("expected_exposed_authors", sa.Float),
         sa.Column("authors", sa.Integer),
+        sa.Column("exposed_customers", sa.Integer),
         sa.Column("text_match", sa.Float),
         sa.Column("strength", sa.Float),
+        sa.Column("as_of", TS),
+    )
+    op.create_table(
+        "detector_state",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("as_of", TS, primary_key=True, comment="a rerun for an as-of reads the newest state before it"),
+        sa.Column("state", sa.Text, nullable=False, comment="JSON, e.g. the pain-point registry behind stable ids"),
     )
 
 
@@ -322,7 +332,7 @@ def _outreach() -> None:
 def downgrade() -> None:
     for table in (
         "campaign_outcomes", "email_events", "suppressions", "outreach_messages", "campaigns",
-        "pain_point_incidents", "incident_customers", "incidents", "ticket_pain_points",
+        "detector_state", "pain_point_incidents", "incident_customers", "incidents", "ticket_pain_points",
         "pain_point_history", "pain_points", "ingest_runs", "quarantine", "workarounds",
         "customer_signature_exposure", "version_activity_daily", "event_hourly", "signatures",
         "events", "tickets", "customers",

@@ -1,0 +1,30 @@
+"""``forewarn detect``: pain points, incidents and links as of a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+
+from pipeline.cli.common import parse_timestamp, user_errors, warehouse_engine
+
+
+@click.command()
+@click.option("--as-of", "as_of", help="Detect with data before this time (ISO 8601). Default: now.")
+@click.option("--embedder", type=click.Choice(["auto", "tfidf"]), default="auto", show_default=True,
+              help="Text embedding for pain points: auto = MiniLM when installed.")
+def command(as_of: str | None, embedder: str) -> None:
+    """Find pain points in tickets, incidents in events, and link them (idempotent per --as-of)."""
+    from pipeline.detect import DetectSettings, detect
+
+    moment = parse_timestamp(as_of, "--as-of") or datetime.now(UTC).replace(tzinfo=None)
+    engine = warehouse_engine()
+    with user_errors():
+        summary = detect(engine, moment, DetectSettings(embedder=embedder),
+                         stage=lambda name: click.echo(f"detect: {name} ...", err=True))
+    p = summary.pain_points
+    click.echo(f"as of {moment.isoformat()}: {p.tickets} tickets, {p.assigned} in {p.pain_points} pain points "
+               f"({p.created} new)")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.incidents.by_kind.items())) or "none"
+    click.echo(f"incidents: {kinds}; {summary.incidents.customers} affected customers")
+    click.echo(f"links between pain points and incidents: {summary.links}")

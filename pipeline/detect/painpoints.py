@@ -1,0 +1,170 @@
+"""Pain points from ticket text: cluster the rolling window, keep ids stable, write the findings."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine
+
+from detectors.painpoints import (
+    UNASSIGNED,
+    HistoryEvent,
+    PainPointClusterer,
+    PainPointRegistry,
+    TfidfLsaEmbedder,
+    assign_stable_ids,
+    default_embedder,
+)
+from pipeline.detect.settings import DetectSettings
+from pipeline.detect.state import load_state, save_state
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+REGISTRY = "painpoint_registry"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PainPointRun:
+    """Counts of one pain-point run."""
+
+    tickets: int
+    assigned: int
+    pain_points: int
+    created: int
+    history_events: int
+
+
+def detect_pain_points(
+    engine: Engine, as_of: datetime, settings: DetectSettings, progress: Progress | None = None
+) -> PainPointRun:
+    """Cluster the tickets of the window before ``as_of`` and store pain points with stable ids."""
+    since = as_of - timedelta(days=settings.ticket_window_days)
+    with engine.connect() as connection:
+        tickets = _tickets(connection, since, as_of)
+        saved = load_state(connection, REGISTRY, as_of)
+    if tickets.empty:
+        log.info("no tickets before %s: no pain points to find", as_of)
+        return PainPointRun(0, 0, 0, 0, 0)
+    previous = PainPointRegistry.from_dict(saved) if saved else None
+    ids = tickets["ticket_id"].tolist()
+    clusterer = PainPointClusterer(embedder=_embedder(settings), random_state=0)
+    prior = previous.prior_groups(ids) if previous else None
+    clusterer.fit(_texts(tickets), prior_groups=prior, progress=progress)
+    mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
+    tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
+    tickets["cluster"] = clusterer.labels_
+    with engine.begin() as connection:
+        _write_assignments(connection, tickets, since, as_of)
+        written = _write_pain_points(connection, tickets, clusterer, registry, as_of, settings)
+        _write_history(connection, events, as_of)
+        save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
+    assigned = int(tickets["pain_point_id"].notna().sum())
+    created = sum(1 for e in events if e.kind == "created")
+    log.info("pain points: %s tickets, %s assigned, %s pain points, %s new", len(tickets), assigned, written, created)
+    return PainPointRun(len(tickets), assigned, written, created, len(events))
+
+
+def _tickets(connection: Connection, since: datetime, as_of: datetime) -> pd.DataFrame:
+    rows = connection.execute(statement("select_tickets_for_clustering"), {"since": since, "as_of": as_of}).mappings().all()
+    frame = pd.DataFrame(rows, columns=["ticket_id", "customer_id", "created_at", "subject_redacted", "body_redacted", "mrr"])
+    frame["created_at"] = pd.to_datetime(frame["created_at"])
+    return frame
+
+
+def _texts(tickets: pd.DataFrame) -> list[str]:
+    subject = tickets["subject_redacted"].fillna("")
+    body = tickets["body_redacted"].fillna("")
+    return (subject + ". " + body).str.strip(". ").tolist()
+
+
+def _embedder(settings: DetectSettings):  # noqa: ANN202 - an Embedder
+    return TfidfLsaEmbedder() if settings.embedder == "tfidf" else default_embedder()
+
+
+def _write_assignments(connection: Connection, tickets: pd.DataFrame, since: datetime, as_of: datetime) -> None:
+    connection.execute(statement("delete_ticket_pain_points_since"), {"since": since, "as_of": as_of})
+    assigned = tickets[tickets["pain_point_id"].notna()]
+    if not assigned.empty:
+        connection.execute(
+            statement("insert_ticket_pain_point"),
+            [
+                {"ticket_id": t, "pain_point_id": p, "score": None, "as_of": as_of}
+                for t, p in zip(assigned["ticket_id"], assigned["pain_point_id"], strict=True)
+            ],
+        )
+
+
+def _write_pain_points(
+    connection: Connection,
+    tickets: pd.DataFrame,
+    clusterer: PainPointClusterer,
+    registry: PainPointRegistry,
+    as_of: datetime,
+    settings: DetectSettings,
+) -> int:
+    described = {p.cluster: p for p in clusterer.pain_points_}
+    assigned = tickets[tickets["pain_point_id"].notna() & (tickets["cluster"] != UNASSIGNED)]
+    trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
+    rows = []
+    for pain_point_id, group in assigned.groupby("pain_point_id", sort=True):
+        cluster = int(group["cluster"].mode().iat[0])
+        description = described.get(cluster)
+        state = registry.get(str(pain_point_id))
+        daily = group["created_at"].dt.normalize().value_counts()
+        trend = [[day.strftime("%Y-%m-%d"), int(daily.get(day, 0))] for day in trend_days]
+        customers = group.drop_duplicates("customer_id")
+        rows.append(
+            {
+                "pain_point_id": str(pain_point_id),
+                "label": state.label,
+                "status": "active",
+                "first_seen_at": group["created_at"].min().to_pydatetime(),
+                "last_seen_at": group["created_at"].max().to_pydatetime(),
+                "ticket_count": len(group),
+                "customer_count": len(customers),
+                "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
+                "key_terms": json.dumps(list(description.key_terms) if description else []),
+                "representatives": json.dumps(
+                    [{"text": text} for text in (description.representative_texts if description else ())]
+                ),
+                "trend": json.dumps(trend),
+                "as_of": as_of,
+            }
+        )
+    if rows:
+        connection.execute(statement("upsert_pain_point"), rows)
+    active = {row["pain_point_id"] for row in rows}
+    for state in registry.pain_points:
+        if state.pain_point_id not in active:
+            status = "merged" if state.merged_into else "dormant"
+            connection.execute(
+                statement("update_pain_point_status"),
+                {"pain_point_id": state.pain_point_id, "status": status, "as_of": as_of},
+            )
+    return len(rows)
+
+
+def _write_history(connection: Connection, events: list[HistoryEvent], as_of: datetime) -> None:
+    connection.execute(statement("delete_pain_point_history_at"), {"as_of": as_of})
+    if events:
+        connection.execute(
+            statement("insert_pain_point_history"),
+            [
+                {
+                    "pain_point_id": e.pain_point_id,
+                    "event": e.kind,
+                    "parent_ids": json.dumps(list(e.parent_ids)),
+                    "as_of": as_of,
+                    "detail": None,
+                }
+                for e in events
+            ],
+        )

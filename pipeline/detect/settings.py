@@ -1,0 +1,21 @@
+"""Settings of a detection run. Units are in the field names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DetectSettings:
+    """How far back each detector looks, and how findings are kept apart or merged."""
+
+    ticket_window_days: int = 90
+    trend_days: int = 30
+    series_history_days: int = 28
+    incident_lookback_hours: int = 48
+    incident_merge_hours: int = 72
+    link_window_hours: int = 72
+    new_signature_min_customers: int = 5
+    regression_min_active_customers: int = 30
+    state_keep_days: int = 14
+    embedder: str = "auto"

@@ -1,0 +1,2 @@
+-- When the event history in the warehouse begins.
+SELECT MIN(occurred_at) FROM events
