@@ -165,6 +165,7 @@ def send_campaign(
     tally: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     batches = 0
+    cursor = ""
     workers = max(1, concurrency or getattr(sender, "max_concurrency", 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="forewarn-send") as pool:
         while not run.stop.is_set():
@@ -172,13 +173,17 @@ def send_campaign(
                 run.halt("kill_switch")
                 break
             claim = ledger.claim_batch(engine, campaign_id, claimed_at=run.clock(), limit=batch_size,
-                                       default_cap=settings.send_cap_per_campaign)
+                                       default_cap=settings.send_cap_per_campaign, after=cursor)
             skipped.update(claim.skipped.values())
             if claim.blocked_status:
                 run.halt(claim.blocked_status)
                 break
             if claim.exhausted:
-                break
+                if not cursor:
+                    break
+                cursor = ""  # one more pass from the start for anything queued behind the cursor
+                continue
+            cursor = claim.last_message_id
             if not claim.claimed:
                 if claim.cap_reached:
                     run.halt("send_cap_reached")

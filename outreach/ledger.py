@@ -48,7 +48,8 @@ class Claim:
     skipped: dict[str, str] = field(default_factory=dict)  # message_id -> reason
     blocked_status: str | None = None  # the campaign's status when it is no longer sendable
     cap_reached: bool = False
-    exhausted: bool = False  # nothing queued is left
+    exhausted: bool = False  # nothing queued is left after the cursor
+    last_message_id: str = ""  # the cursor for the next claim
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,14 @@ def load_campaign(engine: Engine, campaign_id: str) -> CampaignRow | None:
     return CampaignRow(**row) if row else None
 
 
-def claim_batch(engine: Engine, campaign_id: str, *, claimed_at: datetime, limit: int, default_cap: int) -> Claim:
+def claim_batch(
+    engine: Engine, campaign_id: str, *, claimed_at: datetime, limit: int, default_cap: int, after: str = ""
+) -> Claim:
     """In one transaction: lock the campaign, skip messages that may no longer be sent, claim up to ``limit``.
 
     The campaign lock serialises claimers, so the cap (``campaigns.send_cap``, else ``default_cap``)
-    counts every message another run has claimed too.
+    counts every message another run has claimed too. ``after`` is a message_id cursor: only queued
+    messages after it are looked at ("" = from the start).
     """
     with engine.begin() as conn:
         if _run(conn, "ledger_lock_campaign", {"campaign_id": campaign_id}).rowcount != 1:
@@ -97,7 +101,8 @@ def claim_batch(engine: Engine, campaign_id: str, *, claimed_at: datetime, limit
         cap_row = _run(conn, "ledger_select_campaign", {"campaign_id": campaign_id}).mappings().one()
         cap = cap_row["send_cap"] if cap_row["send_cap"] is not None else default_cap
         room = max(0, cap - sum(counts.get(s, 0) for s in COUNTED_STATUSES))
-        candidates = _run(conn, "ledger_select_candidates", {"campaign_id": campaign_id, "limit": limit}).all()
+        candidates = _run(conn, "ledger_select_candidates",
+                          {"campaign_id": campaign_id, "after": after, "limit": limit}).all()
         if not candidates:
             return Claim(exhausted=True)
         skipped = {row.message_id: row.skip_reason for row in candidates if row.skip_reason}
@@ -113,7 +118,8 @@ def claim_batch(engine: Engine, campaign_id: str, *, claimed_at: datetime, limit
                         expanding="message_ids").all()
             claimed = {row.message_id: row.attempts for row in rows}
         cap_reached = room == 0 and len(candidates) > len(skipped)
-        return Claim(claimed=claimed, skipped=skipped, cap_reached=cap_reached)
+        return Claim(claimed=claimed, skipped=skipped, cap_reached=cap_reached,
+                     last_message_id=candidates[-1].message_id)
 
 
 def _campaign_status(conn: Connection, campaign_id: str) -> str | None:

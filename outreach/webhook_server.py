@@ -38,6 +38,12 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 EVENTS_PATHS = ("/sendgrid/events", "/events")
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections under a few parallel clients.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class WebhookConfigError(ValueError):
     """The verification key cannot be used; the message says what to paste where."""
 
@@ -92,7 +98,7 @@ class WebhookServer:
         self.public_key = load_public_key(public_key) if public_key else None
         self.unsubscribe_secret = unsubscribe_secret
         self.clock = clock
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = _Server((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -33,6 +33,12 @@ TOP_LEVEL_KEYS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections under a few parallel clients.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class LocalSendGrid:
     """A threaded HTTP server on 127.0.0.1 that behaves like SendGrid's Mail Send endpoint.
 
@@ -41,20 +47,24 @@ class LocalSendGrid:
         port: 0 picks a free port.
         latency_seconds: added to every answer, to look like a network.
         hang_seconds: how long a ``hang`` answer waits before replying (longer than the client timeout).
+        keep_payloads: keep every accepted request body in ``received`` (tests); False keeps only the
+            message ids, for long benchmarks.
     """
 
     def __init__(self, api_key: str = "test-key", port: int = 0, latency_seconds: float = 0.0,
-                 hang_seconds: float = 5.0) -> None:
+                 hang_seconds: float = 5.0, keep_payloads: bool = True) -> None:
         self.api_key = api_key
         self.latency_seconds = latency_seconds
         self.hang_seconds = hang_seconds
         self.default_behaviour = "202"
+        self.keep_payloads = keep_payloads
         self.received: list[dict[str, Any]] = []
+        self._ids: Counter[str] = Counter()
         self.rejected: list[tuple[int, str]] = []
         self.requests = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._server = _Server(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -74,7 +84,7 @@ class LocalSendGrid:
     def message_ids(self) -> Counter[str]:
         """How many times each ``custom_args.message_id`` was accepted (a value above 1 is a duplicate)."""
         with self._lock:
-            return Counter(_message_id(p) for p in self.received)
+            return Counter(self._ids)
 
     def webhook_events(self, event: str = "processed") -> list[dict[str, Any]]:
         """SendGrid Event Webhook events for everything accepted so far (custom args as top-level keys)."""
@@ -119,7 +129,9 @@ class LocalSendGrid:
         payload["_received_at"] = time.time()
         payload["_x_message_id"] = x_message_id
         with self._lock:
-            self.received.append(payload)
+            self._ids[_message_id(payload)] += 1
+            if self.keep_payloads:
+                self.received.append(payload)
 
 
 def _message_id(payload: dict[str, Any]) -> str:
@@ -297,7 +309,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-key", default="test-key")
     parser.add_argument("--latency-seconds", type=float, default=0.0)
     args = parser.parse_args(argv)
-    server = LocalSendGrid(api_key=args.api_key, port=args.port, latency_seconds=args.latency_seconds)
+    server = LocalSendGrid(api_key=args.api_key, port=args.port, latency_seconds=args.latency_seconds,
+                           keep_payloads=False)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with server:
