@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from pipeline.report.queries import latest_data_time as _latest_data_time
 from pipeline.report.writer import ReportSummary, default_report_path, write_report
 
 __all__ = ["ReportSummary", "default_report_path", "latest_data_time", "write_report"]
@@ -17,7 +18,5 @@ __all__ = ["ReportSummary", "default_report_path", "latest_data_time", "write_re
 
 def latest_data_time(engine: Engine) -> datetime | None:
     """The newest time any ticket, ingest run, incident or pain point in the warehouse refers to."""
-    from pipeline.report.queries import latest_data_time as _latest
-
     with engine.connect() as connection:
-        return _latest(connection)
+        return _latest_data_time(connection)

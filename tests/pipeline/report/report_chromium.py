@@ -29,8 +29,8 @@ FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage", "--hide-scrollbars", "--remote-debugging-port=0", "--window-size=1280,900",
 )
-START_TIMEOUT_S = 30.0
-CALL_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 90.0  # generous: a loaded CI machine can take long to start a browser
+CALL_TIMEOUT_S = 60.0
 
 
 def find_chromium() -> str | None:
@@ -89,12 +89,20 @@ class Chromium:
         if self._socket is not None:
             self._socket.close()
         if self._process is not None:
+            self._signal_group(signal.SIGTERM)
             try:
-                os.killpg(self._process.pid, signal.SIGTERM)
-                self._process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                self._process.wait(timeout=15)
+
+    def _signal_group(self, signum: int) -> None:
+        # Only the process group this object started (its own session): the browser and its helpers.
+        assert self._process is not None
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass  # already gone
 
     def _wait_for_endpoint(self) -> str:
         assert self._process is not None and self._process.stderr is not None
