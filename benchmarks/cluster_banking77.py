@@ -16,6 +16,7 @@ Run from the repo root (each part in its own process, so peak memory is that par
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -41,6 +42,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process (user + system): comparable across runs when the machine is shared."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def quality() -> None:
     """Part (a)."""
     frame = load_banking77()
@@ -50,7 +57,8 @@ def quality() -> None:
     s = score_clustering(frame["category"].to_numpy(), model.labels_)
     print(
         f"quality  n={len(frame)} NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} "
-        f"unassigned={s['unassigned']:.3%} clusters={s['clusters']} wall={wall:.1f}s peak_rss={_peak_rss_mb():.0f}MB"
+        f"unassigned={s['unassigned']:.3%} clusters={s['clusters']} wall={wall:.1f}s cpu={_cpu_seconds():.0f}s "
+        f"peak_rss={_peak_rss_mb():.0f}MB load_avg={os.getloadavg()[0]:.1f}"
     )
     for p in model.pain_points_[:12]:
         print(f"  {p.ticket_count:5d}  {p.label:32s} | {', '.join(p.key_terms[:4])}")
@@ -65,7 +73,8 @@ def scale(total: int = 50_000) -> None:
     s = score_clustering(frame["category"].to_numpy(), model.labels_)
     distinct = frame["text"].str.lower().str.split().str.join(" ").nunique()
     print(
-        f"scale    n={total} distinct~{distinct} wall={wall:.1f}s peak_rss={_peak_rss_mb():.0f}MB "
+        f"scale    n={total} distinct~{distinct} wall={wall:.1f}s cpu={_cpu_seconds():.0f}s "
+        f"peak_rss={_peak_rss_mb():.0f}MB load_avg={os.getloadavg()[0]:.1f} "
         f"NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} unassigned={s['unassigned']:.3%} "
         f"clusters={s['clusters']}"
     )

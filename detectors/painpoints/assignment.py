@@ -78,13 +78,19 @@ def assign_pain_points(
     return Assignment(labels, centroids, accept)
 
 
+# A text this close to a centroid always belongs: tight clusters of near-copies would otherwise
+# reject a new wording of the same problem.
+_ALWAYS_ACCEPT_SIMILARITY = 0.5
+
+
 def _acceptance(own: np.ndarray, labels: np.ndarray, n_clusters: int, floor: float) -> np.ndarray:
-    """Per cluster, the cosine to its centroid that 95% of its members reach (never below ``floor``)."""
+    """Per cluster, the cosine to its centroid that 95% of its members reach, within [floor, 0.5]."""
     accept = np.full(n_clusters, floor, dtype=np.float32)
     for cluster in range(n_clusters):
         member_sims = own[labels == cluster]
         if member_sims.size:
-            accept[cluster] = max(floor, float(np.quantile(member_sims, 0.05)))
+            q05 = float(np.quantile(member_sims, 0.05))
+            accept[cluster] = max(floor, min(q05, _ALWAYS_ACCEPT_SIMILARITY))
     return accept
 
 

@@ -124,7 +124,9 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
             self.outlier_similarity,
             self.max_unassigned_share,
         )
-        row_labels = np.where(unique.row_to_unique >= 0, assignment.labels[unique.row_to_unique], UNASSIGNED)
+        row_labels = np.full(len(texts), UNASSIGNED, dtype=np.int64)
+        has_words = unique.row_to_unique >= 0
+        row_labels[has_words] = assignment.labels[unique.row_to_unique[has_words]]
         self.labels_ = row_labels.astype(np.int64)
         self.centroids_ = assignment.centroids
         self.accept_similarity_ = assignment.accept_similarity

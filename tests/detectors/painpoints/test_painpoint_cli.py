@@ -1,0 +1,56 @@
+"""``forewarn cluster INPUT.csv --out OUT.csv``."""
+
+from __future__ import annotations
+
+import pandas as pd
+from painpoint_synthetic import make_tickets
+
+from pipeline.cli import main
+
+
+def _write_input(path, texts):
+    pd.DataFrame({"ticket_id": [f"T{i}" for i in range(len(texts))], "text": texts}).to_csv(path, index=False)
+
+
+def test_cluster_writes_ids_and_labels_and_keeps_ids_with_a_registry(tmp_path, capsys):
+    texts, _ = make_tickets()
+    texts += ["???"]
+    _write_input(tmp_path / "in.csv", texts)
+    args = ["cluster", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.csv"), "--embedder", "tfidf"]
+    assert main([*args, "--registry", str(tmp_path / "reg.json")]) == 0
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert list(out.columns) == ["ticket_id", "pain_point_id", "pain_point_label"]
+    assert out["ticket_id"].tolist() == [f"T{i}" for i in range(len(texts))]
+    assert out["pain_point_id"].iloc[-1] == "" and out["pain_point_label"].iloc[-1] == ""
+    assigned = out[out["pain_point_id"] != ""]
+    assert assigned["pain_point_id"].str.fullmatch(r"pp-\d{6}").all()
+    assert (assigned["pain_point_label"] != "").all()
+    assert "pain points" in capsys.readouterr().out
+    # Same file again with the registry: same ids.
+    assert main([*args, "--registry", str(tmp_path / "reg.json")]) == 0
+    again = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert again["pain_point_id"].tolist() == out["pain_point_id"].tolist()
+
+
+def test_missing_file_is_one_clear_line(tmp_path, capsys):
+    assert main(["cluster", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "ticket_id,text" in err and "Traceback" not in err
+
+
+def test_missing_columns_and_empty_file_are_clear(tmp_path, capsys):
+    (tmp_path / "bad.csv").write_text("id,body\n1,hello\n")
+    assert main(["cluster", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "has no column ticket_id or text" in capsys.readouterr().err
+    (tmp_path / "empty.csv").write_text("")
+    assert main(["cluster", str(tmp_path / "empty.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "is empty" in capsys.readouterr().err
+    (tmp_path / "header.csv").write_text("ticket_id,text\n")
+    assert main(["cluster", str(tmp_path / "header.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "no rows" in capsys.readouterr().err
+
+
+def test_duplicate_ticket_ids_name_the_line(tmp_path, capsys):
+    (tmp_path / "dup.csv").write_text("ticket_id,text\nA,card declined\nA,card declined again\n")
+    assert main(["cluster", str(tmp_path / "dup.csv"), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "line 3" in capsys.readouterr().err

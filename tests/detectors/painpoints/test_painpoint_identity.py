@@ -1,0 +1,140 @@
+"""Pain point ids that survive reruns, with splits and merges recorded as history."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from detectors.painpoints import (
+    FitResult,
+    PainPoint,
+    PainPointClusterer,
+    PainPointRegistry,
+    assign_stable_ids,
+)
+
+
+def _fit_result(labels: list[int], centroids: list[list[float]] | None = None) -> FitResult:
+    labels_arr = np.array(labels)
+    k = int(labels_arr.max()) + 1
+    if centroids is None:
+        centroids = np.eye(k, 4, dtype=np.float32)
+    points = tuple(
+        PainPoint(c, f"problem {chr(97 + c)}", (), int((labels_arr == c).sum()), ()) for c in range(k)
+    )
+    return FitResult(labels_arr, points, np.asarray(centroids, dtype=np.float32), "test")
+
+
+def test_first_run_issues_fresh_ids_largest_first():
+    mapping, registry, events = assign_stable_ids(
+        None, ["a", "b", "c", "d", "e"], _fit_result([1, 1, 0, 1, -1])
+    )
+    assert mapping == {"a": "pp-000001", "b": "pp-000001", "c": "pp-000002", "d": "pp-000001", "e": None}
+    assert [e.kind for e in events] == ["created", "created"]
+    assert registry.next_number == 3
+
+
+def test_rerun_with_renumbered_clusters_keeps_ids():
+    ids = [f"t{i}" for i in range(12)]
+    first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 6 + [1] * 6))
+    second, _, events = assign_stable_ids(registry, ids, _fit_result([1] * 6 + [0] * 6))
+    assert second == first
+    assert events == []
+
+
+def test_growth_keeps_ids_and_new_topic_gets_a_new_id():
+    ids = [f"t{i}" for i in range(10)]
+    first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 5 + [1] * 5))
+    more = ids + [f"n{i}" for i in range(9)]
+    second, registry2, events = assign_stable_ids(
+        registry, more, _fit_result([0] * 5 + [1] * 5 + [0] * 3 + [2] * 6)
+    )
+    assert all(second[t] == first[t] for t in ids)
+    assert second["n0"] == first["t0"]
+    assert second["n3"] == "pp-000003"
+    assert [(e.kind, e.pain_point_id) for e in events] == [("created", "pp-000003")]
+    assert registry2.get("pp-000001").ticket_count == 8
+
+
+def test_split_is_recorded_with_its_parent():
+    ids = [f"t{i}" for i in range(20)]
+    _, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 20))
+    mapping, registry2, events = assign_stable_ids(registry, ids, _fit_result([0] * 12 + [1] * 8))
+    assert [(e.kind, e.pain_point_id, e.parent_ids) for e in events] == [
+        ("split", "pp-000002", ("pp-000001",))
+    ]
+    assert mapping["t0"] == "pp-000001" and mapping["t19"] == "pp-000002"
+    assert registry2.get("pp-000002").parent_ids == ("pp-000001",)
+
+
+def test_small_drift_does_not_move_tickets():
+    ids = [f"t{i}" for i in range(20)]
+    first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 10 + [1] * 10))
+    # Two tickets of the first pain point land in the second one this time: noise, not a change.
+    mapping, _, events = assign_stable_ids(registry, ids, _fit_result([0] * 8 + [1] * 12))
+    assert mapping == first
+    assert events == []
+
+
+def test_merge_is_recorded_and_the_old_id_is_never_reused():
+    ids = [f"t{i}" for i in range(20)]
+    _, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 12 + [1] * 8))
+    mapping, registry2, events = assign_stable_ids(registry, ids, _fit_result([0] * 20))
+    assert [(e.kind, e.pain_point_id, e.parent_ids) for e in events] == [
+        ("merged", "pp-000001", ("pp-000001", "pp-000002"))
+    ]
+    assert set(mapping.values()) == {"pp-000001"}
+    assert registry2.get("pp-000002").status == "merged"
+    assert registry2.get("pp-000002").merged_into == "pp-000001"
+    _, registry3, _ = assign_stable_ids(registry2, ["x1", "x2"], _fit_result([0, 0], [[0, 0, 0, 1]]))
+    assert registry3.active[-1].pain_point_id == "pp-000003"
+
+
+def test_same_problem_with_only_new_tickets_is_recognised_by_centroid():
+    _, registry, _ = assign_stable_ids(None, ["a", "b", "c"], _fit_result([0, 0, 0], [[1, 0, 0, 0]]))
+    mapping, _, events = assign_stable_ids(registry, ["d", "e"], _fit_result([0, 0], [[0.99, 0.1, 0, 0]]))
+    assert mapping == {"d": "pp-000001", "e": "pp-000001"}
+    assert events == []
+
+
+def test_registry_round_trips_through_json():
+    ids = [f"t{i}" for i in range(20)]
+    _, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 12 + [1] * 8))
+    _, registry, _ = assign_stable_ids(registry, ids, _fit_result([0] * 20))
+    again = PainPointRegistry.from_dict(json.loads(json.dumps(registry.to_dict())))
+    assert again == registry
+
+
+def test_bad_ticket_ids_are_clear_errors():
+    with pytest.raises(ValueError, match="unique"):
+        assign_stable_ids(None, ["a", "a"], _fit_result([0, 0]))
+    with pytest.raises(ValueError, match="3 ticket ids for 2"):
+        assign_stable_ids(None, ["a", "b", "c"], _fit_result([0, 0]))
+    with pytest.raises(ValueError, match="missing key"):
+        PainPointRegistry.from_dict({"pain_points": []})
+
+
+@pytest.mark.slow
+def test_banking77_seventy_then_hundred_percent_keeps_ids(banking77, minilm):
+    texts = banking77["text"].tolist()
+    ids = [f"t{i}" for i in range(len(texts))]
+    rng = np.random.default_rng(0)
+    first = np.sort(rng.permutation(len(texts))[: int(0.7 * len(texts))])
+    run1 = PainPointClusterer(embedder=minilm).fit([texts[i] for i in first])
+    map1, reg1, _ = assign_stable_ids(None, [ids[i] for i in first], run1.result_)
+    run2 = PainPointClusterer(embedder=minilm).fit(texts, prior_groups=reg1.prior_groups(ids))
+    map2, reg2, _ = assign_stable_ids(reg1, ids, run2.result_)
+    assigned = [t for t, pid in map1.items() if pid]
+    kept = np.mean([map2[t] == map1[t] for t in assigned])
+    assert kept >= 0.95
+    # Shuffled rerun of the same tickets: nothing changes.
+    order = rng.permutation(len(texts))
+    shuffled = [ids[i] for i in order]
+    run3 = PainPointClusterer(embedder=minilm).fit(
+        [texts[i] for i in order], prior_groups=reg2.prior_groups(shuffled)
+    )
+    map3, _, events = assign_stable_ids(reg2, shuffled, run3.result_)
+    assert all(map3[t] == map2[t] for t in ids)
+    assert events == []

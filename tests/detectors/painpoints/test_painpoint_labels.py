@@ -1,0 +1,60 @@
+"""Pain point descriptions a product manager can read: short phrases, key terms, example tickets."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from painpoint_synthetic import make_tickets
+
+from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
+from detectors.painpoints.labeling import MAX_LABEL_WORDS, tokenize
+
+
+def _assert_readable(label: str, vocabulary: set[str]) -> None:
+    words = label.split()
+    assert 1 <= len(words) <= MAX_LABEL_WORDS, label
+    assert not re.match(r"^\d", label), f"label starts with a number: {label!r}"
+    assert "_" not in label, label
+    assert all(w in vocabulary for w in words), f"{label!r} holds a word no ticket used"
+
+
+def test_synthetic_topics_get_labels_naming_their_problem():
+    texts, truth = make_tickets()
+    model = PainPointClusterer(embedder=TfidfLsaEmbedder()).fit(texts)
+    vocabulary = {w for t in texts for w in tokenize(t)}
+    topic_of = {}
+    for cluster, point in enumerate(model.pain_points_):
+        _assert_readable(point.label, vocabulary)
+        members = [truth[i] for i, c in enumerate(model.labels_) if c == cluster]
+        topic_of[point.label] = Counter(members).most_common(1)[0][0]
+    # Each label names its own topic's subject.
+    subject = {"password": "password", "invoice": "invoice|amount|billed", "export": "export|csv"}
+    for label, topic in topic_of.items():
+        assert re.search(subject[topic], label), (label, topic)
+
+
+def test_representatives_are_three_distinct_member_texts():
+    texts, _ = make_tickets()
+    model = PainPointClusterer(embedder=TfidfLsaEmbedder()).fit(texts)
+    for cluster, point in enumerate(model.pain_points_):
+        members = {texts[i] for i, c in enumerate(model.labels_) if c == cluster}
+        assert len(point.representative_texts) == min(3, len(members))
+        assert len(set(point.representative_texts)) == len(point.representative_texts)
+        assert set(point.representative_texts) <= members
+        assert point.key_terms, point
+        assert point.ticket_count == sum(model.labels_ == cluster)
+
+
+@pytest.mark.slow
+def test_banking77_labels_are_short_real_phrases(banking77, banking77_model):
+    vocabulary = {w for t in banking77["text"] for w in tokenize(t)}
+    labels = [p.label for p in banking77_model.pain_points_]
+    for label in labels:
+        _assert_readable(label, vocabulary)
+    # Most labels are phrases, not single words, and most are unique.
+    assert sum(" " in label for label in labels) >= 0.6 * len(labels)
+    assert len(set(labels)) >= 0.85 * len(labels)
+    top = {p.label for p in banking77_model.pain_points_[:30]}
+    assert {"verify my identity", "exchange rate was wrong"} & top or any("identity" in t for t in top)
