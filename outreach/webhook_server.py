@@ -17,6 +17,7 @@ import binascii
 import html
 import json
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -42,6 +43,12 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops connections under a few parallel clients.
     request_queue_size = 128
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that vanished mid-connection (killed, timed out) is routine here, not a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class WebhookConfigError(ValueError):
@@ -152,6 +159,7 @@ def _page(title: str, paragraph: str, form_token: str | None = None) -> bytes:
 def _handler_for(server: WebhookServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = -1  # one write per response: headers and body apart stall on Nagle + delayed ACK
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             # The request line may hold an unsubscribe token: log only method, path and status.

@@ -2,8 +2,8 @@
 
 It checks each request the way SendGrid does (Bearer key, JSON shape: personalizations, from, subject,
 content, headers, custom_args, categories), records what it accepted, and can be told to answer 202,
-429 (with ``X-RateLimit-Reset``), 500, 400, to hang (a timeout) or to drop the connection after
-reading the request. It listens on 127.0.0.1 only.
+429 (with ``X-RateLimit-Reset``), 500, 400, to hang (a timeout), to drop the connection after
+reading the request, or to close a kept-alive connection after answering. It listens on 127.0.0.1 only.
 
     python -m outreach.senders.local_sendgrid --port 8025 --api-key test-key
 """
@@ -15,13 +15,14 @@ import hashlib
 import json
 import secrets
 import signal
+import sys
 import threading
 import time
 from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-BEHAVIOURS = ("202", "429", "500", "400", "hang", "drop")
+BEHAVIOURS = ("202", "429", "500", "400", "hang", "drop", "202-then-close")
 RESERVED_HEADERS = {
     "x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type", "content-transfer-encoding",
     "to", "from", "subject", "reply-to", "cc", "bcc",
@@ -37,6 +38,12 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops connections under a few parallel clients.
     request_queue_size = 128
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that vanished mid-connection (killed, timed out) is routine here, not a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class LocalSendGrid:
@@ -62,6 +69,7 @@ class LocalSendGrid:
         self._ids: Counter[str] = Counter()
         self.rejected: list[tuple[int, str]] = []
         self.requests = 0
+        self.connections = 0
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", port), _handler_for(self))
@@ -222,6 +230,12 @@ def _is_email(value: Any) -> bool:
 def _handler_for(server: LocalSendGrid) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = -1  # one write per response: headers and body apart stall on Nagle + delayed ACK
+
+        def setup(self) -> None:
+            super().setup()
+            with server._lock:
+                server.connections += 1
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             pass  # quiet: tests and benchmarks make many requests
@@ -283,6 +297,10 @@ def _handler_for(server: LocalSendGrid) -> type[BaseHTTPRequestHandler]:
                 self._reply(202, None, {"X-Message-Id": x_message_id})
             except OSError:
                 pass  # the client gave up waiting (hang)
+            if behaviour == "202-then-close":
+                # An idle keep-alive connection closed by the server, without warning the client.
+                self.wfile.flush()
+                self.close_connection = True
 
         def _reject(self, status: int, message: str) -> None:
             server.rejected.append((status, message))

@@ -28,6 +28,7 @@ from outreach.senders.base import (
     SendResult,
     TransientSendError,
 )
+from outreach.senders.keepalive import ConnectionPool, KeepAliveClient
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class SendGridSender:
         timeout_seconds: per request; the client has no timeout of its own, so a hung connection would
             otherwise block a campaign forever.
         max_concurrency: how many requests the ledger may have in flight at once.
+        keep_alive: reuse one connection per thread (outreach.senders.keepalive) instead of a new
+            connection and TLS handshake per message.
     """
 
     def __init__(
@@ -76,6 +79,7 @@ class SendGridSender:
         host: str = DEFAULT_HOST,
         timeout_seconds: float = 20.0,
         max_concurrency: int = 8,
+        keep_alive: bool = True,
     ) -> None:
         if not api_key or not api_key.strip():
             raise SenderConfigError(
@@ -87,6 +91,8 @@ class SendGridSender:
         self.host = host.rstrip("/")
         self.timeout_seconds = float(timeout_seconds)
         self.max_concurrency = max(1, int(max_concurrency))
+        self.keep_alive = bool(keep_alive)
+        self._pool = ConnectionPool(self.host) if self.keep_alive else None
         self._local = threading.local()
         _silence_header_logging()
 
@@ -98,6 +104,9 @@ class SendGridSender:
         client = getattr(self._local, "client", None)
         if client is None:
             client = sendgrid.SendGridAPIClient(api_key=self._api_key, host=self.host)
+            if self._pool is not None:
+                client.client = KeepAliveClient(host=self.host, request_headers=client.client.request_headers,
+                                                version=3, pool=self._pool)
             client.client.timeout = self.timeout_seconds  # carried to every request built from it
             self._local.client = client
         return client
