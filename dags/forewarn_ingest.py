@@ -33,7 +33,7 @@ from forewarn_tasks import DEFAULT_ARGS, INGESTED, START_DATE, TAGS
 def forewarn_ingest() -> None:
     @task
     def ingest(data_interval_start=None, data_interval_end=None, params=None) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        from forewarn_tasks.runtime import naive_utc, variable, warehouse_engine
+        from forewarn_tasks.runtime import naive_utc, no_retry_on_bad_data, variable, warehouse_engine
 
         from pipeline.ingest import Interval, ingest_summary
         from pipeline.ingest import ingest as run_ingest
@@ -42,18 +42,22 @@ def forewarn_ingest() -> None:
         if not source:
             raise ValueError("set the Airflow Variable forewarn_source (or AIRFLOW_VAR_FOREWARN_SOURCE) to the source")
         start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
-        report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)))
+        with no_retry_on_bad_data():
+            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)))
         return ingest_summary(report)
 
     @task
     def validate(loaded: dict[str, dict[str, int]], data_interval_start=None, data_interval_end=None, params=None) -> dict:  # noqa: ANN001
-        from forewarn_tasks.runtime import naive_utc, warehouse_engine
+        from forewarn_tasks.runtime import naive_utc, no_retry_on_bad_data, warehouse_engine
 
         from pipeline.validation import ValidationSettings
         from pipeline.validation.interval import check_interval
 
         start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
-        check = check_interval(warehouse_engine(), start, naive_utc(data_interval_end), ValidationSettings.from_env())
+        with no_retry_on_bad_data():
+            check = check_interval(
+                warehouse_engine(), start, naive_utc(data_interval_end), ValidationSettings.from_env()
+            )
         return check.tables
 
     @task(outlets=[INGESTED])

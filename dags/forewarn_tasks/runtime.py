@@ -74,7 +74,7 @@ def variable(key: str, default: str | None = None) -> str | None:
 @contextmanager
 def no_retry_on_bad_data() -> Iterator[None]:
     """Bad data or a failed gate will fail again on retry: fail the task at once, with the reason."""
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from pipeline.sources import SourceError
     from pipeline.validation import GateFailure
