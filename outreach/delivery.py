@@ -23,6 +23,7 @@ from jinja2 import TemplateError
 from sqlalchemy import Engine
 
 from outreach import ledger
+from outreach.ledger import reconcile_stale
 from outreach.messages import render_message
 from outreach.model import MessageContext, OutreachSettings, WorkaroundText, kill_switch_engaged
 from outreach.senders.base import (
@@ -35,6 +36,10 @@ from outreach.senders.base import (
 from outreach.unsubscribe import UnsubscribeSecretMissing
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "CampaignNotFound", "CampaignNotSendable", "RetryPolicy", "SendSummary", "reconcile_stale", "send_campaign",
+]
 
 
 class CampaignNotFound(LookupError):
@@ -108,6 +113,7 @@ class _Run:
     stop: threading.Event = field(default_factory=threading.Event)
     stop_reason: str | None = None
     config_error: SenderConfigError | None = None
+    unexpected_error: Exception | None = None
     gate: _RateGate = field(init=False)
 
     def __post_init__(self) -> None:
@@ -196,6 +202,8 @@ def send_campaign(
             log.info("campaign %s batch %s: %s", campaign_id, batches, dict(Counter(o.status for o in outcomes)))
     if run.config_error is not None:
         raise run.config_error
+    if run.unexpected_error is not None:
+        raise run.unexpected_error
     if run.stop_reason is None:
         ledger.finish_campaign(engine, campaign_id)
     final = ledger.load_campaign(engine, campaign_id)
@@ -278,6 +286,12 @@ def _deliver(run: _Run, row, attempts_so_far: int) -> ledger.Outcome:  # noqa: A
             run.config_error = run.config_error or exc
             run.halt("sender_misconfigured")
             return ledger.Outcome(message_id, "released", error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the batch's other outcomes
+            # We cannot tell whether it went out: unknown, then stop the run and re-raise once recorded.
+            log.exception("message %s: unexpected error from the sender; stopping the run", message_id)
+            run.unexpected_error = run.unexpected_error or exc
+            run.halt("unexpected_error")
+            return ledger.Outcome(message_id, "unknown", error=f"unexpected {type(exc).__name__}: {exc}")
         return ledger.Outcome(message_id, "sent", provider_message_id=result.provider_message_id, sent_at=run.clock())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
@@ -18,6 +19,8 @@ from outreach.senders.base import (
 from outreach.senders.mime import message_id_header, to_email_message
 
 log = logging.getLogger(__name__)
+
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
 
 class SmtpSender:
@@ -148,7 +151,9 @@ def _by_code(code: int, reply: bytes | str, message_id: str) -> Exception:
 
 
 def _text(reply: bytes | str) -> str:
-    return (reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply))[:300]
+    """A server reply for errors and logs, with any email address in it (servers quote them) hidden."""
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return _ADDRESS.sub("<address>", text)[:300]
 
 
 def _quietly_close(conn: smtplib.SMTP | None) -> None:

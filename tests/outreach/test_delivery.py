@@ -264,3 +264,16 @@ def test_reconcile_settles_what_a_dead_run_left_in_sending(warehouse, sendgrid):
     unknown = {mid for mid, s in final.items() if s == "unknown"}
     assert Counter(final.values()) == {"sent": 4, "unknown": 2}
     assert sendgrid.message_ids() == Counter({mid: 1 for mid in ids if mid not in unknown})
+
+
+def test_an_unexpected_sender_error_is_unknown_stops_the_run_and_keeps_the_rest(warehouse, tmp_path):
+    seed_campaign(warehouse, customers=8)
+
+    def explode(count):
+        if count == 3:
+            raise RuntimeError("bug in a sender")
+
+    with pytest.raises(RuntimeError, match="bug in a sender"):
+        send(warehouse, CallbackSender(tmp_path, explode), batch_size=8, concurrency=1)
+    # Two recorded as sent, the third may or may not have gone out, the rest were never tried.
+    assert Counter(statuses(warehouse, "camp-1").values()) == {"sent": 2, "unknown": 1, "queued": 5}

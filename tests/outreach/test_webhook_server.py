@@ -152,3 +152,29 @@ def test_a_forged_unsubscribe_token_is_refused(signed_server, warehouse):
     with warehouse.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM suppressions")).scalar_one() == 0
     assert get(server.url + "/healthz") == (200, b"ok")
+
+
+def test_forewarn_events_serve_listens_and_refuses_to_run_without_a_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "FOREWARN_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}", "FOREWARN_HOME": str(tmp_path),
+           "FOREWARN_UNSUBSCRIBE_SECRET": SECRET, "SENDGRID_WEBHOOK_PUBLIC_KEY": key_pair()[1],
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))",
+               "events", "serve", "--port", "0"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"listening on (http://\S+)", line).group(1)
+        assert get(url + "/healthz") == (200, b"ok")
+        assert post(url + "/sendgrid/events", b"[]")[0] == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    env.pop("SENDGRID_WEBHOOK_PUBLIC_KEY")
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("forewarn: error:") and "SENDGRID_WEBHOOK_PUBLIC_KEY" in refused.stderr

@@ -87,9 +87,10 @@ def test_login_works_and_a_wrong_password_is_a_configuration_error(smtp_server, 
 def test_refused_recipient_is_permanent_and_a_deferral_is_transient(smtp_server, rendered):
     inbox, port = smtp_server
     sender = SmtpSender("127.0.0.1", port)
-    inbox.rcpt_reply = "550 5.1.1 No such user"
-    with pytest.raises(PermanentSendError, match="550"):
+    inbox.rcpt_reply = f"550 5.1.1 <{rendered.to_email}>: No such user"
+    with pytest.raises(PermanentSendError, match="550") as refused:
         sender.send(rendered)
+    assert rendered.to_email not in str(refused.value)  # errors end up in logs: no addresses
     inbox.rcpt_reply = None
     inbox.data_reply = "451 4.3.0 Try again later"
     with pytest.raises(TransientSendError) as caught:
