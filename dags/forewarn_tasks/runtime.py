@@ -83,3 +83,75 @@ def no_retry_on_bad_data() -> Iterator[None]:
         yield
     except (GateFailure, SourceError) as exc:
         raise AirflowFailException(str(exc)) from exc
+
+
+def as_of_from_context(context: Any) -> datetime:
+    """The as-of of this run, naive UTC: ``conf["as_of"]``, else the as-of carried by the asset event
+    that triggered the run, else the data interval end, else the run's own time."""
+    conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
+    if conf.get("as_of"):
+        return naive_utc(datetime.fromisoformat(str(conf["as_of"]).replace("Z", "+00:00")).replace(tzinfo=UTC))
+    events = context.get("triggering_asset_events") or {}
+    for asset_events in events.values():
+        for event in reversed(list(asset_events)):
+            extra = getattr(event, "extra", None) or {}
+            if extra.get("as_of"):
+                return datetime.fromisoformat(str(extra["as_of"]))
+    for key in ("data_interval_end", "logical_date"):
+        if context.get(key) is not None:
+            return naive_utc(context[key])
+    return naive_utc(context["dag_run"].run_after)
+
+
+def sender_from_airflow(home: Any) -> tuple[Any, str, str]:
+    """The email sender named by Variable ``forewarn_sender`` (outbox, sendgrid, smtp) and its secret.
+
+    SendGrid's key comes from the Connection ``forewarn_sendgrid`` (password; optional host) or the
+    ``SENDGRID_API_KEY`` environment variable; SMTP from the Connection ``forewarn_smtp``.
+    """
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.sdk import Connection
+
+    from outreach.senders import make_sender
+    from outreach.unsubscribe import load_unsubscribe_secret
+
+    kind = (variable("forewarn_sender", "outbox") or "outbox").strip().lower()
+    config: dict[str, Any] = {}
+    if kind == "outbox":
+        config["directory"] = home / "outbox"
+    elif kind == "sendgrid":
+        try:
+            connection = Connection.get("forewarn_sendgrid")
+            config["api_key"] = connection.password or ""
+            if connection.host:
+                config["host"] = connection.host
+        except AirflowNotFoundException:
+            config["api_key"] = os.environ.get("SENDGRID_API_KEY", "")
+    elif kind == "smtp":
+        connection = Connection.get("forewarn_smtp")
+        config.update(
+            host=connection.host,
+            port=connection.port or 25,
+            username=connection.login or None,
+            password=connection.password or None,
+            starttls=bool((connection.extra_dejson or {}).get("starttls", True)),
+        )
+    sender = make_sender(kind, **config)
+    secret = load_unsubscribe_secret(allow_dev_secret=kind == "outbox", home=home)
+    return sender, secret, kind
+
+
+def outreach_settings() -> Any:
+    """OutreachSettings, overridden by the JSON Variable ``forewarn_outreach_settings`` when set."""
+    import json
+
+    from outreach.model import OutreachSettings
+
+    raw = variable("forewarn_outreach_settings")
+    return OutreachSettings(**json.loads(raw)) if raw else OutreachSettings()
+
+
+def apply_kill_switch() -> None:
+    """Honour the Airflow Variable ``forewarn_kill_switch`` the same way as ``FOREWARN_KILL_SWITCH``."""
+    if (variable("forewarn_kill_switch", "") or "").strip().lower() in {"1", "true", "yes", "on"}:
+        os.environ["FOREWARN_KILL_SWITCH"] = "1"

@@ -120,38 +120,31 @@ def _approve_pending(engine: Any, when: datetime) -> None:
 
 
 def _send_approved(engine: Any, when: datetime, settings: Any, kind: str, outbox_dir: Path | None) -> None:
-    from tqdm import tqdm
-
-    from outreach.approval import list_campaigns
-    from outreach.model import kill_switch_engaged
-
-    ready = [c for c in list_campaigns(engine) if c.status in ("approved", "sending")]
-    if not ready:
-        click.echo("sent: nothing (no approved campaign)")
-        return
-    if kill_switch_engaged():
-        click.echo(f"kill switch engaged (FOREWARN_KILL_SWITCH): {len(ready)} approved campaign(s) not sent")
-        return
-    sender, secret = _sender(kind, outbox_dir)
-    rows = []
-    for campaign in tqdm(ready, desc="sending", unit="campaign", file=click.get_text_stream("stderr")):
-        summary = _send_one(engine, campaign.campaign_id, sender, settings, secret, when)
-        rows.append((summary.campaign_id, summary.sent, summary.failed, summary.unknown, summary.skipped,
-                     summary.campaign_status or "", summary.stopped_reason or ""))
-    click.echo(f"sent with {kind}:")
-    echo_table(rows, ("campaign", "sent", "failed", "unknown", "skipped", "status", "stopped"))
-    if kind == "outbox":
-        click.echo(f"outbox: {getattr(sender, 'directory', outbox_dir)}")
-
-
-def _send_one(engine: Any, campaign_id: str, sender: Any, settings: Any, secret: str, when: datetime) -> Any:
-    from outreach.delivery import CampaignNotSendable, send_campaign
+    from outreach.delivery import CampaignNotSendable
+    from outreach.dispatch import send_approved
     from outreach.senders import SenderConfigError
 
+    sender, secret = _sender(kind, outbox_dir)
     try:
-        return send_campaign(engine, campaign_id, sender, settings, secret, now=when)
+        result = send_approved(
+            engine, sender, settings, secret, now=when, on_campaign=lambda c: click.echo(f"sending {c} ...", err=True)
+        )
     except (CampaignNotSendable, SenderConfigError) as exc:
-        raise UserError(f"campaign {campaign_id}: {exc}") from exc
+        raise UserError(str(exc)) from exc
+    if result.held_back:
+        suffix = f": {result.ready} approved campaign(s) not sent" if result.ready else ""
+        click.echo(f"sent: nothing ({result.held_back}){suffix}")
+        return
+    click.echo(f"sent with {kind}:")
+    echo_table(
+        [
+            (s.campaign_id, s.sent, s.failed, s.unknown, s.skipped, s.campaign_status or "", s.stopped_reason or "")
+            for s in result.summaries
+        ],
+        ("campaign", "sent", "failed", "unknown", "skipped", "status", "stopped"),
+    )
+    if kind == "outbox":
+        click.echo(f"outbox: {getattr(sender, 'directory', outbox_dir)}")
 
 
 def _sender(kind: str, outbox_dir: Path | None) -> tuple[Any, str]:

@@ -1,0 +1,97 @@
+"""The outreach loop's steps as the DAG and the demo run them: prepare, ask a person, record, (send).
+
+Sending itself is ``outreach.dispatch.send_approved``; this module turns campaigns into approval
+requests a person can judge, and their answers back into approvals or rejections.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from outreach.approval import InvalidTransition, approve, expire_pending, reject
+from outreach.campaign_store import list_campaigns, show_campaign
+from outreach.campaigns import build_campaigns
+from outreach.model import OutreachSettings
+from outreach.workarounds import load_workarounds, upsert_workarounds
+
+log = logging.getLogger(__name__)
+
+APPROVE = "Approve"
+
+
+def prepare_campaigns(
+    engine: Engine, as_of: datetime, settings: OutreachSettings, *, workarounds_dir: str | None = None
+) -> dict[str, int]:
+    """Load workarounds (when a folder is given), expire stale approvals, build campaigns; return counts."""
+    if workarounds_dir:
+        upsert_workarounds(engine, load_workarounds(Path(workarounds_dir)), now=as_of)
+    expired = expire_pending(engine, as_of, settings.approval_timeout_hours)
+    summaries = build_campaigns(engine, as_of=as_of, settings=settings)
+    counts: dict[str, int] = {"expired": len(expired)}
+    for summary in summaries:
+        counts[summary.status] = counts.get(summary.status, 0) + 1
+    log.info("campaigns as of %s: %s", as_of, counts)
+    return counts
+
+
+def approval_requests(engine: Engine) -> list[dict[str, str]]:
+    """One request per campaign waiting for a person: its id, a subject and a Markdown body."""
+    return [_request(engine, c.campaign_id) for c in list_campaigns(engine, status="pending_approval")]
+
+
+def _request(engine: Engine, campaign_id: str) -> dict[str, str]:
+    detail = show_campaign(engine, campaign_id)
+    campaign = detail.campaign
+    evidence = detail.evidence
+    what = evidence.get("issue_summary") or evidence.get("summary") or campaign.incident_id or campaign_id
+    lines = [
+        f"**{what}**",
+        "",
+        f"- Audience: **{campaign.treated}** customers to email, {campaign.holdout_size} held out to measure the effect",
+        f"- Severity: {campaign.severity:.0f}/100" if campaign.severity is not None else "- Severity: unknown",
+        f"- Workaround: {detail.workaround_title or campaign.workaround_id} ({detail.workaround_status})",
+        f"- Send cap: {campaign.send_cap}",
+    ]
+    audience = evidence.get("audience") or evidence.get("exclusions")
+    if audience:
+        lines.append(f"- Who is left out and why: `{json.dumps(audience, default=str)[:600]}`")
+    lines += ["", "**Preview** (a placeholder customer):", "", f"Subject: {detail.preview_subject or ''}", ""]
+    lines += ["> " + line for line in (detail.preview_text or "").splitlines()[:40]]
+    return {
+        "campaign_id": campaign_id,
+        "subject": f"Send proactive email for campaign {campaign_id}? ({campaign.treated} customers)",
+        "body": "\n".join(lines),
+    }
+
+
+def record_decisions(
+    engine: Engine, requests: Sequence[dict[str, Any]], answers: Sequence[Any], *, now: datetime
+) -> dict[str, int]:
+    """Apply each person's answer (``chosen_options`` from the approval task) to its campaign.
+
+    A missing answer, a timeout or anything but *Approve* is a rejection: nothing is ever sent by default.
+    """
+    counts = {"approved": 0, "rejected": 0, "skipped": 0}
+    for index, request in enumerate(requests):
+        answer = answers[index] if index < len(answers) else None
+        chosen = list((answer or {}).get("chosen_options") or [])
+        user = (answer or {}).get("responded_by_user") or {}
+        by = f"airflow:{user.get('name') or user.get('id') or 'timeout'}"
+        try:
+            if chosen == [APPROVE] and not (answer or {}).get("timedout"):
+                approve(engine, request["campaign_id"], by, now)
+                counts["approved"] += 1
+            else:
+                reject(engine, request["campaign_id"], by, now, reason="rejected or no answer in time")
+                counts["rejected"] += 1
+        except InvalidTransition as exc:  # decided meanwhile from the CLI: that decision stands
+            log.info("campaign %s already decided: %s", request["campaign_id"], exc)
+            counts["skipped"] += 1
+    return counts
