@@ -255,18 +255,28 @@ def _joined_phrase(
 def _label_text(
     label_key: str, scores: dict[str, float], table: _PhraseTable, cluster: int, member_texts: Sequence[str]
 ) -> str:
-    """A short phrase: the best phrase, joined with the next strongest one when both fit in one span."""
+    """A short phrase: the best phrase, joined with a frequent partner when both fit in one span.
+
+    A lone word ("stolen", "refund") tells a reader less than "card was stolen" or "request a
+    refund", so short labels look for the most common span that also holds one of the cluster's
+    most frequent or best-scoring other phrases.
+    """
     counts = table.per_cluster[cluster]
     size = max(1, len(member_texts))
     if label_key.count(" ") < 2:
-        for other in sorted(scores, key=lambda p: (-scores[p], p))[:8]:
+        by_score = sorted(scores, key=lambda p: (-scores[p], p))[:8]
+        by_count = sorted(counts, key=lambda p: (-counts[p], p))[:8]
+        best_join, best_uses = "", 0
+        for other in dict.fromkeys(by_score + by_count):
             if other == label_key or set(other.split()) & set(label_key.split()):
                 continue
-            if counts[other] < 0.2 * counts[label_key]:
+            if counts[other] < 0.1 * size:
                 continue
             joined, uses = _joined_phrase(label_key, other, member_texts, MAX_LABEL_WORDS - 1)
-            if joined and uses >= max(2, 0.05 * size):
-                return joined
+            if uses > best_uses:
+                best_join, best_uses = joined, uses
+        if best_join and best_uses >= max(2, 0.03 * size):
+            return best_join
     return _display(label_key, table)
 
 
@@ -331,4 +341,21 @@ def describe_clusters(
             label = " ".join(tokenize(texts[reps[0]])[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
-    return descriptions
+    return _disambiguate(descriptions)
+
+
+def _disambiguate(descriptions: list[ClusterDescription]) -> list[ClusterDescription]:
+    """Pain points sharing a label get their first distinct key term in brackets: "charged a fee (atm)"."""
+    seen = Counter(d.label for d in descriptions)
+    out = []
+    for d in descriptions:
+        if seen[d.label] > 1:
+            words = set(d.label.split())
+            extra = next((t for t in d.key_terms if not set(t.split()) & words), "")
+            room = MAX_LABEL_WORDS - len(d.label.split())
+            if extra and room > 0:
+                d = ClusterDescription(
+                    f"{d.label} ({' '.join(extra.split()[:room])})", d.key_terms, d.representative_rows
+                )
+        out.append(d)
+    return out

@@ -13,7 +13,7 @@ from detectors.painpoints.labeling import MAX_LABEL_WORDS, tokenize
 
 
 def _assert_readable(label: str, vocabulary: set[str]) -> None:
-    words = label.split()
+    words = label.replace("(", "").replace(")", "").split()
     assert 1 <= len(words) <= MAX_LABEL_WORDS, label
     assert not re.match(r"^\d", label), f"label starts with a number: {label!r}"
     assert "_" not in label, label
