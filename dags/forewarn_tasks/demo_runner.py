@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         day += timedelta(days=1)
     final = {"as_of": datetime(args.last_day.year, args.last_day.month, args.last_day.day).isoformat()}
     _run(dags["forewarn_report"], "forewarn_report", run_conf=final)
-    print("demo-result: " + json.dumps({"as_of": final["as_of"]}), flush=True)
+    print("result: " + json.dumps({"as_of": final["as_of"]}), flush=True)
     return 0
 
 
