@@ -1,7 +1,7 @@
 """Label stage: a short human-readable phrase, key terms and representative texts per pain point.
 
 With no language model at hand, the label is a real phrase taken from the cluster's own tickets:
-class-based TF-IDF (as in BERTopic) over 1-3-word n-grams that neither start nor end with a stop
+class-based TF-IDF (as in BERTopic) over 1-4-word n-grams that neither start nor end with a stop
 word, scored by how many of the cluster's tickets contain the phrase and how specific it is to the
 cluster; a longer phrase replaces a shorter one it contains when nearly as many tickets use it.
 """
@@ -130,6 +130,8 @@ _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": 
 _IRREGULAR_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _IRREGULAR) + r")\b")
 # A phrase may hold a negation ("card not arrived") but not end on one ("payment did not").
 _NO_END = {"not", "no", "never", "without", "cannot"}
+# Particles finish a verb ("top up", "log out") and read as a fragment at the start of a phrase.
+_NO_START = {"up", "out", "back", "off", "down", "again", "not", "no", "never", "without"}
 
 
 @dataclass(frozen=True)
@@ -156,12 +158,12 @@ def stem(word: str) -> str:
     return word
 
 
-def phrases(tokens: Sequence[str], max_words: int = 3) -> dict[str, str]:
+def phrases(tokens: Sequence[str], max_words: int = 4) -> dict[str, str]:
     """Map stem key -> surface text of each 1..max_words-gram not starting or ending with a stop word."""
     found: dict[str, str] = {}
     stems = [stem(t) for t in tokens]
     for i, first in enumerate(tokens):
-        if first in STOP_WORDS or len(first) < 2:
+        if first in STOP_WORDS or first in _NO_START or len(first) < 2:
             continue
         for j in range(i, min(i + max_words, len(tokens))):
             last = tokens[j]
