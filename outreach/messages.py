@@ -104,12 +104,12 @@ def _template_variables(ctx: MessageContext, settings: OutreachSettings, locale:
     return {
         "greeting_name": _greeting_name(ctx.name),
         "company": _single_line(settings.company_name, 80),
-        "platform": _single_line(ctx.platform, 60),
+        "platform": _platform_name(ctx.platform),
         "app_version": _single_line(ctx.app_version, 40),
         "feature": _single_line(ctx.feature, 60),
         "error_code": _single_line(ctx.error_code, 80),
         "since": format_date(ctx.first_exposed_at, locale) if ctx.first_exposed_at else "",
-        "issue_summary": _single_line(ctx.issue_summary, 300).rstrip(" .!"),
+        "issue_summary": _summary(ctx),
         "workaround_title": _single_line(ctx.workaround.title, 160),
         "steps_text": _plain_text(steps),
         "steps_html": steps_to_html(steps),
@@ -120,6 +120,25 @@ def _template_variables(ctx: MessageContext, settings: OutreachSettings, locale:
         "from_name": _single_line(settings.from_name, 80),
         "unsubscribe_url": link,
     }
+
+
+# How customers name their platform; raw event values are lowercase identifiers.
+_PLATFORM_NAMES = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "mac": "macOS",
+                   "windows": "Windows", "linux": "Linux", "web": "the web app"}
+# Raw event names say nothing to a customer ("In short: error."); such a summary is left out.
+_GENERIC_SUMMARIES = {"error", "errors", "crash", "crashes", "exception", "failure", "fatal", "a problem in the app"}
+
+
+def _platform_name(platform: str | None) -> str:
+    text = _single_line(platform, 60)
+    return _PLATFORM_NAMES.get(text.strip().lower(), text)
+
+
+def _summary(ctx: MessageContext) -> str:
+    summary = _single_line(ctx.issue_summary, 300).rstrip(" .!")
+    if summary.strip().lower() in _GENERIC_SUMMARIES or summary.strip() == (ctx.error_code or "").strip():
+        return ""
+    return summary
 
 
 def format_date(value: datetime, locale: str) -> str:

@@ -286,6 +286,8 @@ def _outreach() -> None:
         sa.Column("context", sa.Text, comment="JSON: the customer's platform, app_version, feature, first exposure"),
         sa.UniqueConstraint("campaign_id", "customer_id", name="uq_outreach_campaign_customer"),
     )
+    # Claims page through a campaign's queued rows by id.
+    op.create_index("ix_outreach_campaign_status_message", "outreach_messages", ["campaign_id", "status", "message_id"])
     op.create_table(
         "suppressions",
         sa.Column("customer_id", ID, primary_key=True),
@@ -294,6 +296,7 @@ def _outreach() -> None:
         sa.Column("source", sa.Text),
         sa.Column("created_at", TS, nullable=False),
     )
+    op.create_index("ix_suppressions_email_lower", "suppressions", [sa.text("lower(email)")])
     op.create_table(
         "email_events",
         sa.Column("sg_event_id", sa.String(128), primary_key=True),
