@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from detectors.painpoints import Embedder
 from pipeline.detect.aggregates import refresh_aggregates
 from pipeline.detect.incidents import IncidentRun, detect_incidents
 from pipeline.detect.links import link_pain_points
@@ -48,14 +49,24 @@ class DetectSummary:
 
 
 def detect(
-    engine: Engine, as_of: datetime, settings: DetectSettings | None = None, stage: StageCallback | None = None
+    engine: Engine,
+    as_of: datetime,
+    settings: DetectSettings | None = None,
+    stage: StageCallback | None = None,
+    *,
+    embedder: Embedder | None = None,
 ) -> DetectSummary:
-    """Refresh aggregates, find pain points and incidents, and link them, all as of ``as_of``."""
+    """Refresh aggregates, find pain points and incidents, and link them, all as of ``as_of``.
+
+    Args:
+        embedder: text embedder for pain points; default from ``settings.embedder``. A caller that
+            runs many as-ofs (the backtest) passes one ``CachingEmbedder`` so texts are embedded once.
+    """
     settings = settings or DetectSettings()
     _announce(stage, "aggregates")
     refresh_aggregates(engine, as_of)
     _announce(stage, "pain points")
-    pain_points = detect_pain_points(engine, as_of, settings)
+    pain_points = detect_pain_points(engine, as_of, settings, embedder=embedder)
     _announce(stage, "incidents")
     incidents = detect_incidents(engine, as_of, settings)
     _announce(stage, "links")

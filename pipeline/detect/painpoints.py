@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 
 from detectors.painpoints import (
     UNASSIGNED,
+    Embedder,
     HistoryEvent,
     PainPointClusterer,
     PainPointRegistry,
@@ -43,7 +44,12 @@ class PainPointRun:
 
 
 def detect_pain_points(
-    engine: Engine, as_of: datetime, settings: DetectSettings, progress: Progress | None = None
+    engine: Engine,
+    as_of: datetime,
+    settings: DetectSettings,
+    progress: Progress | None = None,
+    *,
+    embedder: Embedder | None = None,
 ) -> PainPointRun:
     """Cluster the tickets of the window before ``as_of`` and store pain points with stable ids."""
     since = as_of - timedelta(days=settings.ticket_window_days)
@@ -55,7 +61,7 @@ def detect_pain_points(
         return PainPointRun(0, 0, 0, 0, 0)
     previous = PainPointRegistry.from_dict(saved) if saved else None
     ids = tickets["ticket_id"].tolist()
-    clusterer = PainPointClusterer(embedder=_embedder(settings), random_state=0)
+    clusterer = PainPointClusterer(embedder=embedder or _embedder(settings), random_state=0)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(_texts(tickets), prior_groups=prior, progress=progress)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
@@ -85,7 +91,7 @@ def _texts(tickets: pd.DataFrame) -> list[str]:
     return (subject + ". " + body).str.strip(". ").tolist()
 
 
-def _embedder(settings: DetectSettings):  # noqa: ANN202 - an Embedder
+def _embedder(settings: DetectSettings) -> Embedder:
     return TfidfLsaEmbedder() if settings.embedder == "tfidf" else default_embedder()
 
 
