@@ -1,4 +1,8 @@
-"""Turn a chunk of text values into typed columns, remembering which non-empty values failed to parse."""
+"""Turn a chunk of text values into typed columns, remembering which non-empty values failed to parse.
+
+Text columns stay pandas' Arrow-backed ``str`` so that trimming, emptiness and regular expressions run
+in pyarrow's C++ kernels rather than once per value in Python.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,19 @@ from pipeline.contract import TableSpec
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off"})
 PARSED_SUFFIX = "__parsed"
+ID_COLUMNS = ("customer_id",)
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
     """ISO 8601 text to naive UTC datetimes (a value without offset is UTC); failures become NaT."""
-    text = values.where(values.astype(bool), None)
+    text = values.where(values.notna() & (values != ""))
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-    if parsed.isna().any():
+    retry = parsed.isna() & text.notna()
+    if retry.any():
         # Mixed styles (e.g. some with "T", some with a space, some date-only) defeat the one-format
         # fast path; retry only the failures one by one.
-        retry = parsed.isna() & text.notna()
-        if retry.any():
-            parsed = parsed.copy()
-            parsed[retry] = pd.to_datetime(text[retry], utc=True, format="mixed", errors="coerce")
+        parsed = parsed.copy()
+        parsed[retry] = pd.to_datetime(text[retry].astype(object), utc=True, format="mixed", errors="coerce")
     return parsed.dt.tz_convert(None).astype("datetime64[us]")
 
 
@@ -30,36 +34,46 @@ def parse_booleans(values: pd.Series) -> pd.Series:
     """true/false-like words to a nullable boolean; anything else becomes <NA>."""
     lowered = values.str.strip().str.lower()
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    result[lowered.isin(TRUE_WORDS)] = True
-    result[lowered.isin(FALSE_WORDS)] = False
+    result[lowered.isin(TRUE_WORDS).to_numpy(dtype=bool, na_value=False)] = True
+    result[lowered.isin(FALSE_WORDS).to_numpy(dtype=bool, na_value=False)] = False
     return result
 
 
 def coerce_chunk(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """Return a typed copy of ``frame``: contract columns parsed, extra columns kept as text.
 
-    For every typed column a boolean ``<column>__parsed`` says whether a non-empty value parsed (empty
-    values count as parsed; whether they may be empty is a separate rule).
+    Blank text (empty or only whitespace) becomes missing; identifiers are trimmed. For every typed column a boolean
+    ``<column>__parsed`` says whether a non-empty value parsed (empty values count as parsed; whether
+    they may be empty is a separate rule).
     """
-    typed = frame.copy()
+    typed: dict[str, pd.Series] = {name: frame[name] for name in frame.columns}
     for spec_column in spec.columns:
         name = spec_column.name
-        if name not in typed.columns:
-            typed[name] = ""
-        raw = typed[name].fillna("").astype(str)
-        present = raw.str.strip().astype(bool)
+        raw = _text(frame, name)
+        stripped = raw.str.strip()
+        present = (stripped != "").to_numpy(dtype=bool, na_value=False)
         if spec_column.kind == "text":
-            typed[name] = raw.where(present, None)
+            # Identifiers are compared and stored trimmed (" C1" and "C1" are one customer).
+            kept = stripped if name in (spec.key, *ID_COLUMNS) else raw
+            typed[name] = kept if present.all() else kept.where(present)
             continue
         if spec_column.kind == "timestamp":
-            parsed = parse_timestamps(raw.str.strip())
+            parsed = parse_timestamps(stripped)
         elif spec_column.kind == "boolean":
-            parsed = parse_booleans(raw)
+            parsed = parse_booleans(stripped)
         else:
-            parsed = pd.to_numeric(raw.str.strip().where(present, None), errors="coerce")
+            parsed = pd.to_numeric(stripped.where(present).astype(object), errors="coerce").astype(float)
             if spec_column.kind == "integer":
-                whole = parsed.notna() & (np.floor(parsed) == parsed)
-                parsed = parsed.where(whole | parsed.isna()).where(whole, np.nan)
+                whole = np.isfinite(parsed) & (np.floor(parsed) == parsed)
+                parsed = parsed.where(whole)
         typed[name] = parsed
-        typed[name + PARSED_SUFFIX] = ~present | parsed.notna()
-    return typed
+        typed[name + PARSED_SUFFIX] = pd.Series(~present | parsed.notna().to_numpy(), index=frame.index)
+    return pd.DataFrame(typed, index=frame.index)
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` as text, all empty when the (optional) column is absent from the source."""
+    if name in frame.columns:
+        values = frame[name]
+        return values if values.dtype == "str" else values.astype("str")
+    return pd.Series("", index=frame.index, dtype="str")

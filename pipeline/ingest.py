@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,6 +27,7 @@ from sql import statement
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int], None]
+SQLITE_BULK_CACHE_KIB = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _load_table(
     load = TableLoad(spec.name)
     started = _utc_now()
     seen_keys: set[str] = set()
-    with engine.begin() as connection:
+    with engine.begin() as connection, _bulk_cache(connection):
         for chunk in read_table(source, spec, chunk_rows):
             _load_chunk(connection, chunk, spec, interval, load, seen_keys, started)
             if progress:
@@ -120,6 +122,20 @@ def _load_table(
         spec.name, load.rows_read, load.outside_interval, load.loaded, load.unchanged, load.quarantined,
     )
     return load
+
+
+@contextmanager
+def _bulk_cache(connection: Connection) -> Iterator[None]:
+    """On SQLite, a larger page cache while a table loads (index pages of a large table stay in memory)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _load_chunk(
@@ -136,25 +152,26 @@ def _load_chunk(
     typed = coerce_chunk(chunk.frame, spec)
     typed = _within_interval(typed, spec, interval, load)
     failures = validate_chunk(typed, spec)
-    keys = typed[spec.key].str.strip()
-    for label in typed.index[keys.isin(seen_keys).to_numpy()]:
-        failures.add(int(label), "duplicate_id")
-    bad_labels = list(failures.rules)
+    keys = typed[spec.key].to_numpy(dtype=object, na_value=None).tolist()
+    # A key already loaded from an earlier chunk or file of this run is a duplicate too.
+    for label, key in zip(typed.index.tolist(), keys, strict=True):
+        if key in seen_keys:
+            failures.add(label, "duplicate_id")
+    bad_labels = sorted(failures.rules)
     if bad_labels:
         raw = records.raw_rows(chunk.frame.loc[bad_labels])
+        numbers = chunk.frame.loc[bad_labels, ROW_NUMBER]
         for label in bad_labels:
             rules = failures.rules[label]
             load.by_rule[rules[0]] += 1
             quarantine.append(
-                _quarantine_params(
-                    spec, chunk.source, int(chunk.frame.at[label, ROW_NUMBER]), rules, raw[label], interval, loaded_at
-                )
+                _quarantine_params(spec, chunk.source, int(numbers[label]), rules, raw[label], interval, loaded_at)
             )
     load.quarantined += len(bad_labels) + len(chunk.malformed)
     if chunk.malformed:
         load.by_rule["malformed_row"] += len(chunk.malformed)
-    good = typed.drop(index=bad_labels)
-    seen_keys.update(good[spec.key].str.strip())
+    good = typed.drop(index=bad_labels) if bad_labels else typed
+    seen_keys.update(good[spec.key].tolist())
     if quarantine:
         connection.execute(statement("insert_quarantine"), quarantine)
     if not good.empty:
@@ -183,17 +200,15 @@ def _within_interval(typed: pd.DataFrame, spec: TableSpec, interval: Interval, l
 def _write_good_rows(connection: Connection, good: pd.DataFrame, spec: TableSpec, source: str, loaded_at: datetime) -> int:
     """Upsert valid rows; return how many were new or changed."""
     if spec is CUSTOMERS:
-        result = connection.execute(statement("upsert_customers"), records.customer_params(good, source, loaded_at))
-    elif spec is TICKETS:
-        result = connection.execute(statement("upsert_tickets"), records.ticket_params(good, source, loaded_at))
-    elif spec is EVENTS:
+        return records.execute_rows(connection, "upsert_customers", records.customer_params(good, source, loaded_at))
+    if spec is TICKETS:
+        return records.execute_rows(connection, "upsert_tickets", records.ticket_params(good, source, loaded_at))
+    if spec is EVENTS:
         events, signatures = records.event_params(good, source, loaded_at)
-        result = connection.execute(statement("insert_events"), events)
-        if signatures:
-            connection.execute(statement("upsert_signatures"), signatures)
-    else:
-        raise ValueError(f"no loader for table {spec.name}")
-    return max(result.rowcount, 0)
+        written = records.execute_rows(connection, "insert_events", events)
+        records.execute_rows(connection, "upsert_signatures", signatures)
+        return written
+    raise ValueError(f"no loader for table {spec.name}")
 
 
 def _check_gate(spec: TableSpec, load: TableLoad, settings: ValidationSettings) -> None:

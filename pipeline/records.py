@@ -1,96 +1,162 @@
-"""Shape validated chunks into bind parameters for the warehouse statements."""
+"""Shape validated chunks into bind parameters for the warehouse statements, and run them in bulk.
+
+Parameters are built column by column (vectorised) and handed to the driver's ``executemany`` as a lazy
+stream of rows: SQLAlchemy's per-row parameter processing would cost more than the database itself.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection
 
-from detectors.signatures import assign_signatures, signature_catalog
+from detectors.signatures import SIGNATURE_COLUMNS, assign_signatures, signature_catalog
 from pipeline.coercion import PARSED_SUFFIX
 from pipeline.contract import CUSTOMERS, EVENTS, TICKETS, TableSpec
 from pipeline.redaction import redact
 from pipeline.sources import ROW_NUMBER
+from sql import statement
+
+
+@dataclass(frozen=True)
+class BindRows:
+    """Bind values column by column: a Series or array (one value per row), or one scalar for every row."""
+
+    columns: dict[str, object]
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def execute_rows(connection: Connection, name: str, rows: BindRows) -> int:
+    """Run statement ``sql/<name>.sql`` once per row through the driver's ``executemany``.
+
+    The statement runs on the connection's own DBAPI connection, so it is part of the caller's
+    transaction. Returns the number of rows the database reports as written.
+    """
+    if not rows.length:
+        return 0
+    dialect = connection.dialect
+    compiled = statement(name, dialect.name).compile(dialect=dialect)
+    values = {key: _bind_values(value, rows.length, dialect.name) for key, value in rows.columns.items()}
+    params: Iterator[object]
+    if compiled.positional:
+        params = zip(*(values[key] for key in compiled.positiontup), strict=True)
+    else:
+        names = list(values)
+        params = (dict(zip(names, row, strict=True)) for row in zip(*values.values(), strict=True))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(compiled.string, params)
+        return max(cursor.rowcount, 0)
+    finally:
+        cursor.close()
+
+
+def _bind_values(values: object, length: int, dialect: str) -> Iterator[object] | list[object]:
+    """A column as plain Python values (None for missing) in the form the dialect's driver binds.
+
+    Object arrays must already hold Python values with None for missing (as this module builds them).
+    """
+    if isinstance(values, pd.Series):
+        values = values.to_numpy() if isinstance(values.dtype, np.dtype) else values.array
+    if isinstance(values, datetime):
+        return repeat(_sqlite_datetime(values) if dialect == "sqlite" else values, length)
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind == "M":
+            stamps = values.astype("datetime64[us]")
+            return _sqlite_datetimes(stamps) if dialect == "sqlite" else stamps.astype(object).tolist()
+        out = values.tolist()
+        if values.dtype.kind == "f":
+            for position in np.flatnonzero(np.isnan(values)).tolist():
+                out[position] = None
+        return out
+    if isinstance(values, pd.api.extensions.ExtensionArray):
+        if values.dtype.kind == "M":
+            return _bind_values(np.asarray(values, dtype="datetime64[us]"), length, dialect)
+        return values.to_numpy(dtype=object, na_value=None).tolist()
+    return repeat(values, length)
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    # What sqlite3's default adapter writes, so rows compare equal to those bound as datetimes elsewhere.
+    return value.isoformat(" ")
+
+
+def _sqlite_datetimes(stamps: np.ndarray) -> list[str | None]:
+    """``datetime.isoformat(" ")`` of every value (NaT as None), vectorised through Arrow's cast."""
+    arrow = pa.array(stamps, type=pa.timestamp("us"), from_pandas=True)
+    text = arrow.cast(pa.string())  # "YYYY-MM-DD HH:MM:SS.ffffff"
+    micros = arrow.cast(pa.int64())
+    whole_second = pc.equal(pc.subtract(micros, pc.multiply(pc.divide(micros, 1_000_000), 1_000_000)), 0)
+    return pc.if_else(whole_second, pc.utf8_slice_codeunits(text, 0, 19), text).to_pylist()
 
 
 def extra_columns(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
     """Columns beyond the contract (kept as JSON in ``extra``), in file order."""
-    internal = {ROW_NUMBER}
     return [
         c for c in frame.columns
-        if c not in spec.column_names and c not in internal and not c.endswith(PARSED_SUFFIX)
+        if c not in spec.column_names and c != ROW_NUMBER and not c.endswith(PARSED_SUFFIX)
     ]
 
 
-def _extra_json(frame: pd.DataFrame, spec: TableSpec) -> pd.Series:
+def _extra_json(frame: pd.DataFrame, spec: TableSpec) -> object:
+    """A JSON object of the extra columns for rows that have a non-empty one; None for the others."""
     extras = extra_columns(frame, spec)
     if not extras:
-        return pd.Series(None, index=frame.index, dtype=object)
+        return None
     subset = frame[extras].fillna("")
-    return pd.Series(
-        [json.dumps(dict(zip(extras, row, strict=True)), ensure_ascii=False) for row in subset.itertuples(index=False)],
-        index=frame.index,
-        dtype=object,
-    )
-
-
-def _python_datetimes(values: pd.Series) -> np.ndarray:
-    """Naive UTC datetimes as Python objects (what both drivers bind), NaT as None."""
-    out = np.empty(len(values), dtype=object)
-    mask = values.notna().to_numpy()
-    out[mask] = [ts.to_pydatetime() for ts in values[mask]]
-    out[~mask] = None
+    filled = np.zeros(len(frame), dtype=bool)
+    for name in extras:
+        filled |= (subset[name] != "").to_numpy(dtype=bool)
+    out = np.full(len(frame), None, dtype=object)
+    for position, row in zip(
+        np.flatnonzero(filled).tolist(), subset[filled].itertuples(index=False, name=None), strict=True
+    ):
+        out[position] = json.dumps(dict(zip(extras, row, strict=True)), ensure_ascii=False)
     return out
 
 
-def _column_values(values: object, length: int) -> list[object]:
-    """A column as a list of plain Python values (None for missing), whatever it came as."""
-    if isinstance(values, np.ndarray):
-        return values.tolist()
-    if isinstance(values, pd.Series):
-        if pd.api.types.is_datetime64_any_dtype(values):
-            return _python_datetimes(values).tolist()
-        objects = values.astype(object)
-        return objects.where(values.notna(), None).tolist()
-    return [values] * length
-
-
-def _params(columns: dict[str, object], index: pd.Index) -> list[dict[str, object]]:
-    names = list(columns)
-    lists = [_column_values(columns[name], len(index)) for name in names]
-    return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
-
-
-def customer_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> list[dict[str, object]]:
+def customer_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> BindRows:
     """Bind parameters for ``upsert_customers``."""
-    return _params(
+    return BindRows(
         {
-            "customer_id": good["customer_id"].str.strip(),
+            "customer_id": good["customer_id"],
             "email": good["email"].str.strip(),
             "name": good["name"],
             "locale": good["locale"],
             "plan": good["plan"],
-            "mrr": good["mrr"].astype(float),
-            "email_opt_in": good["email_opt_in"].astype(bool),
-            "created_at": _python_datetimes(good["created_at"]),
+            "mrr": good["mrr"].to_numpy(dtype=float),
+            "email_opt_in": good["email_opt_in"].to_numpy(dtype=bool),
+            "created_at": good["created_at"],
             "extra": _extra_json(good, CUSTOMERS),
             "source": source,
             "loaded_at": loaded_at,
         },
-        good.index,
+        len(good),
     )
 
 
-def ticket_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> list[dict[str, object]]:
+def ticket_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> BindRows:
     """Bind parameters for ``upsert_tickets``, with the redacted copies later stages read."""
-    csat = good["csat"].astype(float)
-    return _params(
+    csat = good["csat"].to_numpy(dtype=float)
+    csat_values = np.full(len(good), None, dtype=object)
+    known = ~np.isnan(csat)
+    csat_values[known] = csat[known].astype(int).tolist()
+    return BindRows(
         {
-            "ticket_id": good["ticket_id"].str.strip(),
-            "customer_id": good["customer_id"].str.strip(),
-            "created_at": _python_datetimes(good["created_at"]),
+            "ticket_id": good["ticket_id"],
+            "customer_id": good["customer_id"],
+            "created_at": good["created_at"],
             "subject": good["subject"],
             "body": good["body"],
             "subject_redacted": redact(good["subject"]),
@@ -98,29 +164,27 @@ def ticket_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> list[
             "channel": good["channel"],
             "status": good["status"].str.strip().str.lower(),
             "tags": good["tags"],
-            "csat": pd.Series([None if np.isnan(v) else int(v) for v in csat], index=good.index, dtype=object),
+            "csat": csat_values,
             "extra": _extra_json(good, TICKETS),
             "source": source,
             "loaded_at": loaded_at,
         },
-        good.index,
+        len(good),
     )
 
 
-def event_params(
-    good: pd.DataFrame, source: str, loaded_at: datetime
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def event_params(good: pd.DataFrame, source: str, loaded_at: datetime) -> tuple[BindRows, BindRows]:
     """Bind parameters for ``insert_events`` and ``upsert_signatures`` (one row per error signature)."""
-    signed = assign_signatures(good)
-    signature_ids = pd.Series(None, index=good.index, dtype=object)
-    signature_ids.loc[signed.index] = signed["signature_id"].astype(object)
+    signed = assign_signatures(good[[*SIGNATURE_COLUMNS, "occurred_at"]])
+    signature_ids = np.full(len(good), None, dtype=object)
+    signature_ids[good.index.get_indexer(signed.index)] = signed["signature_id"].to_numpy(dtype=object)
     occurred = good["occurred_at"]
-    events = _params(
+    events = BindRows(
         {
-            "event_id": good["event_id"].str.strip(),
-            "customer_id": good["customer_id"].str.strip(),
-            "occurred_at": _python_datetimes(occurred),
-            "occurred_hour": _python_datetimes(occurred.dt.floor("h")),
+            "event_id": good["event_id"],
+            "customer_id": good["customer_id"],
+            "occurred_at": occurred,
+            "occurred_hour": occurred.dt.floor("h"),
             "name": good["name"].str.strip(),
             "feature": good["feature"],
             "app_version": good["app_version"],
@@ -132,27 +196,30 @@ def event_params(
             "source": source,
             "loaded_at": loaded_at,
         },
-        good.index,
+        len(good),
     )
-    signatures: list[dict[str, object]] = []
-    if not signed.empty:
-        catalog = signature_catalog(signed).set_index("signature_id")
-        times = signed.groupby("signature_id")["occurred_at"].agg(["min", "max"])
-        catalog = catalog.join(times).reset_index()
-        signatures = _params(
-            {
-                "signature_id": catalog["signature_id"],
-                "name": catalog["name"],
-                "error_code": catalog["error_code"].replace("", None),
-                "feature": catalog["feature"].replace("", None),
-                "platform": catalog["platform"].replace("", None),
-                "message_pattern": catalog["message_pattern"],
-                "first_seen_at": _python_datetimes(catalog["min"]),
-                "last_seen_at": _python_datetimes(catalog["max"]),
-            },
-            catalog.index,
-        )
-    return events, signatures
+    return events, _signature_params(signed)
+
+
+def _signature_params(signed: pd.DataFrame) -> BindRows:
+    if signed.empty:
+        return BindRows({}, 0)
+    catalog = signature_catalog(signed).set_index("signature_id")
+    times = signed.groupby("signature_id")["occurred_at"].agg(["min", "max"])
+    catalog = catalog.join(times).reset_index()
+    return BindRows(
+        {
+            "signature_id": catalog["signature_id"],
+            "name": catalog["name"],
+            "error_code": catalog["error_code"].replace("", None),
+            "feature": catalog["feature"].replace("", None),
+            "platform": catalog["platform"].replace("", None),
+            "message_pattern": catalog["message_pattern"],
+            "first_seen_at": catalog["min"],
+            "last_seen_at": catalog["max"],
+        },
+        len(catalog),
+    )
 
 
 def raw_rows(frame: pd.DataFrame) -> pd.Series:
