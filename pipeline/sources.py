@@ -14,7 +14,9 @@ boundaries and values: tests check it on generated garbage).
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 ROW_NUMBER = "_row_number"
 SUFFIXES = (".csv", ".parquet")
 ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
+HEADER_READ_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
 
 
@@ -120,14 +123,44 @@ def read_csv(path: Path, spec: TableSpec, chunk_rows: int = 100_000, *, fast: bo
 
 
 def _csv_header(path: Path) -> tuple[list[str], int]:
-    """The header's names (stripped) and how many physical lines it spans."""
+    """The header's names (stripped) and how many physical lines it spans.
+
+    Read from the first bytes only, so that bad bytes further down are reported with their own line.
+    """
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            return header, reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SourceError(f"{path}: cannot read the header ({exc}); check that it is a UTF-8 CSV file") from exc
+        with path.open("rb") as handle:
+            head = b""
+            while True:
+                more = handle.readline(HEADER_READ_BYTES)
+                head += more
+                reader = csv.reader(io.StringIO(head.decode("utf-8-sig"), newline=""), strict=True)
+                try:
+                    header = next(reader, [])
+                except csv.Error:
+                    if more:
+                        continue  # a quoted line break inside the header: read on
+                    raise
+                return [name.strip() for name in header], reader.line_num
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: the header is not valid UTF-8 ({exc.reason}); re-export the file as UTF-8") from exc
+    except (OSError, csv.Error) as exc:
+        raise SourceError(f"{path}: cannot read the header ({exc}); check that it is a CSV file") from exc
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int]:
+    """The 1-based line and 0-based byte offset of the first byte that is not valid UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line = 0, 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+                return line + block.count(b"\n", 0, bad), offset + bad
+            offset += len(block)
+            line += block.count(b"\n")
+    return line, offset
 
 
 class _ArrowChunks:
@@ -205,8 +238,9 @@ def _read_csv_python(path: Path, header: list[str], chunk_rows: int, skip_record
                     yield Chunk(str(path), _records_frame(header, records, numbers), malformed)
                     records, numbers, malformed = [], [], []
     except UnicodeDecodeError as exc:
+        line, offset = _first_bad_utf8(path)
         raise SourceError(
-            f"{path}: not valid UTF-8 after data row {row_number} ({exc.reason}); re-export the file as UTF-8"
+            f"{path}: not valid UTF-8 at line {line} (byte {offset}: {exc.reason}); re-export the file as UTF-8"
         ) from exc
     except csv.Error as exc:
         raise SourceError(f"{path}: CSV syntax error after data row {row_number}: {exc}") from exc

@@ -1,0 +1,111 @@
+"""``forewarn ingest`` from a terminal: counts on success, one clear error line (exit 2) on bad input."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.cli import main
+
+CUSTOMER_HEADER = ["customer_id", "email", "name", "locale", "plan", "mrr", "email_opt_in", "created_at"]
+EVENT_HEADER = ["event_id", "customer_id", "occurred_at", "name"]
+
+
+@pytest.fixture
+def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A tiny valid source, and a warehouse URL under tmp_path."""
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
+    folder = tmp_path / "src"
+    folder.mkdir()
+    with (folder / "customers.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CUSTOMER_HEADER)
+        writer.writerow(["C1", "a@example.com", "A", "en", "pro", "5", "yes", "2026-01-01T00:00:00Z"])
+        writer.writerow(["C2", "bad email", "B", "en", "pro", "5", "yes", "2026-01-01T00:00:00Z"])
+    (folder / "events.csv").write_text("event_id,customer_id,occurred_at,name\nE1,C1,2026-01-02T10:00:00Z,error\n"
+                                       "E2,C1,2026-01-05T10:00:00Z,error\n", encoding="utf-8")
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["ingest", *args, "--no-progress"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(code: int, err: str, *fragments: str) -> None:
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("forewarn: error: "), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_ingest_prints_counts_that_add_up(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(source), "--start", "2026-01-01", "--end", "2026-01-03T00:00Z")
+    assert code == 0, err
+    assert "interval [2026-01-01 00:00:00, 2026-01-03 00:00:00)" in out
+    table = {line.split()[0]: line.split()[1:] for line in out.splitlines()[2:5]}
+    assert table["customers"] == ["2", "0", "1", "0", "1"]
+    assert table["events"] == ["2", "1", "1", "0", "0"]
+    assert table["tickets"] == ["0", "0", "0", "0", "0"]
+    assert "quarantined customers: malformed_email 1" in out
+
+
+def test_a_missing_source_folder(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(source / "nope"))
+    assert_one_error_line(code, err, "nope", "does not exist")
+
+
+def test_a_missing_required_column(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (source / "events.csv").write_text("event_id,customer_id,name\nE1,C1,error\n", encoding="utf-8")
+    code, _, err = run(capsys, str(source))
+    assert_one_error_line(code, err, "events.csv", "occurred_at", "missing")
+
+
+def test_an_unreadable_parquet_file(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = source / "events-2.parquet"
+    pq.write_table(pa.table({name: ["x"] for name in EVENT_HEADER}), path)
+    path.write_bytes(path.read_bytes()[:30])
+    code, _, err = run(capsys, str(source))
+    assert_one_error_line(code, err, "events-2.parquet", "cannot read the Parquet file")
+
+
+def test_a_csv_file_that_is_not_utf8(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (source / "events.csv").write_bytes(b"event_id,customer_id,occurred_at,name\nE1,C1,2026-01-02,\xff\xfe\n")
+    code, _, err = run(capsys, str(source))
+    assert_one_error_line(code, err, "events.csv", "not valid UTF-8 at line 2")
+
+
+def test_a_bad_warehouse_url(source: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", "not a url at all")
+    code, _, err = run(capsys, str(source))
+    assert_one_error_line(code, err, "warehouse URL")
+
+
+def test_a_bad_source_database_url(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "nosuchdriver://user:hunter2@localhost/db")
+    assert_one_error_line(code, err, "source URL")
+    assert "hunter2" not in err
+
+
+@pytest.mark.parametrize("option", [("--start", "last tuesday"), ("--end", "2026-13-01")])
+def test_a_bad_interval_option(source: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, str]) -> None:
+    code, _, err = run(capsys, str(source), *option)
+    assert_one_error_line(code, err, option[0], repr(option[1]), "ISO 8601")
+
+
+def test_start_after_end(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(source), "--start", "2026-01-05", "--end", "2026-01-01")
+    assert_one_error_line(code, err, "is not before its end")
+
+
+def test_too_many_bad_rows(source: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOREWARN_GATE_MIN_ROWS", "1")
+    code, _, err = run(capsys, str(source))
+    assert_one_error_line(code, err, "validation gate failed", "customers", "50%")
