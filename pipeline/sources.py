@@ -32,6 +32,7 @@ from sqlalchemy import column, create_engine, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
+from pipeline.coercion import PARSED_SUFFIX
 from pipeline.contract import TableSpec
 
 log = logging.getLogger(__name__)
@@ -290,13 +291,26 @@ def _text_frame(text: pa.Table, first_row: int) -> pd.DataFrame:
 
 
 def _dedupe(header: list[str]) -> list[str]:
-    # A repeated column name keeps its first occurrence under the plain name.
-    seen: dict[str, int] = {}
-    result = []
+    """Unique column names: a repeated name keeps its first occurrence plain, later ones get ``.1``, ``.2``.
+
+    Names the pipeline uses for its own columns (the row number, ``<column>__parsed``) count as taken.
+    """
+    used = {ROW_NUMBER, *(name for name in header if not _reserved(name))}
+    result: list[str] = []
     for name in header:
-        seen[name] = seen.get(name, 0) + 1
-        result.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+        if name not in result and not _reserved(name):
+            result.append(name)
+            continue
+        number = 1
+        while f"{name}.{number}" in used or _reserved(f"{name}.{number}"):
+            number += 1
+        used.add(f"{name}.{number}")
+        result.append(f"{name}.{number}")
     return result
+
+
+def _reserved(name: str) -> bool:
+    return name == ROW_NUMBER or name.endswith(PARSED_SUFFIX)
 
 
 def _as_text(values: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
