@@ -1,4 +1,8 @@
--- Incidents still open that started after :since, to merge a new finding into the one it continues.
+-- Incidents that started after :since: a new finding continues the one it is about, and they explain
+-- errors away from the release-regression test.
 -- Binds: :since
-SELECT incident_id, kind, signature_id, platform, app_version, started_at
-FROM incidents WHERE started_at >= :since
+SELECT incident_id, kind, signature_id, name, error_code, feature, message_pattern, platform, app_version,
+       started_at
+FROM incidents
+WHERE started_at >= :since
+ORDER BY started_at, incident_id

@@ -1,4 +1,5 @@
--- Record an incident (a rerun updates counts, severity and evidence in place; the start stays the earliest).
+-- Record an incident (a rerun updates what it is about, counts, severity and evidence in place; the
+-- start and the detection time stay the earliest seen).
 -- Binds: :incident_id, :kind, :signature_id, :name, :error_code, :feature, :platform, :app_version,
 --        :message_pattern, :started_at, :detected_at, :customer_count, :event_count, :mrr_at_risk, :severity, :evidence
 INSERT INTO incidents (incident_id, kind, signature_id, name, error_code, feature, platform, app_version,
@@ -10,6 +11,7 @@ VALUES (:incident_id, :kind, :signature_id, :name, :error_code, :feature, :platf
 ON CONFLICT (incident_id) DO UPDATE SET
     started_at = CASE WHEN excluded.started_at < incidents.started_at THEN excluded.started_at ELSE incidents.started_at END,
     detected_at = CASE WHEN excluded.detected_at < incidents.detected_at THEN excluded.detected_at ELSE incidents.detected_at END,
+    platform = excluded.platform,
     customer_count = excluded.customer_count,
     event_count = excluded.event_count,
     mrr_at_risk = excluded.mrr_at_risk,

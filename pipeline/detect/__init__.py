@@ -36,11 +36,18 @@ class DetectSummary:
     incidents: IncidentRun
     links: int
 
+    @property
+    def nothing_to_detect(self) -> bool:
+        """True when the window before the as-of held no ticket and no error event (a no-op run)."""
+        return self.pain_points.tickets == 0 and self.incidents.error_events == 0
+
     def as_dict(self) -> dict[str, object]:
         """Small JSON-ready summary (what the DAG returns through XCom)."""
         return {
             "as_of": self.as_of.isoformat(),
+            "nothing_to_detect": self.nothing_to_detect,
             "tickets": self.pain_points.tickets,
+            "error_events": self.incidents.error_events,
             "pain_points": self.pain_points.pain_points,
             "new_pain_points": self.pain_points.created,
             "incidents": self.incidents.by_kind,

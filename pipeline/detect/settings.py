@@ -17,5 +17,11 @@ class DetectSettings:
     link_window_hours: int = 72
     new_signature_min_customers: int = 5
     regression_min_active_customers: int = 30
+    # An open incident explains its errors away from the release-regression test unless at least this
+    # share of its events fell on one release (then it is that release's symptom).
+    regression_explain_max_share: float = 0.8
+    spike_min_customers: int = 5
+    # Family-wise error of the Poisson count test every spike alert must also pass (over bug-hours).
+    spike_max_p_value: float = 0.01
     state_keep_days: int = 14
     embedder: str = "auto"

@@ -1,0 +1,162 @@
+"""Spikes and level shifts of a bug's hourly error count, summed over the platforms it occurs on.
+
+Scoring one series per bug, not per signature, makes a burst that hits every client one incident and
+keeps five weak per-platform series from each being tested on its own. An alert becomes an incident
+when its count is also improbable as a count: the one-sided Poisson p-value of the events from the
+alert until the count falls back, at the bug's mean rate of the week before, is at most
+``spike_max_p_value`` divided by the bug-hours tested in the lookback (a robust z-score of 5 on a
+series that averages under one event an hour is a handful of events, which chance gives daily
+somewhere among many series). The incident then names the signatures that carry the excess over
+their own recent level (a platform only when one does), and its customers are those who hit them
+from the alert until the count falls back.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sqlalchemy import Connection, bindparam
+
+from detectors.incidents import IncidentFinding
+from detectors.series import AnomalySettings, score_many
+from pipeline.detect.bugs import bug_of_signatures, describe_bug
+from pipeline.detect.found import Found
+from pipeline.detect.inputs import IncidentInputs
+from pipeline.detect.settings import DetectSettings
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+HOURLY_COUNTS = AnomalySettings(step_hours=1, missing_as_zero=True, direction="up")
+BASELINE_HOURS = 168  # a signature's own recent level: the week before the alert
+QUIET_HOURS = 2  # a spike ends after this many hours back at its usual level
+
+
+def detect_spikes(
+    connection: Connection, inputs: IncidentInputs, settings: DetectSettings, skip_bugs: set[str]
+) -> list[Found]:
+    """Alerts of the online detector on each bug's hourly count within the lookback, as incidents."""
+    if inputs.hourly.empty:
+        return []
+    bug_of = bug_of_signatures(inputs.catalog)
+    hourly = inputs.hourly.assign(bug_id=inputs.hourly["signature_id"].map(bug_of).fillna(inputs.hourly["signature_id"]))
+    series = hourly.groupby(["bug_id", "hour"], as_index=False)["event_count"].sum()
+    scored = score_many(
+        series.rename(columns={"bug_id": "series_id", "hour": "timestamp", "event_count": "value"}), HOURLY_COUNTS
+    )
+    since = pd.Timestamp(inputs.as_of - timedelta(hours=settings.incident_lookback_hours), tz="UTC")
+    stamps = pd.to_datetime(scored["timestamp"], utc=True)
+    alerts = scored[scored["alert"].astype(bool) & (stamps >= since) & ~scored["series_id"].isin(skip_bugs)]
+    # The count test is corrected for every bug-hour the lookback could have alerted on.
+    tests = max(series["bug_id"].nunique() * settings.incident_lookback_hours, 1)
+    found = []
+    for alert in alerts.itertuples(index=False):
+        bug_hours = scored[scored["series_id"] == alert.series_id]
+        members = hourly[hourly["bug_id"] == alert.series_id]
+        spike = _spike(connection, inputs, alert, bug_hours, members, settings, tests)
+        if spike is not None:
+            found.append(spike)
+    log.info("spikes: %s bug series, %s alerts in the lookback, %s incidents", series["bug_id"].nunique(), len(alerts), len(found))
+    return found
+
+
+def _spike(
+    connection: Connection,
+    inputs: IncidentInputs,
+    alert: object,
+    bug_hours: pd.DataFrame,
+    members: pd.DataFrame,
+    settings: DetectSettings,
+    tests: int,
+) -> Found | None:
+    """The incident of one alert: its end, the signatures carrying it, and their customers in between."""
+    start = pd.Timestamp(alert.timestamp).tz_convert(None)
+    end = _spike_end(bug_hours, start, inputs.as_of)
+    involved, excess = _involved(members, start, end)
+    p_value = _count_p_value(members, start, end)
+    if p_value > settings.spike_max_p_value / tests:
+        log.info("spike of %s at %s: count p-value %.2g is not below %.2g / %s tests", alert.series_id, start,
+                 p_value, settings.spike_max_p_value, tests)
+        return None
+    affected = _customers(connection, involved, start, end)
+    if len(affected) < settings.spike_min_customers:
+        log.info("spike of %s at %s: only %s customers, below %s", alert.series_id, start, len(affected), settings.spike_min_customers)
+        return None
+    described = describe_bug(inputs.catalog, involved)
+    window = members[(members["hour"] >= start) & (members["hour"] < end)]
+    finding = IncidentFinding(
+        kind="level_shift" if alert.kind == "level_shift" else "spike",
+        signature_id=involved[0],
+        name=described["name"],
+        error_code=described["error_code"],
+        feature=described["feature"],
+        platform=described["platform"],
+        app_version=None,
+        started_at=start,
+        detected_at=start + pd.Timedelta(hours=1),
+        customer_count=len(affected),
+        event_count=int(window["event_count"].sum()),
+        evidence={
+            "hourly_count": float(alert.value),
+            "score": float(alert.score),
+            "ended_at": end.isoformat() if end < pd.Timestamp(inputs.as_of) else None,
+            "excess_events": round(excess, 1),
+            "count_p_value": p_value,
+            "signature_ids": involved,
+        },
+    )
+    return Found(finding, affected, tuple(involved), described["message_pattern"])
+
+
+def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """One-sided Poisson p-value of the bug's events in [start, end) at its mean rate of the week before."""
+    hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
+    before = members[(members["hour"] >= start - pd.Timedelta(hours=BASELINE_HOURS)) & (members["hour"] < start)]
+    during = members[(members["hour"] >= start) & (members["hour"] < end)]
+    # Half an event a week at least: a bug quiet all week is not infinitely surprising.
+    expected = max(float(before["event_count"].sum()), 0.5) / BASELINE_HOURS * hours
+    return float(stats.poisson.sf(int(during["event_count"].sum()) - 1, expected))
+
+
+def _spike_end(bug_hours: pd.DataFrame, start: pd.Timestamp, as_of: datetime) -> pd.Timestamp:
+    """First hour after ``QUIET_HOURS`` hours back at the usual level (the day's median before the alert)."""
+    stamps = pd.to_datetime(bug_hours["timestamp"], utc=True).dt.tz_convert(None)
+    values = bug_hours["value"].to_numpy(dtype=float)
+    before = values[(stamps >= start - pd.Timedelta(hours=24)).to_numpy() & (stamps < start).to_numpy()]
+    usual = float(np.median(before)) if before.size else 0.0
+    ceiling = usual + 2 * np.sqrt(usual + 1)  # within Poisson noise of the usual level
+    after = (stamps > start).to_numpy()
+    quiet = 0
+    for stamp, value in zip(stamps[after], values[after], strict=True):
+        quiet = quiet + 1 if value <= ceiling else 0
+        if quiet == QUIET_HOURS:
+            return stamp - pd.Timedelta(hours=QUIET_HOURS - 1)
+    return pd.Timestamp(as_of)
+
+
+def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[list[str], float]:
+    """Signatures whose count in [start, end) clearly exceeds their own level of the week before."""
+    hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
+    before = members[(members["hour"] >= start - pd.Timedelta(hours=BASELINE_HOURS)) & (members["hour"] < start)]
+    during = members[(members["hour"] >= start) & (members["hour"] < end)]
+    expected = before.groupby("signature_id")["event_count"].sum() / BASELINE_HOURS * hours
+    seen = during.groupby("signature_id")["event_count"].sum()
+    excess = (seen - expected.reindex(seen.index).fillna(0.0)).sort_values(ascending=False, kind="stable")
+    total = float(excess.clip(lower=0).sum())
+    carrying = excess[excess >= max(2.0, 0.1 * total)]
+    chosen = carrying if not carrying.empty else seen.sort_values(ascending=False, kind="stable")
+    # Most excess first: the first signature names the incident (and is the one outreach reads).
+    ordered = sorted(chosen.index, key=lambda s: (-float(chosen[s]), s))
+    return ordered, total
+
+
+def _customers(connection: Connection, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    query = statement("select_signatures_customers_between").bindparams(bindparam("signature_ids", expanding=True))
+    rows = connection.execute(
+        query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "first_exposed_at", "event_count"])
