@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.contract import TableSpec
 
@@ -50,13 +52,13 @@ def coerce_chunk(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     for spec_column in spec.columns:
         name = spec_column.name
         raw = _text(frame, name)
-        stripped = raw.str.strip()
-        present = (stripped != "").to_numpy(dtype=bool, na_value=False)
+        present = _present(raw)
         if spec_column.kind == "text":
             # Identifiers are compared and stored trimmed (" C1" and "C1" are one customer).
-            kept = stripped if name in (spec.key, *ID_COLUMNS) else raw
+            kept = raw.str.strip() if name in (spec.key, *ID_COLUMNS) else raw
             typed[name] = kept if present.all() else kept.where(present)
             continue
+        stripped = raw.str.strip()
         if spec_column.kind == "timestamp":
             parsed = parse_timestamps(stripped)
         elif spec_column.kind == "boolean":
@@ -69,6 +71,13 @@ def coerce_chunk(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         typed[name] = parsed
         typed[name + PARSED_SUFFIX] = pd.Series(~present | parsed.notna().to_numpy(), index=frame.index)
     return pd.DataFrame(typed, index=frame.index)
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """True where a value has a non-whitespace character (Arrow kernels: no trimmed copy is made)."""
+    arrow = pa.array(values.array)
+    blank = pc.or_kleene(pc.equal(pc.utf8_length(arrow), 0), pc.utf8_is_space(arrow))
+    return ~pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -148,36 +148,56 @@ def _load_chunk(
     loaded_at: datetime,
 ) -> None:
     load.rows_read += len(chunk.frame) + len(chunk.malformed)
-    quarantine = [_malformed_params(spec, chunk, record, interval, loaded_at) for record in chunk.malformed]
     typed = coerce_chunk(chunk.frame, spec)
     typed = _within_interval(typed, spec, interval, load)
     failures = validate_chunk(typed, spec)
     keys = typed[spec.key].to_numpy(dtype=object, na_value=None).tolist()
     # A key already loaded from an earlier chunk or file of this run is a duplicate too.
-    for label, key in zip(typed.index.tolist(), keys, strict=True):
-        if key in seen_keys:
-            failures.add(label, "duplicate_id")
+    if not seen_keys.isdisjoint(keys):
+        for label, key in zip(typed.index.tolist(), keys, strict=True):
+            if key in seen_keys:
+                failures.add(label, "duplicate_id")
     bad_labels = sorted(failures.rules)
-    if bad_labels:
-        raw = records.raw_rows(chunk.frame.loc[bad_labels])
-        numbers = chunk.frame.loc[bad_labels, ROW_NUMBER]
-        for label in bad_labels:
-            rules = failures.rules[label]
-            load.by_rule[rules[0]] += 1
-            quarantine.append(
-                _quarantine_params(spec, chunk.source, int(numbers[label]), rules, raw[label], interval, loaded_at)
-            )
-    load.quarantined += len(bad_labels) + len(chunk.malformed)
+    for label in bad_labels:
+        load.by_rule[failures.rules[label][0]] += 1
     if chunk.malformed:
         load.by_rule["malformed_row"] += len(chunk.malformed)
+    load.quarantined += len(bad_labels) + len(chunk.malformed)
+    quarantine = _quarantine_rows(spec, chunk, bad_labels, failures.rules, interval, loaded_at)
+    records.execute_rows(connection, "insert_quarantine", quarantine)
     good = typed.drop(index=bad_labels) if bad_labels else typed
     seen_keys.update(good[spec.key].tolist())
-    if quarantine:
-        connection.execute(statement("insert_quarantine"), quarantine)
     if not good.empty:
         written = _write_good_rows(connection, good, spec, chunk.source, loaded_at)
         load.loaded += written
         load.unchanged += len(good) - written
+
+
+def _quarantine_rows(
+    spec: TableSpec,
+    chunk: Chunk,
+    bad_labels: list[int],
+    rules: dict[int, list[str]],
+    interval: Interval,
+    loaded_at: datetime,
+) -> records.BindRows:
+    """Bind parameters for ``insert_quarantine``: malformed records, then rows that broke a rule."""
+    bad = chunk.frame.loc[bad_labels]
+    raw = records.raw_rows(bad) if bad_labels else pd.Series([], dtype=object)
+    return records.BindRows(
+        {
+            "table_name": spec.name,
+            "source": chunk.source,
+            "row_number": [r.row_number for r in chunk.malformed] + bad[ROW_NUMBER].astype(int).tolist(),
+            "rule": ["malformed_row"] * len(chunk.malformed) + [rules[label][0] for label in bad_labels],
+            "detail": [r.detail for r in chunk.malformed] + [", ".join(rules[label]) for label in bad_labels],
+            "raw": [r.raw for r in chunk.malformed] + raw.tolist(),
+            "interval_start": interval.start,
+            "interval_end": interval.end,
+            "loaded_at": loaded_at,
+        },
+        len(chunk.malformed) + len(bad_labels),
+    )
 
 
 def _within_interval(typed: pd.DataFrame, spec: TableSpec, interval: Interval, load: TableLoad) -> pd.DataFrame:
@@ -223,28 +243,6 @@ def _check_gate(spec: TableSpec, load: TableLoad, settings: ValidationSettings) 
                 f"{settings.max_bad_row_share:.0%}; nothing was loaded for this table. Fix the source, or raise "
                 "FOREWARN_MAX_BAD_ROW_SHARE if this is expected"
             )
-
-
-def _quarantine_params(
-    spec: TableSpec, source: str, row_number: int, rules: list[str], raw: str, interval: Interval, loaded_at: datetime
-) -> dict[str, object]:
-    return {
-        "table_name": spec.name,
-        "source": source,
-        "row_number": row_number,
-        "rule": rules[0],
-        "detail": ", ".join(rules),
-        "raw": raw,
-        "interval_start": interval.start,
-        "interval_end": interval.end,
-        "loaded_at": loaded_at,
-    }
-
-
-def _malformed_params(spec: TableSpec, chunk: Chunk, record, interval: Interval, loaded_at: datetime) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    params = _quarantine_params(spec, chunk.source, record.row_number, ["malformed_row"], record.raw, interval, loaded_at)
-    params["detail"] = record.detail
-    return params
 
 
 def _run_params(source: str, load: TableLoad, interval: Interval, started: datetime) -> dict[str, object]:

@@ -84,6 +84,8 @@ def _bind_values(values: object, length: int, dialect: str) -> Iterator[object] 
         if values.dtype.kind == "M":
             return _bind_values(np.asarray(values, dtype="datetime64[us]"), length, dialect)
         return values.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(values, list):
+        return values  # plain Python values already
     return repeat(values, length)
 
 

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import logging
+import mmap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -175,6 +176,7 @@ class _ArrowChunks:
         import pyarrow.csv as pacsv
 
         names = _dedupe(self.header)
+        nul = _has_nul(self.path)
         first = 1
         pending: list[pa.RecordBatch] = []
         pending_rows = 0
@@ -196,7 +198,7 @@ class _ArrowChunks:
                 pending_rows += batch.num_rows
                 while pending_rows >= self.chunk_rows:
                     whole = pa.Table.from_batches(pending)
-                    yield Chunk(str(self.path), _text_frame(whole.slice(0, self.chunk_rows), first))
+                    yield Chunk(str(self.path), _text_frame(whole.slice(0, self.chunk_rows), first, nul))
                     first += self.chunk_rows
                     rest = whole.slice(self.chunk_rows)
                     pending, pending_rows = rest.to_batches(), rest.num_rows
@@ -208,7 +210,7 @@ class _ArrowChunks:
         except OSError as exc:
             raise SourceError(f"{self.path}: cannot read the file ({exc})") from exc
         if pending_rows:
-            yield Chunk(str(self.path), _text_frame(pa.Table.from_batches(pending, schema=pending[0].schema), first))
+            yield Chunk(str(self.path), _text_frame(pa.Table.from_batches(pending, schema=pending[0].schema), first, nul))
 
 
 def _read_csv_python(path: Path, header: list[str], chunk_rows: int, skip_records: int = 0) -> Iterator[Chunk]:
@@ -272,15 +274,24 @@ def _records_frame(header: list[str], records: list[list[str]], numbers: list[in
     return frame
 
 
-def _text_frame(text: pa.Table, first_row: int) -> pd.DataFrame:
+def _has_nul(path: Path) -> bool:
+    """Whether the file holds a NUL byte anywhere (a memchr over a memory map; most files do not)."""
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"\0") >= 0
+
+
+def _text_frame(text: pa.Table, first_row: int, nul: bool = True) -> pd.DataFrame:
     """A frame of text columns (pandas' Arrow-backed ``str``) numbered from ``first_row``.
 
     NUL characters become U+FFFD: PostgreSQL text cannot hold them, and the row should still reach
-    validation and the warehouse the same way on both databases.
+    validation and the warehouse the same way on both databases. ``nul=False`` says none can be there.
     """
     columns = []
     for values in text.columns:
-        if pc.any(pc.match_substring(values, "\0")).as_py():
+        if nul and pc.any(pc.match_substring(values, "\0")).as_py():
             values = pc.replace_substring(values, "\0", "\ufffd")
         columns.append(values)
     # One contiguous array per column: pandas' take/filter on a multi-chunk Arrow column concatenates
