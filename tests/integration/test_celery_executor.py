@@ -59,7 +59,8 @@ def _cluster_env(home: Path, metadata_url: str, warehouse_url: str, redis_prefix
         AIRFLOW_HOME=str(home),
         AIRFLOW_CONFIG=str(REPO_ROOT / "airflow.cfg"),
         FOREWARN_REPO=str(REPO_ROOT),
-        PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "dags"), str(REPO_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        # Workers import dags/forewarn_tasks and the library.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT / "dags"), str(REPO_ROOT), env.get("PYTHONPATH")])),
         # The production settings under test (README "Production settings").
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=metadata_url,
         # Airflow derives an asyncpg URL for its async engine unless told otherwise; psycopg 3 (already a
@@ -82,7 +83,9 @@ def _cluster_env(home: Path, metadata_url: str, warehouse_url: str, redis_prefix
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
         # The Forewarn DAGs' inputs, as a deployment would give them.
         AIRFLOW_VAR_FOREWARN_SOURCE=str(source),
-        AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}),
+        AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps(
+            {"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}
+        ),
         FOREWARN_MAX_BAD_ROW_SHARE="0.9",
     )
     return env
@@ -182,11 +185,13 @@ def test_ingest_dag_runs_on_celery_workers_with_postgres_metadata(source: Path, 
         metadata = create_engine(metadata_url, poolclass=NullPool)
         tasks = wait_for(lambda: _celery_outcomes(metadata, run_id), 30, "the Celery results of the run's tasks")
         worker_log = (home / "celery-worker.log").read_text(errors="replace")
-        assert [(t.task_id, t.state) for t in tasks] == [("ingest", "success"), ("publish", "success"), ("validate", "success")]
+        assert [(t.task_id, t.state) for t in tasks] == [
+            ("ingest", "success"), ("publish", "success"), ("validate", "success")
+        ]
         for task in tasks:
             assert task.queue == "default"
             assert task.celery_status == "SUCCESS", task.task_id
-            assert f"[{task.external_executor_id}] succeeded" in worker_log, f"{task.task_id} not run by the test worker"
+            assert f"[{task.external_executor_id}] succeeded" in worker_log, f"{task.task_id}: not in worker log"
         assert _redis_keys(redis_prefix), f"no Redis keys under {redis_prefix!r}: the broker was not this Redis"
 
         # publish's asset event scheduled forewarn_detect.
