@@ -83,6 +83,8 @@ def _bind_values(values: object, length: int, dialect: str) -> Iterator[object] 
     if isinstance(values, pd.api.extensions.ExtensionArray):
         if values.dtype.kind == "M":
             return _bind_values(np.asarray(values, dtype="datetime64[us]"), length, dialect)
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            return pa.array(values).to_pylist()
         return values.to_numpy(dtype=object, na_value=None).tolist()
     if isinstance(values, list):
         return values  # plain Python values already
@@ -96,11 +98,9 @@ def _sqlite_datetime(value: datetime) -> str:
 
 def _sqlite_datetimes(stamps: np.ndarray) -> list[str | None]:
     """``datetime.isoformat(" ")`` of every value (NaT as None), vectorised through Arrow's cast."""
-    arrow = pa.array(stamps, type=pa.timestamp("us"), from_pandas=True)
-    text = arrow.cast(pa.string())  # "YYYY-MM-DD HH:MM:SS.ffffff"
-    micros = arrow.cast(pa.int64())
-    whole_second = pc.equal(pc.subtract(micros, pc.multiply(pc.divide(micros, 1_000_000), 1_000_000)), 0)
-    return pc.if_else(whole_second, pc.utf8_slice_codeunits(text, 0, 19), text).to_pylist()
+    text = pa.array(stamps, type=pa.timestamp("us"), from_pandas=True).cast(pa.string())  # "... HH:MM:SS.ffffff"
+    # isoformat drops a zero fraction; ".000000" can only be that fraction.
+    return pc.replace_substring(text, pattern=".000000", replacement="").to_pylist()
 
 
 def extra_columns(frame: pd.DataFrame, spec: TableSpec) -> list[str]:
