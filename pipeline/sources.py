@@ -165,12 +165,14 @@ def _first_bad_utf8(path: Path) -> tuple[int, int]:
     return line, offset
 
 
+@dataclass
 class _ArrowChunks:
     """Iterate a CSV file's chunks with pyarrow; ``stopped_early`` tells whether pyarrow gave up."""
 
-    def __init__(self, path: Path, header: list[str], chunk_rows: int) -> None:
-        self.path, self.header, self.chunk_rows = path, header, chunk_rows
-        self.stopped_early = False
+    path: Path
+    header: list[str]
+    chunk_rows: int
+    stopped_early: bool = False
 
     def __iter__(self) -> Iterator[Chunk]:
         import pyarrow.csv as pacsv
@@ -183,15 +185,11 @@ class _ArrowChunks:
         try:
             reader = pacsv.open_csv(
                 self.path,
-                read_options=pacsv.ReadOptions(
-                    skip_rows=1, column_names=names, use_threads=False, block_size=ARROW_BLOCK_BYTES
-                ),
+                read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, use_threads=False,
+                                               block_size=ARROW_BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
             )
             for batch in reader:
                 pending.append(batch)
@@ -202,9 +200,9 @@ class _ArrowChunks:
                     first += self.chunk_rows
                     rest = whole.slice(self.chunk_rows)
                     pending, pending_rows = rest.to_batches(), rest.num_rows
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             # Rows after the last chunk yielded are re-read by the csv module, which files or explains them.
-            log.debug("%s: pyarrow stopped: %s", self.path, exc)
+            # (pyarrow's message quotes the row, which may hold personal data: it is not logged.)
             self.stopped_early = True
             return
         except OSError as exc:

@@ -340,7 +340,7 @@ def test_logs_never_carry_an_email_address_or_a_ticket_body(
     write_csv(source / "customers.csv", CUSTOMER_HEADER,
               [customer(1, email="jane.roe@private.example"), customer(2, email="broken@@private.example")])
     write_csv(source / "tickets.csv", TICKET_HEADER, [ticket(1, body=secret), ticket(2, body=secret, created_at="x")])
-    write_csv(source / "events.csv", EVENT_HEADER, [event(1), ["E9", "C1"]])
+    write_csv(source / "events.csv", EVENT_HEADER, [event(1), ["E9", "jane.roe@private.example"]])
     caplog.set_level(logging.DEBUG)
     ingest(warehouse, str(source), settings=SETTINGS)
     assert caplog.records, "the ingest logs its counts"
