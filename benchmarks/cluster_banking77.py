@@ -33,9 +33,35 @@ from cluster_banking77_data import augmented_tickets, load_banking77, score_clus
 from detectors.painpoints import (  # noqa: E402
     CachingEmbedder,
     MiniLmEmbedder,
+    OnnxMiniLmEmbedder,
     PainPointClusterer,
     assign_stable_ids,
 )
+
+EMBEDDERS = {"onnx": OnnxMiniLmEmbedder, "torch": MiniLmEmbedder}
+_embedder_name = "onnx"
+
+
+def _embedder():  # noqa: ANN202
+    return EMBEDDERS[_embedder_name]()
+
+
+class _StageClock:
+    """Progress callback that notes when each stage finished."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.done: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if done >= total:
+            self.done[stage] = time.perf_counter()
+
+    def summary(self) -> str:
+        embed = self.done["embed"] - self.start
+        cluster = self.done["cluster"] - self.done["embed"]
+        label = self.done["label"] - self.done["cluster"]
+        return f"(load+embed {embed:.1f}s, graph+louvain {cluster:.1f}s, labels {label:.1f}s)"
 
 
 def _peak_rss_mb() -> float:
@@ -51,12 +77,12 @@ def _cpu_seconds() -> float:
 def quality() -> None:
     """Part (a)."""
     frame = load_banking77()
-    start = time.perf_counter()
-    model = PainPointClusterer(embedder=MiniLmEmbedder()).fit(frame["text"].tolist())
-    wall = time.perf_counter() - start
+    clock = _StageClock()
+    model = PainPointClusterer(embedder=_embedder()).fit(frame["text"].tolist(), progress=clock)
+    wall = time.perf_counter() - clock.start
     s = score_clustering(frame["category"].to_numpy(), model.labels_)
     print(
-        f"quality  n={len(frame)} NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} "
+        f"quality  embedder={_embedder_name} {clock.summary()}\n           n={len(frame)} NMI={s['nmi']:.3f} ARI={s['ari']:.3f} ACC={s['acc']:.3f} "
         f"unassigned={s['unassigned']:.3%} clusters={s['clusters']} wall={wall:.1f}s cpu={_cpu_seconds():.0f}s "
         f"peak_rss={_peak_rss_mb():.0f}MB load_avg={os.getloadavg()[0]:.1f}"
     )
@@ -67,10 +93,11 @@ def quality() -> None:
 def scale(total: int = 50_000) -> None:
     """Part (b)."""
     frame = augmented_tickets(load_banking77(), total)
-    start = time.perf_counter()
-    model = PainPointClusterer(embedder=MiniLmEmbedder()).fit(frame["text"].tolist())
-    wall = time.perf_counter() - start
+    clock = _StageClock()
+    model = PainPointClusterer(embedder=_embedder()).fit(frame["text"].tolist(), progress=clock)
+    wall = time.perf_counter() - clock.start
     s = score_clustering(frame["category"].to_numpy(), model.labels_)
+    print(f"scale    embedder={_embedder_name} {clock.summary()}")
     distinct = frame["text"].str.lower().str.split().str.join(" ").nunique()
     print(
         f"scale    n={total} distinct~{distinct} wall={wall:.1f}s cpu={_cpu_seconds():.0f}s "
@@ -85,7 +112,7 @@ def stability() -> None:
     frame = load_banking77()
     texts = frame["text"].tolist()
     ids = [f"t{i}" for i in range(len(texts))]
-    embedder = CachingEmbedder(MiniLmEmbedder())
+    embedder = CachingEmbedder(_embedder())
     rng = np.random.default_rng(0)
     first = np.sort(rng.permutation(len(texts))[: int(0.7 * len(texts))])
     run1 = PainPointClusterer(embedder=embedder).fit([texts[i] for i in first])
@@ -120,12 +147,15 @@ PARTS = {"quality": quality, "scale": scale, "stability": stability}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
+    parser.add_argument("--embedder", choices=list(EMBEDDERS), default="onnx")
     args = parser.parse_args()
+    global _embedder_name
+    _embedder_name = args.embedder
     if args.part != "all":
         PARTS[args.part]()
         return
     for part in PARTS:  # separate processes: peak RSS per part, no shared model cache
-        subprocess.run([sys.executable, __file__, "--part", part], check=True)
+        subprocess.run([sys.executable, __file__, "--part", part, "--embedder", args.embedder], check=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from detectors.painpoints.embedder import (
     default_embedder,
 )
 from detectors.painpoints.identity import assign_stable_ids
+from detectors.painpoints.onnx_model import OnnxMiniLmEmbedder
 from detectors.painpoints.registry import HistoryEvent, PainPointRegistry, PainPointState
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 
@@ -26,6 +27,7 @@ __all__ = [
     "FitResult",
     "HistoryEvent",
     "MiniLmEmbedder",
+    "OnnxMiniLmEmbedder",
     "PainPoint",
     "PainPointClusterer",
     "PainPointRegistry",

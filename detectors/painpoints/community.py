@@ -85,7 +85,7 @@ class LouvainClusterer:
     """
 
     def __init__(
-        self, n_neighbors: int = 20, resolution: float | None = None, history_weight: float = 2.0
+        self, n_neighbors: int = 20, resolution: float | None = None, history_weight: float = 3.0
     ) -> None:
         self.n_neighbors = n_neighbors
         self.resolution = resolution

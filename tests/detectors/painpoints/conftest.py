@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detectors.painpoints import CachingEmbedder, EmbedderUnavailableError, MiniLmEmbedder, PainPointClusterer
+from detectors.painpoints import (
+    CachingEmbedder,
+    EmbedderUnavailableError,
+    OnnxMiniLmEmbedder,
+    PainPointClusterer,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -25,8 +30,8 @@ def banking77() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def minilm() -> CachingEmbedder:
-    """all-MiniLM-L6-v2 with a per-session cache, so each text is embedded once in the whole run."""
-    embedder = MiniLmEmbedder()
+    """The default embedder (int8 all-MiniLM-L6-v2) with a per-session cache: each text is embedded once."""
+    embedder = OnnxMiniLmEmbedder()
     try:
         embedder._load()
     except EmbedderUnavailableError as exc:

