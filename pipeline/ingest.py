@@ -130,12 +130,13 @@ def _bulk_cache(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    # A PRAGMA takes no bind parameters; both values are integers of ours, never input.
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB:d}")
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
+        connection.exec_driver_sql(f"PRAGMA cache_size = {previous:d}")
 
 
 def _load_chunk(
