@@ -35,10 +35,10 @@ _COLUMNS = ("ticket_id", "text")
 @click.option(
     "--embedder",
     "embedder_name",
-    type=click.Choice(["auto", "minilm", "tfidf"]),
+    type=click.Choice(["auto", "onnx", "minilm", "tfidf"]),
     default="auto",
     show_default=True,
-    help="auto = all-MiniLM-L6-v2 when installed, else TF-IDF/LSA.",
+    help="auto = all-MiniLM-L6-v2 (int8 ONNX, else PyTorch) when installed, else TF-IDF/LSA.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the community search.")
 def command(
@@ -90,19 +90,20 @@ def _embedder(name: str):  # noqa: ANN202 - an Embedder, imported lazily
     from detectors.painpoints import (
         EmbedderUnavailableError,
         MiniLmEmbedder,
+        OnnxMiniLmEmbedder,
         TfidfLsaEmbedder,
         default_embedder,
     )
 
     if name == "tfidf":
         return TfidfLsaEmbedder()
-    if name == "minilm":
-        embedder = MiniLmEmbedder()
+    if name in ("minilm", "onnx"):
+        embedder = MiniLmEmbedder() if name == "minilm" else OnnxMiniLmEmbedder()
         try:
             embedder._load()
         except EmbedderUnavailableError as exc:
             raise UserError(
-                f"--embedder minilm cannot load all-MiniLM-L6-v2 ({exc}); use --embedder tfidf"
+                f"--embedder {name} cannot load all-MiniLM-L6-v2 ({exc}); use --embedder tfidf"
             ) from exc
         return embedder
     return default_embedder()
