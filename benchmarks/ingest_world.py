@@ -17,8 +17,8 @@ Last measured (2026-11-24, shared 2-core machine at load average 6-9; 101,200 cu
 
     before tuning  CSV      60.9 s CPU  16,500 events/s   peak RSS   900 MiB
                    Parquet  49.4 s CPU  20,400 events/s   peak RSS   959 MiB
-    after          CSV      12.1-12.5 s CPU  80-83k events/s   peak RSS ~710 MiB
-                   Parquet  11.8 s CPU  85,600 events/s   peak RSS   652 MiB
+    after          CSV      11.8-12.5 s CPU  80-85k events/s   peak RSS ~715 MiB  (wall 12.5 s when quiet)
+                   Parquet  11.2-11.8 s CPU  86-90k events/s   peak RSS ~660 MiB  (wall 11.8 s when quiet)
     chunk 250,000  CSV      11.4 s CPU  88,000 events/s   peak RSS   905 MiB
                    Parquet  10.9 s CPU  92,200 events/s   peak RSS   865 MiB
 
