@@ -183,4 +183,4 @@ def _norm(value: object) -> str:
 
 
 def _hours(delta: timedelta) -> float:
-    return round(delta.total_seconds() / 3600, 1)
+    return round(delta.total_seconds() / 3600, 1) + 0.0  # + 0.0: no "-0.0" for a detection in the first hour

@@ -40,7 +40,8 @@ def command(start: str, end: str, source: str, truth: Path | None, embedder: str
     if last < first:
         raise UserError(f"--to {end} is before --from {start}: give a period that runs forward")
     days = (last - first).days + 1
-    with tqdm(total=days, desc="backtest", unit=" day", disable=not progress) as bar:
+    # Every day redraws the bar (a day takes seconds), so a log of stderr shows each one.
+    with tqdm(total=days, desc="backtest", unit=" day", disable=not progress, mininterval=0, miniters=1) as bar:
         def on_day(day) -> None:  # noqa: ANN001 - a DayRun
             found = sum(day.incidents.values())
             bar.set_postfix_str(f"{day.as_of.date()}: {day.pain_points} pain points, {found} incidents, {day.links} links")

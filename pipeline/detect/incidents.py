@@ -4,11 +4,13 @@ Every detector reads only aggregates built from events before the as-of (no look
 signatures and spikes are judged per bug (signatures grouped across platforms), so one bug is one
 incident. A finding that continues an incident of the same subject started within
 ``incident_merge_hours`` keeps that incident's id, so a long spike is one incident, not one per day.
-Release regressions are tested last, on errors that none of the other incidents explains.
+Release regressions are tested last, on errors that none of the other incidents explains; a finding
+of this run that falls on a flagged release is reported as part of that regression.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from pipeline.detect.bugs import bug_of_row, bug_of_signatures
 from pipeline.detect.found import Found, incident_subject
 from pipeline.detect.inputs import IncidentInputs, read_incident_inputs
 from pipeline.detect.new_bugs import detect_new_bugs
-from pipeline.detect.regressions import Explainer, detect_regressions
+from pipeline.detect.regressions import Explainer, detect_regressions, locate_explainers, release_of
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.spikes import detect_spikes
 from sql import statement
@@ -50,9 +52,9 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
         fresh = {_bug(item) for item in new}
         bursts = detect_spikes(connection, inputs, settings, skip_bugs=fresh)
         ids = _assign_ids(new + bursts, known, settings)
-        explainers = _explainers(new + bursts, ids, known, inputs)
+        explainers = locate_explainers(connection, _explainers(new + bursts, ids, known, inputs), as_of, settings)
         regressions = detect_regressions(connection, inputs, settings, explainers)
-    found = new + bursts + regressions
+    found = _absorb_symptoms(new + bursts, ids, regressions, explainers)
     ids = _assign_ids(found, known, settings)
     merged = _merge_same_incident(found, ids)
     by_kind: dict[str, int] = {}
@@ -112,6 +114,40 @@ def _merge_same_incident(found: list[Found], ids: list[str]) -> dict[str, Found]
         signatures = tuple(dict.fromkeys(first.signatures + item.signatures))
         merged[incident_id] = Found(first.finding, customers, signatures, first.message_pattern)
     return merged
+
+
+def _absorb_symptoms(
+    found: list[Found], ids: list[str], regressions: list[Found], explainers: list[Explainer]
+) -> list[Found]:
+    """This run's findings, with those that fall on a flagged release folded into its regression.
+
+    A bad build's crashes are also a spike (or a new signature) of the crash signature; reported apart
+    they would be two incidents, and two campaigns, for one broken release.
+    """
+    on_release = {e.label: e.release for e in explainers if e.release is not None}
+    flagged = {release_of(r): r for r in regressions}
+    symptoms: dict[int, list[dict]] = {}
+    kept = []
+    for item, incident_id in zip(found, ids, strict=True):
+        release = on_release.get(incident_id)
+        regression = flagged.get(release) if release else None
+        if regression is None:
+            kept.append(item)
+            continue
+        symptoms.setdefault(id(regression), []).append(
+            {"kind": item.finding.kind, "error_code": item.finding.error_code, "signature_ids": list(item.signatures),
+             "started_at": item.finding.started_at.isoformat()}
+        )
+        log.info("%s %s (%s) is a symptom of the %s regression", item.finding.kind, item.finding.error_code,
+                 incident_id, release_of(regression))
+    for regression in regressions:
+        if id(regression) in symptoms:
+            told = dataclasses.replace(
+                regression.finding, evidence={**regression.finding.evidence, "symptoms": symptoms[id(regression)]}
+            )
+            regression = Found(told, regression.affected, regression.signatures, regression.message_pattern)
+        kept.append(regression)
+    return kept
 
 
 def _explainers(found: list[Found], ids: list[str], known: list[dict], inputs: IncidentInputs) -> list[Explainer]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,7 +61,7 @@ def detect_pain_points(
         return PainPointRun(0, 0, 0, 0, 0)
     previous = PainPointRegistry.from_dict(saved) if saved else None
     ids = tickets["ticket_id"].tolist()
-    clusterer = PainPointClusterer(embedder=embedder or _embedder(settings), random_state=0)
+    clusterer = PainPointClusterer(embedder=embedder or _embedder(settings, as_of), random_state=0)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(_texts(tickets), prior_groups=prior, progress=progress)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
@@ -91,8 +91,30 @@ def _texts(tickets: pd.DataFrame) -> list[str]:
     return (subject + ". " + body).str.strip(". ").tolist()
 
 
-def _embedder(settings: DetectSettings) -> Embedder:
-    return TfidfLsaEmbedder() if settings.embedder == "tfidf" else default_embedder()
+def _embedder(settings: DetectSettings, as_of: datetime) -> Embedder:
+    chosen = RunTfidfEmbedder(as_of) if settings.embedder == "tfidf" else default_embedder()
+    return RunTfidfEmbedder(as_of) if isinstance(chosen, TfidfLsaEmbedder) else chosen
+
+
+class RunTfidfEmbedder(TfidfLsaEmbedder):
+    """TF-IDF/LSA fitted on one run's tickets, named after that run.
+
+    Its vocabulary and components are refitted every run, so its vectors live in a space of their own
+    (even their length varies with few tickets). The stable-id registry compares centroids only
+    within one embedder name; naming the space after the run keeps it from comparing vectors of
+    different spaces (pain points then continue by their tickets, which is what carries over).
+    """
+
+    def __init__(self, as_of: datetime, n_components: int = 200, random_state: int = 0) -> None:
+        super().__init__(n_components, random_state)
+        self.as_of = as_of
+        self.name = f"{TfidfLsaEmbedder.name}@{as_of:%Y-%m-%dT%H:%M:%S}"
+
+    def fit(self, texts: Sequence[str]) -> TfidfLsaEmbedder:
+        """A fitted copy that carries this run's name."""
+        fitted = super().fit(texts)
+        fitted.name = self.name
+        return fitted
 
 
 def _write_assignments(connection: Connection, tickets: pd.DataFrame, since: datetime, as_of: datetime) -> None:

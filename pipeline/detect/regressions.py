@@ -6,7 +6,8 @@ later on every platform then makes the new version look worse. Such errors are e
 belong to an open new-signature, spike or level-shift incident that does not fall on one release.
 They are removed from the error counts of every version before the test, so a version is flagged
 only for errors of its own. An incident whose events mostly fall on one release (at least
-``regression_explain_max_share``) is that release's symptom, never its excuse, and is kept.
+``regression_explain_max_share``) is that release's symptom, never its excuse: its errors stay in the
+test, and when that release is flagged the incident is reported as part of the regression.
 """
 
 from __future__ import annotations
@@ -28,22 +29,43 @@ from sql import statement
 log = logging.getLogger(__name__)
 
 
+Release = tuple[str, str]  # (platform lowercased, canonical version)
+
+
 @dataclass(frozen=True)
 class Explainer:
-    """A non-regression incident (found now or still open) and the signatures of its bug."""
+    """A non-regression incident (found now or still open), the signatures of its bug, and the release
+    that holds most of its events when one does (then it cannot explain that release away)."""
 
     label: str
     signatures: tuple[str, ...]
     started_at: datetime
+    release: Release | None = None
+
+
+def locate_explainers(
+    connection: Connection, explainers: list[Explainer], as_of: datetime, settings: DetectSettings
+) -> list[Explainer]:
+    """Each explainer with the single release holding at least ``regression_explain_max_share`` of its events."""
+    return [
+        dataclasses.replace(e, release=_main_release(connection, e, as_of, settings.regression_explain_max_share))
+        for e in explainers
+    ]
+
+
+def release_of(found: Found) -> Release:
+    """The release a regression finding is about."""
+    f = found.finding
+    return ((f.platform or "").strip().lower(), canonical_version(f.app_version))
 
 
 def detect_regressions(
     connection: Connection, inputs: IncidentInputs, settings: DetectSettings, explainers: list[Explainer]
 ) -> list[Found]:
-    """Release-regression incidents, tested on errors no other incident explains."""
+    """Release-regression incidents, tested on errors no other incident explains (see :func:`locate_explainers`)."""
     if inputs.activity.empty:
         return []
-    explaining = [e for e in explainers if not _on_one_release(connection, e, inputs.as_of, settings)]
+    explaining = [e for e in explainers if e.release is None]
     excluded = sorted({s for e in explaining for s in e.signatures})
     activity, customers = inputs.activity, inputs.version_customers
     if excluded:
@@ -71,8 +93,8 @@ def detect_regressions(
     return found
 
 
-def _on_one_release(connection: Connection, explainer: Explainer, as_of: datetime, settings: DetectSettings) -> bool:
-    """Whether most of the incident's events since it started fell on a single (platform, version)."""
+def _main_release(connection: Connection, explainer: Explainer, as_of: datetime, share: float) -> Release | None:
+    """The (platform, version) holding at least ``share`` of the incident's events since it started, if any."""
     query = statement("select_signature_release_events").bindparams(bindparam("signature_ids", expanding=True))
     rows = connection.execute(
         query, {"signature_ids": list(explainer.signatures), "since": explainer.started_at, "as_of": as_of}
@@ -82,7 +104,10 @@ def _on_one_release(connection: Connection, explainer: Explainer, as_of: datetim
         key = ((platform or "").strip().lower(), canonical_version(version))
         by_release[key] = by_release.get(key, 0) + int(events or 0)
     total = sum(by_release.values())
-    return bool(total) and max(by_release.values()) / total >= settings.regression_explain_max_share
+    if not total:
+        return None
+    release, events = max(by_release.items(), key=lambda item: (item[1], item[0]))
+    return release if events / total >= share else None
 
 
 def _without(connection: Connection, inputs: IncidentInputs, excluded: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
