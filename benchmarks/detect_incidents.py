@@ -78,18 +78,27 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000_000, help="events on the last day")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warehouse", type=Path,
+                        help="keep the generated SQLite warehouse here; when the file exists, reuse it (no generation)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each detector's counts")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(relativeCreated)8.0f ms %(name)s: %(message)s")
     rng = np.random.default_rng(args.seed)
     with tempfile.TemporaryDirectory(prefix="forewarn-bench-") as scratch:
-        path = Path(scratch) / "warehouse.db"
-        engine = make_engine(f"sqlite:///{path}")
-        migrate(engine)
-        engine.dispose()  # the generator writes through its own connection
-        began = time.perf_counter()
-        rows = generate(path, args.customers, args.events, rng)
-        print(f"generated {rows:,} events ({args.events:,} on the last day) for {args.customers:,} customers "
-              f"in {time.perf_counter() - began:.0f} s; warehouse {path.stat().st_size / 1e9:.1f} GB")
+        path = args.warehouse or Path(scratch) / "warehouse.db"
+        if args.warehouse and path.exists():
+            engine = make_engine(f"sqlite:///{path}")
+            with engine.connect() as connection:
+                rows = int(connection.execute(text("SELECT COUNT(*) FROM events")).scalar())
+            print(f"reusing {path}: {rows:,} events")
+        else:
+            engine = make_engine(f"sqlite:///{path}")
+            migrate(engine)
+            engine.dispose()  # the generator writes through its own connection
+            began = time.perf_counter()
+            rows = generate(path, args.customers, args.events, rng)
+            print(f"generated {rows:,} events ({args.events:,} on the last day) for {args.customers:,} customers "
+                  f"in {time.perf_counter() - began:.0f} s; warehouse {path.stat().st_size / 1e9:.1f} GB")
         began = time.perf_counter()
         refresh_aggregates(engine, AS_OF)
         print(f"aggregates (SQL, all {rows:,} events): {time.perf_counter() - began:.1f} s")

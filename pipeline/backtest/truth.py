@@ -93,7 +93,7 @@ def _tickets(path: Path) -> pd.DataFrame:
     missing = {"ticket_id", "pain_point", "incident_id"} - set(frame.columns)
     if missing:
         raise TruthError(f"{path}: missing column(s) {sorted(missing)}; found {list(frame.columns)}")
-    frame["incident_id"] = frame["incident_id"].where(frame["incident_id"] != "", None)
+    frame["incident_id"] = frame["incident_id"].astype(object).where(frame["incident_id"] != "", None)
     return frame[["ticket_id", "pain_point", "incident_id"]]
 
 
