@@ -12,7 +12,7 @@ from pipeline.cli.errors import UserError
 @click.argument("source")
 @click.option("--start", help="Interval start, ISO 8601 (inclusive). Default: unbounded.")
 @click.option("--end", help="Interval end, ISO 8601 (exclusive). Default: unbounded.")
-@click.option("--chunk-rows", default=100_000, show_default=True, help="Rows read and validated at a time.")
+@click.option("--chunk-rows", default=250_000, show_default=True, help="Rows read and validated at a time.")
 @click.option("--progress/--no-progress", default=True, help="Show progress on stderr.")
 def command(source: str, start: str | None, end: str | None, chunk_rows: int, progress: bool) -> None:
     """Load SOURCE (a folder of CSV/Parquet files, or a SQLAlchemy URL) for one interval.
