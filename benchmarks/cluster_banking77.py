@@ -38,7 +38,11 @@ from detectors.painpoints import (  # noqa: E402
     assign_stable_ids,
 )
 
-EMBEDDERS = {"onnx": OnnxMiniLmEmbedder, "torch": MiniLmEmbedder}
+EMBEDDERS = {
+    "onnx": OnnxMiniLmEmbedder,
+    "torch": MiniLmEmbedder,
+    "onnx-int8": lambda: OnnxMiniLmEmbedder(quantize=True),
+}
 _embedder_name = "onnx"
 
 

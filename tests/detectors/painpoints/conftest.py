@@ -30,7 +30,7 @@ def banking77() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def minilm() -> CachingEmbedder:
-    """The default embedder (int8 all-MiniLM-L6-v2) with a per-session cache: each text is embedded once."""
+    """The default embedder (all-MiniLM-L6-v2 on ONNX Runtime), cached per session: each text embedded once."""
     embedder = OnnxMiniLmEmbedder()
     try:
         embedder._load()
