@@ -29,17 +29,22 @@ class IdentityReducer:
 
 
 class PcaReducer:
-    """Project onto the top ``n_components`` principal axes, then rescale rows to unit length."""
+    """Project onto the top ``n_components`` principal axes, then rescale rows to unit length.
 
-    def __init__(self, n_components: int = 128) -> None:
+    Inputs under ``min_texts`` rows pass through unchanged: search is cheap there, and centring a
+    few dozen texts distorts their cosine geometry.
+    """
+
+    def __init__(self, n_components: int = 128, min_texts: int = 2000) -> None:
         self.n_components = n_components
+        self.min_texts = min_texts
 
     def reduce(self, vectors: np.ndarray, random_state: int = 0) -> np.ndarray:
         """Return unit rows in at most ``n_components`` dimensions."""
         from sklearn.decomposition import PCA
 
         dims = min(self.n_components, vectors.shape[0], vectors.shape[1])
-        if dims >= vectors.shape[1] or vectors.shape[0] < 3:
+        if dims >= vectors.shape[1] or vectors.shape[0] < max(3, self.min_texts):
             return vectors
         reduced = PCA(dims, random_state=random_state).fit_transform(vectors)
         norms = np.linalg.norm(reduced, axis=1, keepdims=True)

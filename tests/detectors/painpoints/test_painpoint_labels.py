@@ -29,10 +29,11 @@ def test_synthetic_topics_get_labels_naming_their_problem():
         _assert_readable(point.label, vocabulary)
         members = [truth[i] for i, c in enumerate(model.labels_) if c == cluster]
         topic_of[point.label] = Counter(members).most_common(1)[0][0]
-    # Each label names its own topic's subject.
-    subject = {"password": "password", "invoice": "invoice|amount|billed", "export": "export|csv"}
+    # Each pain point's label or key terms name its own topic's subject.
+    subject = {"password": "password|reset", "invoice": "invoice|amount|billed", "export": "export|csv"}
+    terms = {p.label: " ".join(p.key_terms) for p in model.pain_points_}
     for label, topic in topic_of.items():
-        assert re.search(subject[topic], label), (label, topic)
+        assert re.search(subject[topic], f"{label} {terms[label]}"), (label, topic)
 
 
 def test_representatives_are_three_distinct_member_texts():
