@@ -71,6 +71,8 @@ def command(
         if bar is None:
             bar = bars[stage] = tqdm(total=total, desc=stage, unit="text" if stage == "embed" else "step")
         bar.update(done - bar.n)
+        if done >= total:
+            bar.close()  # one finished line per stage instead of bars stacked below each other
 
     prior = previous.prior_groups(ticket_ids) if previous is not None else None
     try:
