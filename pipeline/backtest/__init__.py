@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from detectors.painpoints import CachingEmbedder, Embedder, MiniLmEmbedder
+from detectors.painpoints import CachingEmbedder, Embedder, TfidfLsaEmbedder, default_embedder
 from pipeline.backtest.replay import DayProgress, DayRun, Replay, replay
 from pipeline.backtest.scoring import FinalState, score
 from pipeline.backtest.truth import Truth, TruthError, read_truth
@@ -99,18 +99,20 @@ def backtest(
             scored = score(replayed, known, _final_state(engine, replayed)) if known else None
         finally:
             engine.dispose()
-    name = embedder.name if embedder is not None else "tfidf-lsa"
+    name = embedder.name if embedder is not None else TfidfLsaEmbedder.name
     return BacktestResult(source, start, end, name, replayed, scored)
 
 
 def _embedder(settings: DetectSettings) -> Embedder | None:
-    """One caching MiniLM for all days (texts are embedded once); TF-IDF refits per run, so no cache."""
+    """One caching pretrained embedder for all days (each text is embedded once), or None for TF-IDF.
+
+    A pretrained model maps a text to the same vector every day; TF-IDF/LSA is refitted on each run's
+    tickets, so its vectors cannot be kept across runs (detect builds it per run).
+    """
     if settings.embedder == "tfidf":
         return None
-    from detectors.painpoints import default_embedder
-
     chosen = default_embedder()
-    return CachingEmbedder(chosen) if isinstance(chosen, MiniLmEmbedder) else None
+    return None if isinstance(chosen, TfidfLsaEmbedder) else CachingEmbedder(chosen)
 
 
 def _require_empty(engine: Engine, database_url: str | None) -> None:
