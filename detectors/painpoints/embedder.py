@@ -11,6 +11,7 @@ Interchangeable embedders share one small protocol:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
@@ -118,6 +119,10 @@ class TfidfLsaEmbedder:
         dims = min(self.n_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
         if dims >= 2:
             fitted._svd = TruncatedSVD(dims, random_state=self.random_state).fit(matrix)
+        # Every fit makes a space of its own: name it after its vocabulary, so a registry never
+        # compares centroids from two different fits (pain points then continue by their tickets).
+        digest = hashlib.sha1("\n".join(sorted(fitted._vectorizer.vocabulary_)).encode()).hexdigest()[:12]
+        fitted.name = f"{self.name}#{digest}"
         return fitted
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:

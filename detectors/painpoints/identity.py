@@ -162,8 +162,11 @@ def _match_or_create(plan, members, previous, fit_result, centroid_match_similar
     """Clusters still without an id: revive an unclaimed earlier pain point by centroid, else new id."""
     claimed = set(plan.cluster_id.values()) | set(plan.merged_into)
     same_space = previous.embedder_name == fit_result.embedder_name
+    width = fit_result.centroids.shape[1] if fit_result.centroids.ndim == 2 else -1
     candidates = [
-        s for s in previous.pain_points if s.status in (ACTIVE, INACTIVE) and s.pain_point_id not in claimed
+        s
+        for s in previous.pain_points
+        if s.status in (ACTIVE, INACTIVE) and s.pain_point_id not in claimed and len(s.centroid) == width
     ]
     for c in members:
         if c in plan.cluster_id:

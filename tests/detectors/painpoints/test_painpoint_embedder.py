@@ -41,6 +41,9 @@ def test_tfidf_fallback_learns_its_vocabulary_once():
     assert first.shape[0] == 3
     assert np.allclose(fitted.embed(TEXTS), first)  # the same space on every call
     assert TfidfLsaEmbedder()._vectorizer is None  # fit returned a copy
+    # Two fits on different tickets are different spaces, and say so in their names.
+    other = TfidfLsaEmbedder(n_components=2).fit(["refund missing", "refund late", "app crash"])
+    assert fitted.name != other.name and fitted.name.startswith("tfidf-lsa")
 
 
 def test_cache_embeds_each_text_once():
