@@ -22,6 +22,9 @@ def command(as_of: str | None, embedder: str) -> None:
     with user_errors():
         summary = detect(engine, moment, DetectSettings(embedder=embedder),
                          stage=lambda name: click.echo(f"detect: {name} ...", err=True))
+    if getattr(summary, "nothing_to_detect", False):
+        click.echo(f"as of {moment.isoformat()}: nothing to detect yet (no tickets or error events before it)")
+        return
     p = summary.pain_points
     click.echo(f"as of {moment.isoformat()}: {p.tickets} tickets, {p.assigned} in {p.pain_points} pain points "
                f"({p.created} new)")
