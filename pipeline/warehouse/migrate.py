@@ -21,22 +21,18 @@ class WarehouseUnavailable(RuntimeError):
     """The warehouse cannot be reached; the message names the URL (password hidden)."""
 
 
-def _config(engine: Engine) -> Config:
+def _config(engine: Engine | None = None) -> Config:
+    """Alembic's config for our migrations; ``env.py`` runs them on ``engine`` when given."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
 def head_revision() -> str:
     """The newest schema revision this code knows."""
-    return ScriptDirectory.from_config(_script_config()).get_current_head()
-
-
-def _script_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
