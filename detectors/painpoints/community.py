@@ -3,14 +3,18 @@
 Why a graph and not k-means: the number of pain points is not known, and modularity finds it by
 itself. On BANKING77 with all-MiniLM-L6-v2, Louvain on a 20-NN cosine graph matched or beat
 k-means given the true number of clusters, and beat HDBSCAN and average-linkage thresholds, which
-left most texts unassigned or chained unrelated intents together.
+left most texts unassigned or chained unrelated intents together. Louvain runs in igraph's C code:
+on 40,000 tickets it takes 1.8 s where networkx's pure-Python version took 9.7 s (same quality:
+NMI 0.812 against 0.805 on BANKING77). Leiden (leidenalg) scored the same and was slower.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import threading
 
-import networkx as nx
+import igraph as ig
 import numpy as np
 import scipy.sparse as sp
 
@@ -18,13 +22,20 @@ logger = logging.getLogger(__name__)
 
 # Rows of the similarity matrix computed at once: 2,048 x 50,000 float32 is 400 MB at most.
 _BLOCK_ROWS = 2048
+# Columns sampled per block to bound each row's k-th largest similarity from below (see below).
+_SAMPLE_COLUMNS = 4096
+# igraph draws its random numbers from one process-wide generator; seeding it is a global act.
+_IGRAPH_RNG_LOCK = threading.Lock()
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (indices, cosine similarities) of each row's ``k`` nearest other rows.
+    """Return (indices, cosine similarities) of each row's ``k`` nearest other rows, nearest first.
 
-    ``vectors`` must have unit-length rows. Exact search in blocks: at 50,000 tickets it is a few
-    seconds of matrix products, and it has no extra dependency.
+    ``vectors`` must have unit-length rows. Exact search in blocks, with no extra dependency.
+    Selecting the top k of every full row was 85% of the time (19.6 of 23 s at 40,000 tickets),
+    so each row's k-th largest similarity over a strided sample of columns is taken first: it is
+    a floor for the true k-th largest, and only the ~k * n / sample entries above it are sorted.
+    The result is exact (9 s at 40,000 tickets).
     """
     n = vectors.shape[0]
     k = min(k, n - 1)
@@ -32,15 +43,23 @@ def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndar
     sims = np.zeros((n, k), dtype=np.float32)
     if k <= 0:
         return indices, sims
+    step = max(1, n // _SAMPLE_COLUMNS)
     for start in range(0, n, _BLOCK_ROWS):
         block = vectors[start : start + _BLOCK_ROWS] @ vectors.T
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -np.inf  # a text is not its own neighbour
-        # Select the k largest from the top end: numpy's introselect is far faster this way round
-        # than asking for the k smallest of the negated block (0.2 s against 3.4 s per block).
-        top = np.argpartition(block, n - k, axis=1)[:, n - k :]
-        indices[start : start + block.shape[0]] = top
-        sims[start : start + block.shape[0]] = block[rows[:, None], top]
+        sample = block[:, ::step]
+        if sample.shape[1] > k:
+            floor = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+        else:
+            floor = np.full(block.shape[0], -np.inf, dtype=block.dtype)
+        cand_rows, cand_cols = np.nonzero(block >= floor[:, None])
+        values = block[cand_rows, cand_cols]
+        order = np.lexsort((cand_cols, -values, cand_rows))  # by row, then nearest, ties by index
+        cand_cols, values = cand_cols[order], values[order]
+        picks = np.searchsorted(cand_rows[order], rows)[:, None] + np.arange(k)
+        indices[start : start + block.shape[0]] = cand_cols[picks]
+        sims[start : start + block.shape[0]] = values[picks]
     return indices, sims
 
 
@@ -61,15 +80,23 @@ def louvain_labels(graph: sp.csr_matrix, resolution: float, seed: int) -> np.nda
         return np.zeros(0, dtype=np.int64)
     if graph.nnz == 0:
         return np.arange(n, dtype=np.int64)
-    communities = nx.community.louvain_communities(
-        nx.from_scipy_sparse_array(graph), weight="weight", resolution=resolution, seed=seed
-    )
-    # Largest first, ties by smallest member, so numbering does not depend on set iteration order.
-    ordered = sorted(communities, key=lambda c: (-len(c), min(c)))
-    labels = np.empty(n, dtype=np.int64)
-    for label, members in enumerate(ordered):
-        labels[list(members)] = label
-    logger.debug("louvain: %s nodes, %s communities", n, len(ordered))
+    upper = sp.triu(graph, k=1).tocoo()  # the graph is symmetric: each edge once
+    network = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), edge_attrs={"weight": upper.data})
+    with _IGRAPH_RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))  # igraph visits nodes in random order
+        try:
+            membership = network.community_multilevel(weights="weight", resolution=resolution).membership
+        finally:
+            ig.set_random_number_generator(random)
+    raw = np.asarray(membership, dtype=np.int64)
+    # Largest first, ties by smallest member, so numbering does not depend on igraph's numbering.
+    sizes = np.bincount(raw)
+    first_member = np.full(sizes.size, n, dtype=np.int64)
+    np.minimum.at(first_member, raw, np.arange(n))
+    rank = np.empty(sizes.size, dtype=np.int64)
+    rank[np.lexsort((first_member, -sizes))] = np.arange(sizes.size)
+    labels = rank[raw]
+    logger.debug("louvain: %s nodes, %s communities", n, sizes.size)
     return labels
 
 

@@ -290,14 +290,21 @@ def _display(key: str, table: _PhraseTable) -> str:
 
 
 def _key_terms(scores: dict[str, float], label_key: str, top: int) -> list[str]:
-    """Highest-scoring phrase keys, skipping ones inside the label or an already chosen phrase."""
+    """Highest-scoring phrase keys, skipping ones inside the label or an already chosen phrase.
+
+    When every phrase sits inside the label (a small group of near-identical tickets), the
+    label's own best-scoring words are the key terms, so a pain point never shows none.
+    """
+    ranked = sorted(scores, key=lambda p: (-scores[p], p))
     chosen: list[str] = []
-    for key in sorted(scores, key=lambda p: (-scores[p], p)):
+    for key in ranked:
         if key == label_key or any(_contains(c, key) or _contains(key, c) for c in [label_key, *chosen]):
             continue
         chosen.append(key)
         if len(chosen) == top:
             break
+    if not chosen:
+        chosen = [k for k in ranked if k != label_key and " " not in k][:top]
     return chosen
 
 

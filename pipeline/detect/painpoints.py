@@ -22,8 +22,10 @@ from detectors.painpoints import (
     assign_stable_ids,
     default_embedder,
 )
+from detectors.painpoints.stored_embedder import StoredEmbedder
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
+from pipeline.detect.vector_store import WarehouseVectorStore
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -61,9 +63,11 @@ def detect_pain_points(
         return PainPointRun(0, 0, 0, 0, 0)
     previous = PainPointRegistry.from_dict(saved) if saved else None
     ids = tickets["ticket_id"].tolist()
-    clusterer = PainPointClusterer(embedder=embedder or _embedder(settings, as_of), random_state=0)
+    clusterer = PainPointClusterer(embedder=embedder or _embedder(engine, settings, as_of), random_state=0)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(_texts(tickets), prior_groups=prior, progress=progress)
+    if isinstance(clusterer.embedder_, StoredEmbedder):
+        log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
     tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
     tickets["cluster"] = clusterer.labels_
@@ -91,9 +95,17 @@ def _texts(tickets: pd.DataFrame) -> list[str]:
     return (subject + ". " + body).str.strip(". ").tolist()
 
 
-def _embedder(settings: DetectSettings, as_of: datetime) -> Embedder:
+def _embedder(engine: Engine, settings: DetectSettings, as_of: datetime) -> Embedder:
+    """The run's embedder; a pretrained model reads vectors of texts seen before from the warehouse."""
     chosen = RunTfidfEmbedder(as_of) if settings.embedder == "tfidf" else default_embedder()
-    return RunTfidfEmbedder(as_of) if isinstance(chosen, TfidfLsaEmbedder) else chosen
+    if isinstance(chosen, TfidfLsaEmbedder):
+        return RunTfidfEmbedder(as_of)
+    store = WarehouseVectorStore(engine, as_of)
+    # A text stored before the window opened belongs to no ticket the run can still cluster.
+    pruned = store.prune(as_of - timedelta(days=settings.ticket_window_days))
+    if pruned:
+        log.info("dropped %s stored text vectors older than the ticket window", pruned)
+    return StoredEmbedder(chosen, store)
 
 
 class RunTfidfEmbedder(TfidfLsaEmbedder):

@@ -1,0 +1,84 @@
+"""Text vectors in the warehouse: read back by digest, first writer wins, pruned with the window."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from detect_world import LAST_AS_OF, SPIKE_AS_OF
+from sqlalchemy import Engine, text
+
+from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
+from detectors.painpoints.stored_embedder import text_digest
+from pipeline.detect import DetectSettings, detect
+from pipeline.detect.vector_store import WarehouseVectorStore
+from pipeline.ingest import ingest
+
+AS_OF = datetime(2026, 3, 10)
+
+
+def _vectors(n: int, seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {text_digest(f"ticket {seed}-{i}"): rng.normal(size=384).astype(np.float32) for i in range(n)}
+
+
+def test_vectors_come_back_bit_for_bit_across_many_chunks(warehouse: Engine) -> None:
+    store = WarehouseVectorStore(warehouse, AS_OF)
+    saved = _vectors(2000, seed=1)  # more digests than one IN list holds
+    store.save("model-a", saved)
+
+    wanted = [*saved, text_digest("never stored")]
+    loaded = store.load("model-a", wanted)
+
+    assert set(loaded) == set(saved)
+    for digest, vector in saved.items():
+        np.testing.assert_array_equal(loaded[digest], vector)
+    assert store.load("model-b", wanted) == {}
+
+
+def test_a_vector_stored_twice_keeps_the_first(warehouse: Engine) -> None:
+    store = WarehouseVectorStore(warehouse, AS_OF)
+    digest = text_digest("card declined")
+    store.save("model-a", {digest: np.ones(4, dtype=np.float32)})
+    store.save("model-a", {digest: np.zeros(4, dtype=np.float32)})
+    np.testing.assert_array_equal(store.load("model-a", [digest])[digest], np.ones(4, dtype=np.float32))
+
+
+def test_prune_drops_only_vectors_stored_before_the_cut(warehouse: Engine) -> None:
+    old, new = _vectors(3, seed=2), _vectors(2, seed=3)
+    WarehouseVectorStore(warehouse, AS_OF - timedelta(days=100)).save("model-a", old)
+    WarehouseVectorStore(warehouse, AS_OF).save("model-a", new)
+
+    dropped = WarehouseVectorStore(warehouse, AS_OF).prune(AS_OF - timedelta(days=90))
+
+    assert dropped == 3
+    with warehouse.connect() as connection:
+        left = {row[0] for row in connection.execute(text("SELECT text_sha256 FROM text_embeddings"))}
+    assert left == set(new)
+
+
+def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
+    sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
+        pytest.skip("the packaged MiniLM is not installed: nothing is stored for TF-IDF")
+    settings = DetectSettings(embedder="auto")
+    ingest(sqlite_warehouse, str(world_dir))
+    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
+
+    detect(sqlite_warehouse, SPIKE_AS_OF, settings)
+    with sqlite_warehouse.connect() as connection:
+        stored_first = connection.execute(text("SELECT count(*) FROM text_embeddings")).scalar()
+    caplog.clear()
+    detect(sqlite_warehouse, LAST_AS_OF, settings)
+    with sqlite_warehouse.connect() as connection:
+        stored_after = connection.execute(text("SELECT count(*) FROM text_embeddings")).scalar()
+
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("text vectors:")]
+    reused, embedded = (int(w) for w in line.replace(",", "").split() if w.isdigit())
+    assert stored_first > 0
+    assert embedded == stored_after - stored_first > 0  # only texts new since the first run
+    assert reused == stored_first  # every earlier ticket is still in the 90-day window
