@@ -3,18 +3,19 @@
 Why a graph and not k-means: the number of pain points is not known, and modularity finds it by
 itself. On BANKING77 with all-MiniLM-L6-v2, Louvain on a 20-NN cosine graph matched or beat
 k-means given the true number of clusters, and beat HDBSCAN and average-linkage thresholds, which
-left most texts unassigned or chained unrelated intents together. Louvain runs in igraph's C code:
-on 40,000 tickets it takes 1.8 s where networkx's pure-Python version took 9.7 s (same quality:
-NMI 0.812 against 0.805 on BANKING77). Leiden (leidenalg) scored the same and was slower.
+left most texts unassigned or chained unrelated intents together.
+
+networkx's Louvain is pure Python (9.7 s on 40,000 tickets). Compiled ones were measured and not
+taken: scikit-network (BSD, 0.2 s, same NMI 0.811) kept 94.1% of ids from 70% to 100% of BANKING77
+where networkx kept 95.4%, and igraph (GPL) 95.7% with a process-wide random generator; over seeds
+all three move within 93-97%, so the choice is the dependency already in place.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import threading
 
-import igraph as ig
+import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -24,8 +25,6 @@ logger = logging.getLogger(__name__)
 _BLOCK_ROWS = 2048
 # Columns sampled per block to bound each row's k-th largest similarity from below (see below).
 _SAMPLE_COLUMNS = 4096
-# igraph draws its random numbers from one process-wide generator; seeding it is a global act.
-_IGRAPH_RNG_LOCK = threading.Lock()
 
 
 def nearest_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -80,23 +79,15 @@ def louvain_labels(graph: sp.csr_matrix, resolution: float, seed: int) -> np.nda
         return np.zeros(0, dtype=np.int64)
     if graph.nnz == 0:
         return np.arange(n, dtype=np.int64)
-    upper = sp.triu(graph, k=1).tocoo()  # the graph is symmetric: each edge once
-    network = ig.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), edge_attrs={"weight": upper.data})
-    with _IGRAPH_RNG_LOCK:
-        ig.set_random_number_generator(random.Random(seed))  # igraph visits nodes in random order
-        try:
-            membership = network.community_multilevel(weights="weight", resolution=resolution).membership
-        finally:
-            ig.set_random_number_generator(random)
-    raw = np.asarray(membership, dtype=np.int64)
-    # Largest first, ties by smallest member, so numbering does not depend on igraph's numbering.
-    sizes = np.bincount(raw)
-    first_member = np.full(sizes.size, n, dtype=np.int64)
-    np.minimum.at(first_member, raw, np.arange(n))
-    rank = np.empty(sizes.size, dtype=np.int64)
-    rank[np.lexsort((first_member, -sizes))] = np.arange(sizes.size)
-    labels = rank[raw]
-    logger.debug("louvain: %s nodes, %s communities", n, sizes.size)
+    communities = nx.community.louvain_communities(
+        nx.from_scipy_sparse_array(graph), weight="weight", resolution=resolution, seed=seed
+    )
+    # Largest first, ties by smallest member, so numbering does not depend on set iteration order.
+    ordered = sorted(communities, key=lambda c: (-len(c), min(c)))
+    labels = np.empty(n, dtype=np.int64)
+    for label, members in enumerate(ordered):
+        labels[list(members)] = label
+    logger.debug("louvain: %s nodes, %s communities", n, len(ordered))
     return labels
 
 

