@@ -51,7 +51,7 @@ EMBEDDERS = {
     "torch": MiniLmEmbedder,
     "onnx-int8": lambda: OnnxMiniLmEmbedder(quantize=True),
 }
-_embedder_name = "onnx"
+_embedder_name = "onnx-int8"
 
 
 def _embedder():  # noqa: ANN202
@@ -184,7 +184,7 @@ PARTS = {"quality": quality, "scale": scale, "stability": stability, "daily": da
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
-    parser.add_argument("--embedder", choices=list(EMBEDDERS), default="onnx")
+    parser.add_argument("--embedder", choices=list(EMBEDDERS), default="onnx-int8")  # the product default
     args = parser.parse_args()
     global _embedder_name
     _embedder_name = args.embedder
