@@ -7,7 +7,6 @@ stages in ``embedder``, ``reducer``, ``community`` and ``labeling``.
 
 from detectors.painpoints.clusterer import PainPointClusterer
 from detectors.painpoints.embedder import (
-    CachingEmbedder,
     Embedder,
     EmbedderUnavailableError,
     MiniLmEmbedder,
@@ -18,6 +17,7 @@ from detectors.painpoints.identity import assign_stable_ids
 from detectors.painpoints.onnx_model import OnnxMiniLmEmbedder
 from detectors.painpoints.registry import HistoryEvent, PainPointRegistry, PainPointState
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
+from detectors.painpoints.stored_embedder import CachingEmbedder, StoredEmbedder, VectorStore
 
 __all__ = [
     "UNASSIGNED",
@@ -32,7 +32,9 @@ __all__ = [
     "PainPointClusterer",
     "PainPointRegistry",
     "PainPointState",
+    "StoredEmbedder",
     "TfidfLsaEmbedder",
+    "VectorStore",
     "assign_stable_ids",
     "default_embedder",
 ]

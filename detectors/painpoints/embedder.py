@@ -137,27 +137,6 @@ class TfidfLsaEmbedder:
         return _unit_rows(np.asarray(dense))
 
 
-class CachingEmbedder:
-    """Wrap an embedder and remember vectors by text, so reruns over the same tickets are cheap."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self._cache: dict[str, np.ndarray] = {}
-
-    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Embed only texts not seen before; return rows in input order."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            for text, row in zip(missing, self.inner.embed(missing, progress), strict=True):
-                self._cache[text] = row
-        elif progress is not None:
-            progress(len(texts), len(texts))
-        if not texts:
-            return np.zeros((0, 1), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-
 def default_embedder() -> Embedder:
     """The best embedder this install can run.
 

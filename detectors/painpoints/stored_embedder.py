@@ -30,6 +30,22 @@ class VectorStore(Protocol):
         ...
 
 
+class MemoryVectorStore:
+    """Vectors kept in this process only: for callers that embed the same texts many times in one go."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], np.ndarray] = {}
+
+    def load(self, embedder: str, digests: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of ``digests`` under ``embedder``."""
+        return {d: self._rows[(embedder, d)] for d in digests if (embedder, d) in self._rows}
+
+    def save(self, embedder: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Keep new vectors; a digest stored before keeps its first vector."""
+        for digest, vector in vectors.items():
+            self._rows.setdefault((embedder, digest), vector)
+
+
 def text_digest(text: str) -> str:
     """Hex SHA-256 of the text's UTF-8 bytes."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -72,3 +88,11 @@ class StoredEmbedder:
             progress(len(texts), len(texts))
         self.reused_, self.embedded_ = len(set(digests)) - len(missing), len(missing)
         return np.stack([known[d] for d in digests]).astype(np.float32, copy=False)
+
+
+class CachingEmbedder(StoredEmbedder):
+    """``StoredEmbedder`` over a ``MemoryVectorStore``: one process (e.g. a backtest over many
+    as-ofs) embeds each text once."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__(inner, MemoryVectorStore())

@@ -18,11 +18,11 @@ from detectors.painpoints import (
     HistoryEvent,
     PainPointClusterer,
     PainPointRegistry,
+    StoredEmbedder,
     TfidfLsaEmbedder,
     assign_stable_ids,
     default_embedder,
 )
-from detectors.painpoints.stored_embedder import StoredEmbedder
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
 from pipeline.detect.vector_store import WarehouseVectorStore
