@@ -30,7 +30,7 @@ def banking77() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def minilm() -> CachingEmbedder:
-    """The default embedder (all-MiniLM-L6-v2 on ONNX Runtime), cached per session: each text embedded once."""
+    """all-MiniLM-L6-v2 in float32 on ONNX Runtime (the product default is the int8 build), cached per session."""
     embedder = OnnxMiniLmEmbedder()
     try:
         embedder._load()
