@@ -39,6 +39,23 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_connections = 0  # accepted and not yet closed by the server
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self.open_connections += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        try:
+            super().shutdown_request(request)
+        finally:
+            with self._open_lock:
+                self.open_connections -= 1
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that vanished mid-connection (killed, timed out) is routine here, not a traceback.
         if isinstance(sys.exc_info()[1], ConnectionError):
@@ -80,6 +97,22 @@ class LocalSendGrid:
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Return once the server has closed every connection it accepted (e.g. a dead client's).
+
+        A request a killed client sent may still be accepted after the client is gone, and a
+        connection the server decided to close is closed by another thread a moment after its last
+        reply: tests that read ``received`` or reuse a connection wait for that here.
+
+        Raises:
+            TimeoutError: if connections are still open after ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while self._server.open_connections > 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self._server.open_connections} connections still open after {timeout} s")
+            time.sleep(0.01)
 
     def script(self, *behaviours: str) -> None:
         """Answer the next requests with these behaviours, in order, then with ``default_behaviour``."""

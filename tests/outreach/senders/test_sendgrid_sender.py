@@ -134,6 +134,7 @@ def test_keep_alive_reuses_one_connection_and_survives_a_server_side_close(sendg
     assert sendgrid_server.connections == 1
     sendgrid_server.script("202-then-close")
     sender.send(rendered)
+    sendgrid_server.wait_idle()  # the server's thread closes the socket a moment after its reply
     # The pooled connection is now closed by the server: the sender must notice before reusing it,
     # not send into a dead socket and report "maybe sent".
     sender.send(rendered)
