@@ -11,6 +11,10 @@ pain points from run to run even on the same data. Ids therefore follow the tick
   centroid is within ``centroid_match_similarity`` (same problem, new tickets), else a new id;
 * a ticket keeps its earlier pain point unless that pain point split it off or merged away, so
   small run-to-run drift does not renumber tickets.
+
+Labels are kept too, while they still describe the pain point: a pain point whose tickets now
+speak of something else (it grew, or a part split off) takes today's label, as does one whose
+kept label another pain point now carries.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detectors.painpoints.labeling import STOP_WORDS, stem, tokenize
 from detectors.painpoints.registry import (
     ACTIVE,
     INACTIVE,
@@ -31,7 +36,7 @@ from detectors.painpoints.registry import (
     PainPointState,
     format_pain_point_id,
 )
-from detectors.painpoints.result import UNASSIGNED, FitResult
+from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 
 logger = logging.getLogger(__name__)
 
@@ -200,6 +205,38 @@ def _map_tickets(ids, labels, old_of, plan) -> dict[str, str | None]:
     return mapping
 
 
+def _content_stems(text: str) -> set[str]:
+    return {stem(w) for w in tokenize(text) if w not in STOP_WORDS}
+
+
+def _still_describes(label: str, fresh: PainPoint) -> bool:
+    """At least half of an earlier label's content words occur in today's label, key terms or examples."""
+    words = _content_stems(label)
+    today = set().union(*(_content_stems(t) for t in (fresh.label, *fresh.key_terms, *fresh.representative_texts)))
+    return bool(words) and 2 * len(words & today) >= len(words)
+
+
+def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
+    """Each pain point's label: the earlier one while it still describes today's cluster, else today's."""
+    fresh = {pid: fit_result.pain_points[c] for pid, c in fresh_cluster.items()}
+    labels = {pid: state.label for pid, state in old_states.items()}
+    kept = set()
+    for pid, point in fresh.items():
+        if pid in labels and _still_describes(labels[pid], point):
+            kept.add(pid)
+        else:
+            labels[pid] = point.label
+    # Today's labels are distinct among themselves; a kept label another current pain point now
+    # carries gives way to today's, so two pain points on one report never read the same.
+    today = Counter(labels[pid] for pid in fresh)
+    for pid in sorted(kept):
+        if today[labels[pid]] > 1:
+            today[labels[pid]] -= 1
+            labels[pid] = fresh[pid].label
+            today[labels[pid]] += 1
+    return labels
+
+
 def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
     """New registry: this run's members, fresh centroids, labels kept for continued pain points."""
     tickets: dict[str, list[str]] = {}
@@ -211,11 +248,12 @@ def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
         fresh_cluster.setdefault(pid, c)  # the first (largest) cluster carrying the id describes it
     parents = {e.pain_point_id: e.parent_ids for e in plan.events if e.kind == "split"}
     old_states = {s.pain_point_id: s for s in previous.pain_points}
+    labels = _labels(old_states, fresh_cluster, fit_result)
     states = []
     for pid in sorted(set(old_states) | set(tickets) | set(fresh_cluster)):
         old = old_states.get(pid)
         c = fresh_cluster.get(pid)
-        label = old.label if old is not None else fit_result.pain_points[c].label
+        label = labels[pid]
         centroid = tuple(float(x) for x in fit_result.centroids[c]) if c is not None else old.centroid
         members = tuple(sorted(tickets.get(pid, ())))
         if pid in plan.merged_into:

@@ -143,3 +143,36 @@ def test_banking77_seventy_then_hundred_percent_keeps_ids(banking77, minilm):
     map4, _, events4 = assign_stable_ids(reg2, ids, run4.result_)
     assert map3 == map4 and events3 == events4
     assert np.mean([map3[t] == map2[t] for t in ids]) >= 0.97
+
+
+def _described(labels: list[int], texts: list[tuple[str, tuple[str, ...]]]) -> FitResult:
+    """A fit whose cluster c reads ``texts[c]`` = (label, key terms)."""
+    labels_arr = np.array(labels)
+    points = tuple(
+        PainPoint(c, label, terms, int((labels_arr == c).sum()), ()) for c, (label, terms) in enumerate(texts)
+    )
+    return FitResult(labels_arr, points, np.eye(len(texts), 4, dtype=np.float32), "test")
+
+
+def test_a_label_stays_while_it_still_describes_the_tickets_and_changes_when_they_moved_on():
+    ids = [f"t{i}" for i in range(12)]
+    first = [("card payment declined abroad", ("card", "abroad")), ("search does not find tasks", ("search",))]
+    _, registry, _ = assign_stable_ids(None, ids, _described([0] * 6 + [1] * 6, first))
+    # Same tickets, today's wording differs: the payment pain point is still about declined cards
+    # abroad; the other one's tickets now speak only of calendar sync.
+    today = [("declined card", ("abroad", "payment")), ("calendar sync", ("outlook calendar", "sync"))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 6 + [1] * 6, today))
+    assert registry2.get("pp-000001").label == "card payment declined abroad"
+    assert registry2.get("pp-000002").label == "calendar sync"
+
+
+def test_a_kept_label_gives_way_when_another_pain_point_now_carries_it():
+    ids = [f"t{i}" for i in range(12)]
+    first = [("pdf export broken", ("pdf", "export")), ("trello import", ("trello",))]
+    _, registry, _ = assign_stable_ids(None, ids, _described([0] * 6 + [1] * 6, first))
+    # pp-000001's earlier label still describes it, but today's run gave that very phrase to
+    # pp-000002 (whose tickets moved on from Trello): the kept label gives way to today's own.
+    today = [("pdf export slow", ("broken", "pdf export")), ("pdf export broken", ("pdf", "timeout"))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 6 + [1] * 6, today))
+    labels = [registry2.get(pid).label for pid in ("pp-000001", "pp-000002")]
+    assert labels == ["pdf export slow", "pdf export broken"]
