@@ -210,10 +210,15 @@ def _content_stems(text: str) -> set[str]:
 
 
 def _still_describes(label: str, fresh: PainPoint) -> bool:
-    """At least half of an earlier label's content words occur in today's label, key terms or examples."""
+    """Every content word of an earlier label occurs in today's label or key terms.
+
+    Every word, not most: a product's own nouns ("task", "app") sit in many pain points' terms and
+    would keep a label alive on tickets that no longer mention its problem. Not the example
+    tickets either, for the same reason: three whole texts hold incidental words.
+    """
     words = _content_stems(label)
-    today = set().union(*(_content_stems(t) for t in (fresh.label, *fresh.key_terms, *fresh.representative_texts)))
-    return bool(words) and 2 * len(words & today) >= len(words)
+    today = set().union(*(_content_stems(t) for t in (fresh.label, *fresh.key_terms)))
+    return bool(words) and words <= today
 
 
 def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:

@@ -123,7 +123,24 @@ _FILLER = {
     "something",
     "today",
 }
-STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER)
+# Support queues are multilingual, and scikit-learn's list is English only: without these, an article
+# ("la", "die") can be the most specific "phrase" of a cluster of French or German tickets. Function
+# words of the most common European support languages, minus those English labels use ("no", "bin").
+_OTHER_LANGUAGES = frozenset(
+    # German
+    "der die das den dem des ein eine einen einem einer und oder aber ich du er sie es wir ihr mich mir"
+    " mein meine meinen unser unsere ist sind habe haben wird werden nicht kein keine mit von"
+    " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo"
+    # French
+    " le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
+    " sont suis ai avons ont pas ne avec pour sur dans au aux ce cette ces qui que quand comme aussi encore"
+    " déjà très merci bonjour svp"
+    # Spanish, Italian, Portuguese, Dutch
+    " el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
+    " gracias hola il lo gli della delle di da ed sono ho ha non per grazie ciao os um uma não com obrigado"
+    " olá het een en maar ik mijn niet met voor bedankt".split()
+)
+STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
 _TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
 _NEGATIONS = re.compile(r"n't\b")
 _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}

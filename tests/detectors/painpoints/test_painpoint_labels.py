@@ -59,3 +59,15 @@ def test_banking77_labels_are_short_real_phrases(banking77, banking77_model):
     assert len(set(labels)) >= 0.85 * len(labels)
     top = {p.label for p in banking77_model.pain_points_[:30]}
     assert {"verify my identity", "exchange rate was wrong"} & top or any("identity" in t for t in top)
+
+
+def test_articles_of_other_languages_never_make_a_label():
+    texts = [f"{opening} la synchronisation ne marche pas {n}" for n in range(6) for opening in ("Bonjour,", "Salut,")]
+    texts += [f"die Synchronisation funktioniert nicht seit Montag {n}" for n in range(8)]
+    texts += [f"the calendar sync stopped working {n}" for n in range(10)]
+    model = PainPointClusterer(embedder=TfidfLsaEmbedder()).fit(texts)
+    labels = [p.label for p in model.pain_points_]
+    assert labels
+    for label in labels:
+        first, last = label.split()[0], label.split()[-1]
+        assert first not in {"la", "le", "die", "der", "das", "el"} and last not in {"la", "le", "die", "der", "el"}, label
