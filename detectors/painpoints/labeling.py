@@ -8,6 +8,7 @@ cluster; a longer phrase replaces a shorter one it contains when nearly as many 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -167,6 +168,7 @@ def tokenize(text: str) -> list[str]:
     return [t.rstrip("'") for t in _TOKEN.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a corpus repeats a few thousand words millions of times
 def stem(word: str) -> str:
     """Crude English suffix folding so "arrive", "arrived" and "arriving" count as one phrase."""
     for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 5), ("s", 4)):
@@ -175,10 +177,13 @@ def stem(word: str) -> str:
     return word
 
 
-def phrases(tokens: Sequence[str], max_words: int = 4) -> dict[str, str]:
-    """Map stem key -> surface text of each 1..max_words-gram not starting or ending with a stop word."""
+def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | None = None) -> dict[str, str]:
+    """Map stem key -> surface text of each 1..max_words-gram not starting or ending with a stop word.
+
+    ``stems`` (optional) are the tokens' stems when the caller has them already.
+    """
     found: dict[str, str] = {}
-    stems = [stem(t) for t in tokens]
+    stems = [stem(t) for t in tokens] if stems is None else stems
     for i, first in enumerate(tokens):
         if first in STOP_WORDS or first in _NO_START or len(first) < 2:
             continue
@@ -189,6 +194,19 @@ def phrases(tokens: Sequence[str], max_words: int = 4) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A text's tokens and their stems, computed once per text."""
+
+    tokens: list[str]
+    stems: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        tokens = tokenize(text)
+        return cls(tokens, [stem(t) for t in tokens])
+
+
 @dataclass
 class _PhraseTable:
     per_cluster: list[Counter]  # cluster -> stem key -> tickets containing it
@@ -197,12 +215,12 @@ class _PhraseTable:
 
 
 def _phrase_table(
-    texts: Sequence[str], labels: np.ndarray, counts: np.ndarray, n_clusters: int
+    words: Sequence[_Words], labels: np.ndarray, counts: np.ndarray, n_clusters: int
 ) -> _PhraseTable:
     """Count, per cluster and overall, how many tickets contain each phrase."""
     table = _PhraseTable([Counter() for _ in range(n_clusters)], Counter(), {})
-    for text, label, count in zip(texts, labels, counts, strict=True):
-        found = phrases(tokenize(text))
+    for text_words, label, count in zip(words, labels, counts, strict=True):
+        found = phrases(text_words.tokens, stems=text_words.stems)
         weights = dict.fromkeys(found, int(count))
         table.overall.update(weights)
         if label >= 0:
@@ -251,28 +269,26 @@ def _find(stems: list[str], key: list[str]) -> int:
 
 
 def _joined_phrase(
-    primary: str, secondary: str, member_texts: Sequence[str], max_words: int
+    primary: str, secondary: str, members: Sequence[_Words], max_words: int
 ) -> tuple[str, int]:
     """Most common short span of the tickets holding both phrases ("verify" + "identity" ->
     "verify my identity"), with how many tickets wrote it."""
     spans: Counter = Counter()
     a, b = primary.split(), secondary.split()
-    for text in member_texts:
-        tokens = tokenize(text)
-        stems = [stem(t) for t in tokens]
-        i, j = _find(stems, a), _find(stems, b)
+    for member in members:
+        i, j = _find(member.stems, a), _find(member.stems, b)
         if i < 0 or j < 0:
             continue
         start, end = min(i, j), max(i + len(a), j + len(b))
         if end - start <= max_words:
-            spans[" ".join(tokens[start:end])] += 1
+            spans[" ".join(member.tokens[start:end])] += 1
     if not spans:
         return "", 0
     return spans.most_common(1)[0]
 
 
 def _label_text(
-    label_key: str, scores: dict[str, float], table: _PhraseTable, cluster: int, member_texts: Sequence[str]
+    label_key: str, scores: dict[str, float], table: _PhraseTable, cluster: int, members: Sequence[_Words]
 ) -> str:
     """A short phrase: the best phrase, joined with a frequent partner when both fit in one span.
 
@@ -281,7 +297,7 @@ def _label_text(
     most frequent or best-scoring other phrases.
     """
     counts = table.per_cluster[cluster]
-    size = max(1, len(member_texts))
+    size = max(1, len(members))
     if label_key.count(" ") < 2:
         by_score = sorted(scores, key=lambda p: (-scores[p], p))[:8]
         by_count = sorted(counts, key=lambda p: (-counts[p], p))[:8]
@@ -291,7 +307,7 @@ def _label_text(
                 continue
             if counts[other] < 0.1 * size:
                 continue
-            joined, uses = _joined_phrase(label_key, other, member_texts, MAX_LABEL_WORDS - 1)
+            joined, uses = _joined_phrase(label_key, other, members, MAX_LABEL_WORDS - 1)
             if uses > best_uses:
                 best_join, best_uses = joined, uses
         if best_join and best_uses >= max(2, 0.03 * size):
@@ -353,7 +369,8 @@ def describe_clusters(
     """
     counts = np.ones(len(texts), dtype=np.int64) if counts is None else counts
     n_clusters = int(labels.max()) + 1 if labels.size else 0
-    table = _phrase_table(texts, labels, counts, n_clusters)
+    words = [_Words.of(text) for text in texts]
+    table = _phrase_table(words, labels, counts, n_clusters)
     descriptions = []
     for cluster in range(n_clusters):
         members = np.flatnonzero(labels == cluster)
@@ -361,10 +378,10 @@ def describe_clusters(
         scores = _score_phrases(table.per_cluster[cluster], table.overall, size)
         label_key = _choose_label(scores, table.per_cluster[cluster])
         reps = representative_rows(vectors, members)
-        member_texts = [texts[i] for i in members]
-        label = _label_text(label_key, scores, table, cluster, member_texts) if label_key else ""
+        member_words = [words[i] for i in members]
+        label = _label_text(label_key, scores, table, cluster, member_words) if label_key else ""
         if not label and reps:  # no word survived the stop list: the central ticket's first words
-            label = " ".join(tokenize(texts[reps[0]])[:MAX_LABEL_WORDS])
+            label = " ".join(words[reps[0]].tokens[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
     return _disambiguate(descriptions)

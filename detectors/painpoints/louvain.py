@@ -21,7 +21,7 @@ _THRESHOLD = 1e-7
 _MAX_PASSES = 100
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # nogil: the consensus runs several at once
 def _local_moving(indptr, indices, data, degree, total, labels, order, resolution, two_m, max_passes):
     """Move nodes to the neighbouring community with the best gain until no pass gains enough.
 
