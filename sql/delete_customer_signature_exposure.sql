@@ -1,2 +1,2 @@
--- Clear per-customer signature exposure before it is rebuilt for a new as-of.
+-- Clear per-customer signature exposure before it is rebuilt from all events.
 DELETE FROM customer_signature_exposure

@@ -1,2 +1,4 @@
--- Clear the hourly aggregate before it is rebuilt for a new as-of (no look-ahead: nothing after :until stays).
-DELETE FROM event_hourly
+-- Clear the hourly aggregate from :since on, before those hours are recounted (no look-ahead: nothing
+-- after the new as-of stays).
+-- Binds: :since
+DELETE FROM event_hourly WHERE hour >= :since

@@ -1,2 +1,3 @@
--- Clear the daily per-version activity before it is rebuilt.
-DELETE FROM version_activity_daily
+-- Clear the daily per-version activity from :since on, before those days are recounted.
+-- Binds: :since
+DELETE FROM version_activity_daily WHERE day >= :since

@@ -13,7 +13,9 @@ from pipeline.cli.common import parse_timestamp, user_errors, warehouse_engine
 @click.option("--as-of", "as_of", help="Detect with data before this time (ISO 8601). Default: now.")
 @click.option("--embedder", type=click.Choice(["auto", "tfidf"]), default="auto", show_default=True,
               help="Text embedding for pain points: auto = MiniLM when installed.")
-def command(as_of: str | None, embedder: str) -> None:
+@click.option("--rebuild-aggregates", is_flag=True,
+              help="Recount the event aggregates from all events (after events were written other than by ingest).")
+def command(as_of: str | None, embedder: str, rebuild_aggregates: bool) -> None:
     """Find pain points in tickets, incidents in events, and link them (idempotent per --as-of)."""
     from pipeline.detect import DetectSettings, detect
 
@@ -21,7 +23,8 @@ def command(as_of: str | None, embedder: str) -> None:
     engine = warehouse_engine()
     with user_errors():
         summary = detect(engine, moment, DetectSettings(embedder=embedder),
-                         stage=lambda name: click.echo(f"detect: {name} ...", err=True))
+                         stage=lambda name: click.echo(f"detect: {name} ...", err=True),
+                         rebuild_aggregates=rebuild_aggregates)
     if getattr(summary, "nothing_to_detect", False):
         click.echo(f"as of {moment.isoformat()}: nothing to detect yet (no tickets or error events before it)")
         return

@@ -62,16 +62,19 @@ def detect(
     stage: StageCallback | None = None,
     *,
     embedder: Embedder | None = None,
+    rebuild_aggregates: bool = False,
 ) -> DetectSummary:
     """Refresh aggregates, find pain points and incidents, and link them, all as of ``as_of``.
 
     Args:
         embedder: text embedder for pain points; default from ``settings.embedder``. A caller that
             runs many as-ofs (the backtest) passes one ``CachingEmbedder`` so texts are embedded once.
+        rebuild_aggregates: recount the event aggregates from all events, not just the new ones
+            (needed only when events reached the warehouse other than through ingest).
     """
     settings = settings or DetectSettings()
     _announce(stage, "aggregates")
-    refresh_aggregates(engine, as_of)
+    refresh_aggregates(engine, as_of, rebuild=rebuild_aggregates)
     _announce(stage, "pain points")
     pain_points = detect_pain_points(engine, as_of, settings, embedder=embedder)
     _announce(stage, "incidents")
