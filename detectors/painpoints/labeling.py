@@ -18,6 +18,10 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 MAX_LABEL_WORDS = 6
+# A group most of whose tickets are in other languages than English (share), and whose best phrase
+# is in fewer than this share of them (coverage), is named by its languages (``_languages_label``).
+_LANGUAGE_GROUP_SHARE = 0.6
+_TOPIC_COVERAGE = 0.3
 # scikit-learn's list also drops words that name problems ("top", "bill", "show", "fill", "amount");
 # keep those, and keep negations and particles, which turn "card arrived" into "card not arrived".
 _KEEP = {
@@ -127,20 +131,35 @@ _FILLER = {
 # Support queues are multilingual, and scikit-learn's list is English only: without these, an article
 # ("la", "die") can be the most specific "phrase" of a cluster of French or German tickets. Function
 # words of the most common European support languages, minus those English labels use ("no", "bin").
-_OTHER_LANGUAGES = frozenset(
-    # German
-    "der die das den dem des ein eine einen einem einer und oder aber ich du er sie es wir ihr mich mir"
-    " mein meine meinen unser unsere ist sind habe haben wird werden nicht kein keine mit von"
-    " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo"
-    # French
-    " le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
-    " sont suis ai avons ont pas ne avec pour sur dans au aux ce cette ces qui que quand comme aussi encore"
-    " déjà très merci bonjour svp"
-    # Spanish, Italian, Portuguese, Dutch
-    " el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
-    " gracias hola il lo gli della delle di da ed sono ho ha non per grazie ciao os um uma não com obrigado"
-    " olá het een en maar ik mijn niet met voor bedankt".split()
-)
+FUNCTION_WORDS = {
+    "German": frozenset(
+        "der die das den dem des ein eine einen einem einer und oder aber ich du er sie es wir ihr mich mir"
+        " mein meine meinen unser unsere ist sind habe haben wird werden nicht kein keine mit von"
+        " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo".split()
+    ),
+    "French": frozenset(
+        "le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
+        " sont suis ai avons ont pas ne avec pour sur dans au aux ce cette ces qui que quand comme aussi encore"
+        " déjà très merci bonjour svp".split()
+    ),
+    "Spanish": frozenset(
+        "el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
+        " gracias hola desde hace necesito puedo de la se".split()
+    ),
+    "Italian": frozenset("il lo gli della delle di da ed sono ho ha non per grazie ciao che questo mio".split()),
+    "Portuguese": frozenset("os um uma não com obrigado olá meu minha está estou".split()),
+    "Dutch": frozenset("het een en maar ik mijn niet met voor bedankt geen wij".split()),
+}
+_OTHER_LANGUAGES = frozenset().union(*FUNCTION_WORDS.values())
+_WORD_LANGUAGES_ORDER = ("English", *FUNCTION_WORDS)
+_WORD_LANGUAGES = {
+    word: tuple(
+        language
+        for language, words in (("English", ENGLISH_STOP_WORDS), *FUNCTION_WORDS.items())
+        if word in words
+    )
+    for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
+}
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
 _TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
 _NEGATIONS = re.compile(r"n't\b")
@@ -175,6 +194,20 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
             return word[: -len(suffix)]
     return word
+
+
+def text_language(tokens: Sequence[str]) -> str | None:
+    """The language whose function words ``tokens`` use most ("English", "German", ...); None if under 2.
+
+    A word that several languages share ("de", "la") counts as a fraction for each of them.
+    """
+    hits = dict.fromkeys(_WORD_LANGUAGES_ORDER, 0.0)
+    for token in tokens:
+        languages = _WORD_LANGUAGES.get(token, ())
+        for language in languages:
+            hits[language] += 1.0 / len(languages)
+    best = max(hits, key=hits.__getitem__)  # ties: English, then the order of FUNCTION_WORDS
+    return best if hits[best] >= 1.5 else None
 
 
 def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | None = None) -> dict[str, str]:
@@ -380,11 +413,33 @@ def describe_clusters(
         reps = representative_rows(vectors, members)
         member_words = [words[i] for i in members]
         label = _label_text(label_key, scores, table, cluster, member_words) if label_key else ""
+        coverage = table.per_cluster[cluster][label_key] / max(1, size) if label_key else 0.0
+        label = _languages_label(member_words, counts[members], coverage) or label
         if not label and reps:  # no word survived the stop list: the central ticket's first words
             label = " ".join(words[reps[0]].tokens[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
     return _disambiguate(descriptions)
+
+
+def _languages_label(members: Sequence[_Words], counts: np.ndarray, coverage: float) -> str:
+    """"German, French and Spanish tickets" for a group held together by language, not by topic.
+
+    An English sentence model places texts of other languages near each other whatever they say,
+    so a queue's few German, French and Spanish tickets can form one group. When most of its
+    tickets are in other languages and its best phrase covers few of them, any phrase would
+    mislabel it; naming the languages tells the reader what it is. "" when that is not the case.
+    """
+    tally: Counter = Counter()
+    for member, count in zip(members, counts, strict=True):
+        tally[text_language(member.tokens)] += int(count)
+    size = sum(tally.values())
+    foreign = {language: n for language, n in tally.items() if language not in (None, "English")}
+    if not foreign or sum(foreign.values()) < _LANGUAGE_GROUP_SHARE * size or coverage >= _TOPIC_COVERAGE:
+        return ""
+    names = sorted(foreign, key=lambda language: (-foreign[language], language))[:3]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} tickets"
 
 
 def _disambiguate(descriptions: list[ClusterDescription]) -> list[ClusterDescription]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 from painpoint_synthetic import make_tickets
 
 from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
-from detectors.painpoints.labeling import MAX_LABEL_WORDS, tokenize
+from detectors.painpoints.labeling import MAX_LABEL_WORDS, describe_clusters, text_language, tokenize
 
 
 def _assert_readable(label: str, vocabulary: set[str]) -> None:
@@ -71,3 +72,39 @@ def test_articles_of_other_languages_never_make_a_label():
     for label in labels:
         first, last = label.split()[0], label.split()[-1]
         assert first not in {"la", "le", "die", "der", "das", "el"} and last not in {"la", "le", "die", "der", "el"}, label
+
+
+def test_text_language_reads_function_words():
+    assert text_language(tokenize("Ich habe keine E-Mail bekommen und das Passwort ist weg")) == "German"
+    assert text_language(tokenize("Je ne reçois pas l'e-mail pour mon mot de passe")) == "French"
+    assert text_language(tokenize("Necesito una copia de la factura del mes pasado")) == "Spanish"
+    assert text_language(tokenize("I did not get the password reset email")) == "English"
+    assert text_language(tokenize("Passwort")) is None
+
+
+def test_a_group_held_together_only_by_language_is_named_by_its_languages():
+    other_languages = [
+        "Ich bekomme keine E-Mail zum Zurücksetzen des Passworts",
+        "Bitte kündigen Sie mein Abonnement zum Monatsende",
+        "Wir brauchen fünf zusätzliche Plätze in unserem Workspace",
+        "Seit ein paar Tagen bekomme ich keine Benachrichtigungen mehr",
+        "Je ne reçois jamais l'e-mail pour réinitialiser mon mot de passe",
+        "Pourriez-vous m'envoyer une copie de la facture du mois dernier",
+        "Necesito una copia de la factura del mes pasado para contabilidad",
+    ]
+    english = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    texts = other_languages + english
+    labels = np.array([0] * len(other_languages) + [1] * len(english))
+    vectors = np.eye(len(texts), dtype=np.float32)
+    described = describe_clusters(texts, vectors, labels)
+    assert described[0].label == "German, French and Spanish tickets"
+    assert "tickets" not in described[1].label  # an English topic keeps its phrase
+
+
+def test_a_topic_written_in_another_language_keeps_its_phrase():
+    texts = [f"{opening} das Passwort zurücksetzen funktioniert nicht {n}" for n in range(6) for opening in ("Hallo,", "Moin,")]
+    texts += [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * 12 + [1] * 10)
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert "passwort" in described[0].label.lower()
+    assert "tickets" not in described[0].label
