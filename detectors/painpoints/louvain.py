@@ -1,9 +1,9 @@
 """Louvain community detection (Blondel et al., 2008), compiled with numba.
 
-networkx's pure-Python Louvain took 15 of the 26 graph-stage seconds on 50,000 tickets; this one
+networkx's pure-Python Louvain took 13 s of a 50,000-ticket run (42,293 distinct texts); this one
 runs the same two phases (local moving, then aggregation into a graph of communities) in well
-under a second. It can also start from a given partition, which the pain-point stage uses to keep
-an earlier run's groups unless the data move their members.
+under a second. It can also start from a given partition; the pain-point stage does not: started
+from the previous run's groups, it kept every id but never split or added a pain point (README).
 
 Weights follow the usual convention: ``graph`` is symmetric; a node's degree is its row sum; the
 modularity gain of moving node i into community C is ``w(i, C) - resolution * deg(i) * deg(C) / 2m``.

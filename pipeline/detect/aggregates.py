@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
@@ -71,7 +71,7 @@ def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False
                 "name": _WATERMARK,
                 "covered_until": as_of,
                 "ingest_run_id": plan.ingest_run_id,
-                "refreshed_at": datetime.now().replace(tzinfo=None),
+                "refreshed_at": datetime.now(UTC).replace(tzinfo=None),
             },
         )
     if plan.rebuild:
