@@ -1,8 +1,8 @@
 """
 ### forewarn_detect
 
-Runs when `forewarn_ingest` publishes `forewarn_ingested`: rebuilds the event aggregates in the
-warehouse (SQL), clusters tickets into pain points with stable ids, finds incidents (spikes, level
+Runs when `forewarn_ingest` publishes `forewarn_ingested`: brings the event aggregates in the
+warehouse (SQL) up to the as-of (adding the new events), clusters tickets into pain points with stable ids, finds incidents (spikes, level
 shifts, new signatures, release regressions) and links pain points to incidents. Idempotent per as-of:
 a rerun gives the same ids and rows. Publishes `forewarn_detected` with the as-of, which schedules
 `forewarn_outreach`.
