@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
+from detectors.painpoints import boilerplate
 from detectors.painpoints.assignment import assign_pain_points
 from detectors.painpoints.community import LouvainClusterer
 from detectors.painpoints.embedder import Embedder, default_embedder
@@ -58,6 +59,8 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         max_unassigned_share: at most this share of tickets is left unassigned.
         n_key_terms: key terms kept per pain point.
         random_state: seed of the community search.
+        strip_boilerplate: embed and label tickets without greetings, sign-offs, signatures, quoted
+            mail and chat/phone preambles (``boilerplate.strip_boilerplate``); shown texts stay whole.
 
     Attributes:
         labels_: pain point index per fitted text, -1 for unassigned.
@@ -79,6 +82,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         max_unassigned_share: float = 0.10,
         n_key_terms: int = 8,
         random_state: int = 0,
+        strip_boilerplate: bool = True,
     ) -> None:
         self.embedder = embedder
         self.reducer = reducer
@@ -88,6 +92,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         self.max_unassigned_share = max_unassigned_share
         self.n_key_terms = n_key_terms
         self.random_state = random_state
+        self.strip_boilerplate = strip_boilerplate
 
     def fit(
         self,
@@ -111,7 +116,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         if not texts:
             raise ValueError("no tickets to cluster: the input holds 0 texts")
         self._check_params()
-        unique = deduplicate_texts(texts)
+        unique = self._unique(texts)
         self.embedder_ = self._fitted_embedder(unique.texts)
         vectors = self._embed(unique.texts, progress)
         communities = self._communities(vectors, _prior_per_unique(prior_groups, unique, len(texts)))
@@ -155,7 +160,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         out = np.full(len(texts), UNASSIGNED, dtype=np.int64)
         if not texts or len(self.pain_points_) == 0:
             return out
-        unique = deduplicate_texts(texts)
+        unique = self._unique(texts)
         if not unique.texts:
             return out
         sims = self.embedder_.embed(list(unique.texts)) @ self.centroids_.T
@@ -165,6 +170,9 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         has = unique.row_to_unique >= 0
         out[has] = per_unique[unique.row_to_unique[has]]
         return out
+
+    def _unique(self, texts: Sequence[str]):  # noqa: ANN202 - UniqueTexts
+        return deduplicate_texts(texts, boilerplate.strip_boilerplate if self.strip_boilerplate else None)
 
     def _check_params(self) -> None:
         if self.min_cluster_size is not None and self.min_cluster_size < 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,9 +63,10 @@ def validate_texts(texts: Sequence[object], where: str = "texts") -> list[str]:
     return out
 
 
-def deduplicate_texts(texts: Sequence[str]) -> UniqueTexts:
-    """Group rows by normalised text; rows with no letter or digit map to -1."""
-    keys = [normalize_text(truncate_text(t)) for t in texts]
+def deduplicate_texts(texts: Sequence[str], clean: Callable[[str], str] | None = None) -> UniqueTexts:
+    """Group rows by normalised text (after ``clean``, when given); rows with no letter or digit map to -1."""
+    cleaned = texts if clean is None else [clean(t) for t in texts]
+    keys = [normalize_text(truncate_text(t)) for t in cleaned]
     distinct = sorted({k for k in keys if has_words(k)})
     position = {k: i for i, k in enumerate(distinct)}
     row_to_unique = np.array([position.get(k, -1) for k in keys], dtype=np.int64)
