@@ -161,6 +161,10 @@ _WORD_LANGUAGES = {
     for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
 }
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
+# Where a sentence (or a subject line, or a "message:" lead-in) ends; "5.14.0" and "e.g." inside a
+# sentence are not ends, as no space follows their points.
+_SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)")
+SENTENCE_BREAK = "."  # a token tokenize() never makes
 _TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
 _NEGATIONS = re.compile(r"n't\b")
 _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}
@@ -222,6 +226,8 @@ def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | No
             continue
         for j in range(i, min(i + max_words, len(tokens))):
             last = tokens[j]
+            if last == SENTENCE_BREAK:
+                break
             if last not in STOP_WORDS and last not in _NO_END and len(last) >= 2:
                 found.setdefault(" ".join(stems[i : j + 1]), " ".join(tokens[i : j + 1]))
     return found
@@ -236,8 +242,19 @@ class _Words:
 
     @classmethod
     def of(cls, text: str) -> _Words:
-        tokens = tokenize(text)
-        return cls(tokens, [stem(t) for t in tokens])
+        """Tokens with ``SENTENCE_BREAK`` between sentences, so no phrase joins the end of one to the next
+        ("API rate limit. Our integration ..." must not give "api our integration")."""
+        tokens: list[str] = []
+        for sentence in _SENTENCE_END.split(text):
+            words = tokenize(sentence)
+            if words and tokens:
+                tokens.append(SENTENCE_BREAK)
+            tokens.extend(words)
+        return cls(tokens, [t if t == SENTENCE_BREAK else stem(t) for t in tokens])
+
+    @property
+    def words(self) -> list[str]:
+        return [t for t in self.tokens if t != SENTENCE_BREAK]
 
 
 @dataclass
@@ -313,7 +330,7 @@ def _joined_phrase(
         if i < 0 or j < 0:
             continue
         start, end = min(i, j), max(i + len(a), j + len(b))
-        if end - start <= max_words:
+        if end - start <= max_words and SENTENCE_BREAK not in member.tokens[start:end]:
             spans[" ".join(member.tokens[start:end])] += 1
     if not spans:
         return "", 0
@@ -416,7 +433,7 @@ def describe_clusters(
         coverage = table.per_cluster[cluster][label_key] / max(1, size) if label_key else 0.0
         label = _languages_label(member_words, counts[members], coverage) or label
         if not label and reps:  # no word survived the stop list: the central ticket's first words
-            label = " ".join(words[reps[0]].tokens[:MAX_LABEL_WORDS])
+            label = " ".join(words[reps[0]].words[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
     return _disambiguate(descriptions)

@@ -108,3 +108,14 @@ def test_a_topic_written_in_another_language_keeps_its_phrase():
     described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
     assert "passwort" in described[0].label.lower()
     assert "tickets" not in described[0].label
+
+
+def test_a_label_never_joins_the_end_of_one_sentence_to_the_next():
+    texts = [f"API rate limit. Our integration gets HTTP 429 every night {n}" for n in range(8)]
+    texts += [f"API rate limit! Our integration is throttled since Monday {n}" for n in range(8)]
+    texts += [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * 16 + [1] * 10)
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert "api our" not in described[0].label and "limit our" not in described[0].label
+    assert all("limit our" not in term and "api our" not in term for term in described[0].key_terms)
+    assert "api" in described[0].label or "rate limit" in described[0].label
