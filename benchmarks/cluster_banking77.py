@@ -41,9 +41,7 @@ from detectors.painpoints import (  # noqa: E402
     PainPointClusterer,
     assign_stable_ids,
 )
-from detectors.painpoints.boilerplate import strip_boilerplate  # noqa: E402
 from detectors.painpoints.stored_embedder import StoredEmbedder  # noqa: E402
-from detectors.painpoints.text import deduplicate_texts  # noqa: E402
 from pipeline.detect.vector_store import WarehouseVectorStore  # noqa: E402
 from pipeline.warehouse import make_engine, migrate  # noqa: E402
 
@@ -162,9 +160,9 @@ def daily(total: int = 50_000, new_share: float = 0.04) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/warehouse.db")
         migrate(engine)
-        # what the clusterer embeds: distinct texts without their boilerplate
-        yesterday = deduplicate_texts([texts[i] for i in seen], strip_boilerplate).texts
-        StoredEmbedder(_embedder(), WarehouseVectorStore(engine, datetime(2026, 3, 1))).embed(list(yesterday))
+        # yesterday's run over the tickets known then stores the vectors of the texts it embedded
+        yesterday = StoredEmbedder(_embedder(), WarehouseVectorStore(engine, datetime(2026, 3, 1)))
+        PainPointClusterer(embedder=yesterday).fit([texts[i] for i in seen])
         start_cpu = _cpu_seconds()
         clock = _StageClock()  # today's run: a fresh model object, vectors of known texts from the warehouse
         embedder = StoredEmbedder(_embedder(), WarehouseVectorStore(engine, datetime(2026, 3, 2)))
