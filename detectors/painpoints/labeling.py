@@ -146,7 +146,9 @@ FUNCTION_WORDS = {
         "el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
         " gracias hola desde hace necesito puedo de la se".split()
     ),
-    "Italian": frozenset("il lo gli della delle di da ed sono ho ha non per grazie ciao che questo mio".split()),
+    "Italian": frozenset(
+        "il lo gli della delle di da ed sono ho ha non per grazie ciao che questo mio".split()
+    ),
     "Portuguese": frozenset("os um uma não com obrigado olá meu minha está estou".split()),
     "Dutch": frozenset("het een en maar ik mijn niet met voor bedankt geen wij".split()),
 }
@@ -344,25 +346,80 @@ def _label_text(
 
     A lone word ("stolen", "refund") tells a reader less than "card was stolen" or "request a
     refund", so short labels look for the most common span that also holds one of the cluster's
-    most frequent or best-scoring other phrases.
+    most frequent or best-scoring other phrases. Either way the phrase is then completed where
+    its tickets nearly always continue it the same way (``_complete``).
     """
     counts = table.per_cluster[cluster]
     size = max(1, len(members))
     if label_key.count(" ") < 2:
         by_score = sorted(scores, key=lambda p: (-scores[p], p))[:8]
         by_count = sorted(counts, key=lambda p: (-counts[p], p))[:8]
-        best_join, best_uses = "", 0
+        joins: list[tuple[int, str]] = []  # (tickets using it, span)
         for other in dict.fromkeys(by_score + by_count):
             if other == label_key or set(other.split()) & set(label_key.split()):
                 continue
             if counts[other] < 0.1 * size:
                 continue
             joined, uses = _joined_phrase(label_key, other, members, MAX_LABEL_WORDS - 1)
-            if uses > best_uses:
-                best_join, best_uses = joined, uses
-        if best_join and best_uses >= max(2, 0.03 * size):
-            return best_join
-    return _display(label_key, table)
+            if joined and uses >= max(2, 0.03 * size):
+                joins.append((uses, joined))
+        if joins:
+            return " ".join(_complete(max(joins, key=lambda j: j[0])[1].split(), members))
+    return " ".join(_complete(_display(label_key, table).split(), members))
+
+
+# A phrase is incomplete when at least this share of the tickets holding it continue it with the same
+# words (and at least _MIN_CONTEXT of them hold it): "google pay top" is always followed by "up".
+_DOMINANT_CONTEXT = 0.6
+_MIN_CONTEXT = 3
+# Without these a phrase reads as a fragment: "long does it take" for "how long does it take".
+_QUESTION_WORDS = {"how", "which", "what", "where", "when", "why", "who"}
+
+
+def _context(tokens: list[str], start: int, end: int, step: int) -> tuple[str, ...] | None:
+    """Words next to ``tokens[start:end]`` on one side (step -1: before, +1: after), up to and including
+    the nearest content word, or a question word before it; None at a sentence end or the text's edge."""
+    found: list[str] = []
+    i = start - 1 if step < 0 else end
+    while 0 <= i < len(tokens) and len(found) < 3:
+        token = tokens[i]
+        if token == SENTENCE_BREAK:
+            return None
+        found.append(token)
+        if token not in STOP_WORDS or (step < 0 and token in _QUESTION_WORDS):
+            return tuple(reversed(found)) if step < 0 else tuple(found)
+        i += step
+    return None
+
+
+def _complete(span: list[str], members: Sequence[_Words]) -> list[str]:
+    """``span`` grown by the words its tickets nearly always put before or after it ("google pay top" ->
+    "google pay top up", "long does it take" -> "how long does it take"), while it fits in
+    MAX_LABEL_WORDS."""
+    while True:
+        key = [stem(t) for t in span]
+        before: Counter = Counter()
+        after: Counter = Counter()
+        for member in members:
+            i = _find(member.stems, key)
+            if i >= 0:
+                before[_context(member.tokens, i, i + len(key), -1)] += 1
+                after[_context(member.tokens, i, i + len(key), +1)] += 1
+        held = sum(before.values())
+        if held < _MIN_CONTEXT:
+            return span
+        sides = [
+            (n / held, side, words)
+            for side, tally in ((-1, before), (1, after))
+            for words, n in tally.most_common(1)
+            if words is not None and n >= _DOMINANT_CONTEXT * held
+        ]
+        if not sides:
+            return span
+        _, side, words = max(sides)
+        if len(span) + len(words) > MAX_LABEL_WORDS:
+            return span
+        span = [*words, *span] if side < 0 else [*span, *words]
 
 
 def _display(key: str, table: _PhraseTable) -> str:
@@ -440,7 +497,7 @@ def describe_clusters(
 
 
 def _languages_label(members: Sequence[_Words], counts: np.ndarray, coverage: float) -> str:
-    """"German, French and Spanish tickets" for a group held together by language, not by topic.
+    """ "German, French and Spanish tickets" for a group held together by language, not by topic.
 
     An English sentence model places texts of other languages near each other whatever they say,
     so a queue's few German, French and Spanish tickets can form one group. When most of its

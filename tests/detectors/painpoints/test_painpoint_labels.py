@@ -119,3 +119,28 @@ def test_a_label_never_joins_the_end_of_one_sentence_to_the_next():
     assert "api our" not in described[0].label and "limit our" not in described[0].label
     assert all("limit our" not in term and "api our" not in term for term in described[0].key_terms)
     assert "api" in described[0].label or "rate limit" in described[0].label
+
+
+def test_a_phrase_its_tickets_always_continue_the_same_way_is_completed():
+    # Raw phrases never start with a function word nor run past the phrase length, so the best phrase
+    # here is "long does it take" or "calendar is out": fragments of what every ticket says.
+    objects = ["a transfer", "my new card", "a refund", "the verification", "a top up", "the delivery"]
+    waiting = [f"How long does it take for {o} {tail}" for o in objects for tail in ("to arrive?", "to show up", "")]
+    calendar = [f"My Outlook calendar is out of date {t}" for t in ("since monday", "again", "on my phone", "")]
+    calendar += [f"Outlook calendar out of date, {t}" for t in ("sync broken", "please fix", "")]
+    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    texts = waiting + calendar + export
+    labels = np.array([0] * len(waiting) + [1] * len(calendar) + [2] * len(export))
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert described[0].label == "how long does it take"
+    assert described[1].label.endswith("out of date") and "calendar" in described[1].label
+    assert all(len(d.label.split()) <= MAX_LABEL_WORDS for d in described)
+
+
+def test_a_phrase_continued_in_many_ways_is_left_as_it_is():
+    texts = [f"password reset link {tail}" for tail in ("expired", "never arrives", "is broken", "goes to spam", "loops")]
+    texts += [f"{lead} password reset link" for lead in ("my", "the", "our", "a")]
+    texts += [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * 9 + [1] * 10)
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert described[0].label == "password reset link"
