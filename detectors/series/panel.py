@@ -55,7 +55,7 @@ def window_steps(step_seconds: float, settings: AnomalySettings) -> WindowSteps:
     return WindowSteps(
         baseline=steps(settings.window_hours),
         spread=steps(settings.spread_window_hours),
-        smooth=steps(settings.smooth_hours),
+        smooth=max(1, (steps(settings.smooth_hours) - 1) // 2 * 2 + 1),  # odd: a centred median keeps a step edge sharp
         shift=steps(settings.shift_window_hours),
         record=steps(settings.record_window_hours) if settings.record_window_hours > 0 else 0,
         min_history_hours=settings.min_history_hours,

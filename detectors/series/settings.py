@@ -32,7 +32,8 @@ class AnomalySettings:
     season_count: int = 7
     # Trailing window over which the typical size of deviations (the spread) is measured.
     spread_window_hours: float = 168.0
-    # Width of the level averaged at each past season (a robust local level, not one point).
+    # Width of the median taken around each past season's instant (a robust local level, not one
+    # point); rounded down to an odd number of observations, so the median is centred on the instant.
     smooth_hours: float = 1.0
     # Recent window of the level-shift test: a sustained deviation over this long.
     shift_window_hours: float = 3.0

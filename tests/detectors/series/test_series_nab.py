@@ -1,8 +1,10 @@
 """The NAB figures the default settings really reach (one setting for every file, no per-file tuning).
 
-Measured with the defaults: 36/43 windows (84%), 0.40 false alerts per series-week pooled (0.60
-averaged over series), first alert at median 0.45 of the window. The bounds below sit just under
-those figures so a regression shows; see benchmarks/anomalies_nab.py for the full table.
+Measured with the defaults: 35/43 windows (81%), 0.42 false alerts per series-week pooled (0.59
+averaged over series), first alert at median 0.46 of the window. The bounds below sit just under
+those figures so a regression shows; see benchmarks/anomalies_nab.py for the full table. (An odd
+smoothing width, which stopped daily alerts at the edges of on/off load patterns, cost one tweet
+window whose spike had scored 16 only because the even-width past level sat between two counts.)
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def test_at_most_half_a_false_alert_per_series_week_pooled(nab_rows):
 def test_each_family_keeps_its_figures(nab_rows):
     known = summarise(nab_rows[nab_rows["family"] == "realKnownCause"])
     tweets = summarise(nab_rows[nab_rows["family"] == "realTweets"])
-    assert known["recall"] >= 0.70 and known["false_per_week"] <= 0.40
-    assert tweets["recall"] >= 0.90 and tweets["false_per_week"] <= 0.50
+    assert known["recall"] >= 0.70 and known["false_per_week"] <= 0.42
+    assert tweets["recall"] >= 0.88 and tweets["false_per_week"] <= 0.45
 
 
 def test_first_alert_comes_by_the_middle_of_the_window(nab_rows):

@@ -156,6 +156,23 @@ def test_pure_noise_alerts_rarely():
     assert per_series_week < 0.1
 
 
+def test_a_daily_on_off_pattern_alerts_only_when_a_day_breaks_it():
+    # Business-hours load: 20 at night, 80 from 08:00 to 18:00, sampled every 5 minutes. Every
+    # morning's jump is normal once two past days show it (the first mornings may alert: nothing
+    # says yet that the jump recurs); an even-width smoothing window put the past level at 50 right
+    # at the jump and kept alerting at 08:00. The day whose busy hours stay quiet is the anomaly.
+    stamps = pd.date_range("2024-01-01", periods=288 * 14, freq="5min", tz="UTC")
+    busy = (stamps.hour >= 8) & (stamps.hour < 18)
+    learnt = pd.Timestamp("2024-01-04", tz="UTC")
+    for seed in range(3):
+        values = 20 + 60 * busy + np.random.default_rng(seed).normal(0, 3, len(stamps))
+        assert [t for t in alert_times(score_series(stamps, values)) if t >= learnt] == [], seed
+        quiet_day = busy & (stamps.day == 11)
+        values[quiet_day] = 20 + np.random.default_rng(seed + 10).normal(0, 3, int(quiet_day.sum()))
+        alerts = [t for t in alert_times(score_series(stamps, values)) if t >= learnt]
+        assert alerts and all(t.day == 11 and t.hour >= 8 for t in alerts), (seed, alerts)
+
+
 def test_same_settings_work_for_five_minute_and_hourly_data():
     fine = pd.date_range("2024-01-01", periods=288 * 20, freq="5min", tz="UTC")
     values = daily_counts(fine, mean=4, seed=12)
