@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, text
 
-from pipeline import sources
+from pipeline import csv_source
 from pipeline.contract import CUSTOMERS, EVENTS, TICKETS, TableSpec
 from pipeline.ingest import Interval, ingest
 from pipeline.sources import ROW_NUMBER, SourceError, read_csv
@@ -158,8 +158,8 @@ def test_garbage_csv_loads_or_is_quarantined_and_no_row_is_lost(
     path.write_bytes(data)
     _empty(module_warehouse)
     interval = Interval(datetime(2026, 1, 1, 9), datetime(2026, 1, 2)) if windowed else Interval()
-    saved = sources.ARROW_BLOCK_BYTES
-    sources.ARROW_BLOCK_BYTES = 128 if tiny_blocks else saved  # exercise the csv-module fallback too
+    saved = csv_source.ARROW_BLOCK_BYTES
+    csv_source.ARROW_BLOCK_BYTES = 128 if tiny_blocks else saved  # exercise the csv-module fallback too
     try:
         report = ingest(module_warehouse, str(folder), interval, settings=LENIENT, tables=(spec,), chunk_rows=chunk_rows)
     except SourceError as exc:
@@ -170,7 +170,7 @@ def test_garbage_csv_loads_or_is_quarantined_and_no_row_is_lost(
         assert _count(module_warehouse, "SELECT count(*) FROM quarantine") == 0
         return
     finally:
-        sources.ARROW_BLOCK_BYTES = saved
+        csv_source.ARROW_BLOCK_BYTES = saved
     load = report.tables[0]
     event(f"loaded {min(load.loaded, 3)}+, quarantined {min(load.quarantined, 3)}+, outside {min(load.outside_interval, 1)}+")
     assert load.adds_up()

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine
 
-from pipeline import sources
+from pipeline import csv_source, sources
 from pipeline.contract import CUSTOMERS, EVENTS
 from pipeline.sources import ROW_NUMBER, SourceError, read_csv, read_table, table_files
 
@@ -80,7 +80,7 @@ def test_fast_and_reference_readers_agree_whatever_the_chunk_size(tmp_path: Path
 def test_a_field_larger_than_pyarrows_block_falls_back_to_the_csv_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "ARROW_BLOCK_BYTES", 64)  # the fallback path, without a multi-MiB file
+    monkeypatch.setattr(csv_source, "ARROW_BLOCK_BYTES", 64)  # the fallback path, without a multi-MiB file
     big = "y" * 500
     path = write(tmp_path / "events.csv", HEADER + "".join(f"E{i},C1,2026-01-01,n{i}\n" for i in range(6))
                  + f'E6,C1,2026-01-01,"{big}"\nE7,C1,2026-01-01,after\n')

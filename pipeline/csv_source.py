@@ -1,0 +1,209 @@
+"""Read one CSV file in chunks of text, with the csv module's semantics at pyarrow's speed.
+
+CSV files are parsed by pyarrow (C++, an order of magnitude faster than the csv module). pyarrow stops
+at the first record it cannot take (wrong field count, invalid UTF-8, a field larger than its block);
+the csv module then reads the rest of that file, record by record, from the first record not yet
+delivered, so odd files still load with exactly the csv module's semantics (the two agree on record
+boundaries and values: tests check it on generated garbage).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import mmap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.contract import TableSpec
+from pipeline.source_chunks import (
+    ROW_NUMBER,
+    Chunk,
+    MalformedRecord,
+    SourceError,
+    check_header,
+    dedupe_names,
+    text_frame,
+)
+
+log = logging.getLogger(__name__)
+
+ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
+HEADER_READ_BYTES = 64 * 1024
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+def read_csv(path: Path, spec: TableSpec, chunk_rows: int = 100_000, *, fast: bool = True) -> Iterator[Chunk]:
+    """Yield the chunks of one CSV file; ``fast=False`` uses only the csv module (the reference reader).
+
+    Raises:
+        SourceError: the file is unreadable, not UTF-8, or lacks a required column.
+    """
+    header, header_lines = _csv_header(path)
+    check_header(header, spec, str(path))
+    delivered = 0
+    if fast and header_lines == 1:
+        arrow_chunks = _ArrowChunks(path, header, chunk_rows)
+        for chunk in arrow_chunks:
+            delivered += len(chunk.frame)
+            yield chunk
+        if not arrow_chunks.stopped_early:
+            return
+        log.info("%s: pyarrow stopped after %s rows; the csv module reads the rest", path, delivered)
+    yield from _read_csv_python(path, header, chunk_rows, skip_records=delivered)
+
+
+def _csv_header(path: Path) -> tuple[list[str], int]:
+    """The header's names (stripped) and how many physical lines it spans.
+
+    Read from the first bytes only, so that bad bytes further down are reported with their own line.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = b""
+            while True:
+                more = handle.readline(HEADER_READ_BYTES)
+                head += more
+                reader = csv.reader(io.StringIO(head.decode("utf-8-sig"), newline=""), strict=True)
+                try:
+                    header = next(reader, [])
+                except csv.Error:
+                    if more:
+                        continue  # a quoted line break inside the header: read on
+                    raise
+                return [name.strip() for name in header], reader.line_num
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: the header is not valid UTF-8 ({exc.reason}); re-export the file as UTF-8") from exc
+    except (OSError, csv.Error) as exc:
+        raise SourceError(f"{path}: cannot read the header ({exc}); check that it is a CSV file") from exc
+
+
+def _first_bad_utf8(path: Path) -> tuple[int, int]:
+    """The 1-based line and 0-based byte offset of the first byte that is not valid UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line = 0, 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+                return line + block.count(b"\n", 0, bad), offset + bad
+            offset += len(block)
+            line += block.count(b"\n")
+    return line, offset
+
+
+@dataclass
+class _ArrowChunks:
+    """Iterate a CSV file's chunks with pyarrow; ``stopped_early`` tells whether pyarrow gave up."""
+
+    path: Path
+    header: list[str]
+    chunk_rows: int
+    stopped_early: bool = False
+
+    def __iter__(self) -> Iterator[Chunk]:
+        import pyarrow.csv as pacsv
+
+        names = dedupe_names(self.header)
+        nul = _has_nul(self.path)
+        first = 1
+        pending: list[pa.RecordBatch] = []
+        pending_rows = 0
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, use_threads=False,
+                                               block_size=ARROW_BLOCK_BYTES),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+            for batch in reader:
+                pending.append(batch)
+                pending_rows += batch.num_rows
+                while pending_rows >= self.chunk_rows:
+                    whole = pa.Table.from_batches(pending)
+                    yield Chunk(str(self.path), text_frame(whole.slice(0, self.chunk_rows), first, nul))
+                    first += self.chunk_rows
+                    rest = whole.slice(self.chunk_rows)
+                    pending, pending_rows = rest.to_batches(), rest.num_rows
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            # Rows after the last chunk yielded are re-read by the csv module, which files or explains them.
+            # (pyarrow's message quotes the row, which may hold personal data: it is not logged.)
+            self.stopped_early = True
+            return
+        except OSError as exc:
+            raise SourceError(f"{self.path}: cannot read the file ({exc})") from exc
+        if pending_rows:
+            yield Chunk(str(self.path), text_frame(pa.Table.from_batches(pending, schema=pending[0].schema), first, nul))
+
+
+def _read_csv_python(path: Path, header: list[str], chunk_rows: int, skip_records: int = 0) -> Iterator[Chunk]:
+    """The csv-module reader: records from number ``skip_records + 1`` on, malformed ones set aside."""
+    width = len(header)
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    malformed: list[MalformedRecord] = []
+    row_number = 0
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = csv.reader(handle)
+            next(rows, None)  # the header
+            for record in rows:
+                if not record:
+                    continue  # a blank line is not a record
+                row_number += 1
+                if row_number <= skip_records:
+                    continue
+                if len(record) == width:
+                    records.append(record)
+                    numbers.append(row_number)
+                else:
+                    malformed.append(
+                        MalformedRecord(row_number, _raw_record(header, record), f"{len(record)} fields, header has {width}")
+                    )
+                if len(records) >= chunk_rows:
+                    yield Chunk(str(path), _records_frame(header, records, numbers), malformed)
+                    records, numbers, malformed = [], [], []
+    except UnicodeDecodeError as exc:
+        line, offset = _first_bad_utf8(path)
+        raise SourceError(
+            f"{path}: not valid UTF-8 at line {line} (byte {offset}: {exc.reason}); re-export the file as UTF-8"
+        ) from exc
+    except csv.Error as exc:
+        raise SourceError(f"{path}: CSV syntax error after data row {row_number}: {exc}") from exc
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the file ({exc})") from exc
+    if records or malformed:
+        yield Chunk(str(path), _records_frame(header, records, numbers), malformed)
+
+
+def _raw_record(header: list[str], record: list[str]) -> str:
+    return json.dumps({"header": header, "fields": [v.replace("\0", "\ufffd") for v in record]}, ensure_ascii=False)
+
+
+def _records_frame(header: list[str], records: list[list[str]], numbers: list[int]) -> pd.DataFrame:
+    columns = list(zip(*records, strict=True)) if records else [()] * len(header)
+    text = pa.table([pa.array(values, type=pa.string()) for values in columns], names=dedupe_names(header))
+    frame = text_frame(text, 1)
+    frame[ROW_NUMBER] = np.asarray(numbers, dtype=np.int64)
+    return frame
+
+
+def _has_nul(path: Path) -> bool:
+    """Whether the file holds a NUL byte anywhere (a memchr over a memory map; most files do not)."""
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b"\0") >= 0
