@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.painpoints.labeling import STOP_WORDS, stem, tokenize
 from detectors.painpoints.registry import (
     ACTIVE,
     INACTIVE,
@@ -37,6 +36,7 @@ from detectors.painpoints.registry import (
     format_pain_point_id,
 )
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
+from detectors.painpoints.words import STOP_WORDS, stem, tokenize
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ import pytest
 from painpoint_synthetic import make_tickets
 
 from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
-from detectors.painpoints.labeling import MAX_LABEL_WORDS, describe_clusters, text_language, tokenize
+from detectors.painpoints.labeling import MAX_LABEL_WORDS, describe_clusters
+from detectors.painpoints.words import text_language, tokenize
 
 
 def _assert_readable(label: str, vocabulary: set[str]) -> None:

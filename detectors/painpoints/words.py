@@ -1,0 +1,241 @@
+"""Words of ticket text: tokens, crude stems, stop words of seven languages, and candidate phrases.
+
+Shared by the label stage (``labeling``) and the identity stage (``identity``), which compares labels
+by their content words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# scikit-learn's list also drops words that name problems ("top", "bill", "show", "fill", "amount");
+# keep those, and keep negations and particles, which turn "card arrived" into "card not arrived".
+_KEEP = {
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "without",
+    "off",
+    "up",
+    "down",
+    "out",
+    "back",
+    "again",
+    "amount",
+    "bill",
+    "bottom",
+    "call",
+    "detail",
+    "empty",
+    "fill",
+    "find",
+    "fire",
+    "first",
+    "found",
+    "front",
+    "full",
+    "interest",
+    "keep",
+    "last",
+    "move",
+    "name",
+    "next",
+    "part",
+    "put",
+    "show",
+    "side",
+    "system",
+    "take",
+    "top",
+    "give",
+    "go",
+    "made",
+    "see",
+    "cant",
+}
+# Greetings, politeness and request verbs say nothing about the problem.
+_FILLER = {
+    "hi",
+    "hello",
+    "hey",
+    "please",
+    "pls",
+    "thanks",
+    "thank",
+    "thx",
+    "help",
+    "dear",
+    "team",
+    "regards",
+    "just",
+    "like",
+    "need",
+    "want",
+    "know",
+    "tell",
+    "ve",
+    "ll",
+    "don",
+    "doesn",
+    "didn",
+    "isn",
+    "im",
+    "wondering",
+    "possible",
+    "able",
+    "way",
+    "trying",
+    "try",
+    "really",
+    "sure",
+    "okay",
+    "ok",
+    "yes",
+    "guys",
+    "question",
+    "got",
+    "get",
+    "getting",
+    "does",
+    "did",
+    "let",
+    "assist",
+    "explain",
+    "wanted",
+    "would",
+    "could",
+    "can",
+    "should",
+    "will",
+    "also",
+    "anyone",
+    "someone",
+    "something",
+    "today",
+}
+# Support queues are multilingual, and scikit-learn's list is English only: without these, an article
+# ("la", "die") can be the most specific "phrase" of a cluster of French or German tickets. Function
+# words of the most common European support languages, minus those English labels use ("no", "bin").
+FUNCTION_WORDS = {
+    "German": frozenset(
+        "der die das den dem des ein eine einen einem einer und oder aber ich du er sie es wir ihr mich mir"
+        " mein meine meinen unser unsere ist sind habe haben wird werden nicht kein keine mit von"
+        " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo".split()
+    ),
+    "French": frozenset(
+        "le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
+        " sont suis ai avons ont pas ne avec pour sur dans au aux ce cette ces qui que quand comme aussi encore"
+        " déjà très merci bonjour svp".split()
+    ),
+    "Spanish": frozenset(
+        "el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
+        " gracias hola desde hace necesito puedo de la se".split()
+    ),
+    "Italian": frozenset(
+        "il lo gli della delle di da ed sono ho ha non per grazie ciao che questo mio".split()
+    ),
+    "Portuguese": frozenset("os um uma não com obrigado olá meu minha está estou".split()),
+    "Dutch": frozenset("het een en maar ik mijn niet met voor bedankt geen wij".split()),
+}
+_OTHER_LANGUAGES = frozenset().union(*FUNCTION_WORDS.values())
+_WORD_LANGUAGES_ORDER = ("English", *FUNCTION_WORDS)
+_WORD_LANGUAGES = {
+    word: tuple(
+        language
+        for language, words in (("English", ENGLISH_STOP_WORDS), *FUNCTION_WORDS.items())
+        if word in words
+    )
+    for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
+}
+STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
+# Where a sentence (or a subject line, or a "message:" lead-in) ends; "5.14.0" and "e.g." inside a
+# sentence are not ends, as no space follows their points.
+_SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)")
+SENTENCE_BREAK = "."  # a token tokenize() never makes
+_TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
+_NEGATIONS = re.compile(r"n't\b")
+_IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}
+_IRREGULAR_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _IRREGULAR) + r")\b")
+# A phrase may hold a negation ("card not arrived") but not end on one ("payment did not").
+_NO_END = {"not", "no", "never", "without", "cannot"}
+# Particles finish a verb ("top up", "log out") and read as a fragment at the start of a phrase.
+_NO_START = {"up", "out", "back", "off", "down", "again", "not", "no", "never", "without"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens; ``n't`` becomes ``not`` so "didn't arrive" reads "did not arrive"."""
+    text = text.replace("\u2019", "'").lower()
+    text = _NEGATIONS.sub(" not", _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1)], text))
+    return [t.rstrip("'") for t in _TOKEN.findall(text)]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a corpus repeats a few thousand words millions of times
+def stem(word: str) -> str:
+    """Crude English suffix folding so "arrive", "arrived" and "arriving" count as one phrase."""
+    for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def text_language(tokens: Sequence[str]) -> str | None:
+    """The language whose function words ``tokens`` use most ("English", "German", ...); None if under 2.
+
+    A word that several languages share ("de", "la") counts as a fraction for each of them.
+    """
+    hits = dict.fromkeys(_WORD_LANGUAGES_ORDER, 0.0)
+    for token in tokens:
+        languages = _WORD_LANGUAGES.get(token, ())
+        for language in languages:
+            hits[language] += 1.0 / len(languages)
+    best = max(hits, key=hits.__getitem__)  # ties: English, then the order of FUNCTION_WORDS
+    return best if hits[best] >= 1.5 else None
+
+
+def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | None = None) -> dict[str, str]:
+    """Map stem key -> surface text of each 1..max_words-gram not starting or ending with a stop word.
+
+    ``stems`` (optional) are the tokens' stems when the caller has them already.
+    """
+    found: dict[str, str] = {}
+    stems = [stem(t) for t in tokens] if stems is None else stems
+    for i, first in enumerate(tokens):
+        if first in STOP_WORDS or first in _NO_START or len(first) < 2:
+            continue
+        for j in range(i, min(i + max_words, len(tokens))):
+            last = tokens[j]
+            if last == SENTENCE_BREAK:
+                break
+            if last not in STOP_WORDS and last not in _NO_END and len(last) >= 2:
+                found.setdefault(" ".join(stems[i : j + 1]), " ".join(tokens[i : j + 1]))
+    return found
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text's tokens and their stems, computed once per text."""
+
+    tokens: list[str]
+    stems: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> Words:
+        """Tokens with ``SENTENCE_BREAK`` between sentences, so no phrase joins the end of one to the next
+        ("API rate limit. Our integration ..." must not give "api our integration")."""
+        tokens: list[str] = []
+        for sentence in _SENTENCE_END.split(text):
+            words = tokenize(sentence)
+            if words and tokens:
+                tokens.append(SENTENCE_BREAK)
+            tokens.extend(words)
+        return cls(tokens, [t if t == SENTENCE_BREAK else stem(t) for t in tokens])
+
+    @property
+    def words(self) -> list[str]:
+        return [t for t in self.tokens if t != SENTENCE_BREAK]
