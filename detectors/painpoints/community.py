@@ -83,10 +83,12 @@ class LouvainClusterer:
     Args:
         n_neighbors: graph degree; 20 worked from 3,000 to 50,000 tickets.
         resolution: modularity resolution; higher gives more, smaller pain points. ``None`` scales
-            it with the number of texts n: 4 * sqrt(n / 5,000), kept within [1, 4]. Modularity
+            it with the number of texts n: 4 * (n / 5,000) ** 0.25, kept within [1, 4]. Modularity
             merges a group into a neighbour when their share of links beats resolution times the
-            group's share of all texts, so a fixed high value shreds small inputs into fragments;
-            4 suits 5,000 texts and more (BANKING77), 1 (plain modularity) a few hundred.
+            group's share of all texts, so a fixed high value shreds small inputs into fragments
+            (60 texts of 3 topics: 5 groups at 4); 4 suits 5,000 texts and more (BANKING77). The
+            fourth root beat a square root on every smaller set measured: simulated worlds of 289
+            to 1,810 tickets and BANKING77 samples of 500 to 3,000 texts (README).
         history_weight: extra weight of edges inside an earlier run's group (see ``cluster``).
         n_runs: Louvain runs the consensus is taken over; 1 is a single run. 8 and 16 scored
             alike on BANKING77; 16 costs 1.5 s more on 50,000 tickets.
@@ -137,7 +139,7 @@ class LouvainClusterer:
         """The resolution used for ``n_texts`` texts."""
         if self.resolution is not None:
             return self.resolution
-        return float(np.clip(4.0 * np.sqrt(n_texts / 5_000), 1.0, 4.0))
+        return float(np.clip(4.0 * (n_texts / 5_000) ** 0.25, 1.0, 4.0))
 
 
 def _favour_history(graph: sp.csr_matrix, prior: np.ndarray, weight: float) -> sp.csr_matrix:
