@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.painpoints.words import SENTENCE_BREAK, STOP_WORDS, Words, phrases, stem, text_language
+from detectors.painpoints.words import (
+    NO_END,
+    NO_START,
+    SENTENCE_BREAK,
+    STOP_WORDS,
+    Words,
+    phrases,
+    stem,
+    text_language,
+)
 
 MAX_LABEL_WORDS = 6
 # A group most of whose tickets are in other languages than English (share), and whose best phrase
@@ -153,15 +162,22 @@ _QUESTION_WORDS = {"how", "which", "what", "where", "when", "why", "who"}
 
 def _context(tokens: list[str], start: int, end: int, step: int) -> tuple[str, ...] | None:
     """Words next to ``tokens[start:end]`` on one side (step -1: before, +1: after), up to and including
-    the nearest content word, or a question word before it; None at a sentence end or the text's edge."""
+    the nearest content word, or a question word before it; None at a sentence end or the text's edge.
+
+    A phrase neither starts nor ends on a negation or particle, so those are read through: before
+    "appear on the desktop" comes "does not", after "payment" comes "not received".
+    """
     found: list[str] = []
     i = start - 1 if step < 0 else end
+    through = NO_START if step < 0 else NO_END
     while 0 <= i < len(tokens) and len(found) < 3:
         token = tokens[i]
         if token == SENTENCE_BREAK:
             return None
         found.append(token)
-        if token not in STOP_WORDS or (step < 0 and token in _QUESTION_WORDS):
+        after_negation = step < 0 and len(found) > 1 and found[-2] in through  # "does" of "does not"
+        content = token not in STOP_WORDS and token not in through
+        if content or after_negation or (step < 0 and token in _QUESTION_WORDS):
             return tuple(reversed(found)) if step < 0 else tuple(found)
         i += step
     return None

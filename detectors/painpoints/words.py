@@ -163,9 +163,9 @@ _NEGATIONS = re.compile(r"n't\b")
 _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}
 _IRREGULAR_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _IRREGULAR) + r")\b")
 # A phrase may hold a negation ("card not arrived") but not end on one ("payment did not").
-_NO_END = {"not", "no", "never", "without", "cannot"}
+NO_END = {"not", "no", "never", "without", "cannot"}
 # Particles finish a verb ("top up", "log out") and read as a fragment at the start of a phrase.
-_NO_START = {"up", "out", "back", "off", "down", "again", "not", "no", "never", "without"}
+NO_START = {"up", "out", "back", "off", "down", "again", "not", "no", "never", "without"}
 
 
 def tokenize(text: str) -> list[str]:
@@ -206,13 +206,13 @@ def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | No
     found: dict[str, str] = {}
     stems = [stem(t) for t in tokens] if stems is None else stems
     for i, first in enumerate(tokens):
-        if first in STOP_WORDS or first in _NO_START or len(first) < 2:
+        if first in STOP_WORDS or first in NO_START or len(first) < 2:
             continue
         for j in range(i, min(i + max_words, len(tokens))):
             last = tokens[j]
             if last == SENTENCE_BREAK:
                 break
-            if last not in STOP_WORDS and last not in _NO_END and len(last) >= 2:
+            if last not in STOP_WORDS and last not in NO_END and len(last) >= 2:
                 found.setdefault(" ".join(stems[i : j + 1]), " ".join(tokens[i : j + 1]))
     return found
 

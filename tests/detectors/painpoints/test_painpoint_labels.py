@@ -151,3 +151,14 @@ def test_a_phrase_continued_in_many_ways_is_left_as_it_is():
     labels = np.array([0] * 9 + [1] * 10)
     described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
     assert described[0].label == "password reset link"
+
+
+def test_a_completed_phrase_never_starts_on_a_bare_negation():
+    # Every ticket says "... on my phone does not appear on the desktop": completing the phrase
+    # "appear on the desktop" by its usual left neighbour alone gave "not appear on the desktop".
+    things = ["task", "change", "edit", "comment", "due date", "new project"]
+    texts = [f"The {x} I made on my phone does not appear on the desktop {t}" for x in things for t in ("", "app", "again")]
+    texts += [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * 18 + [1] * 10)
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert described[0].label == "does not appear on the desktop"
