@@ -14,7 +14,7 @@ pain points from run to run even on the same data. Ids therefore follow the tick
 
 Labels are kept too, while they still describe the pain point: a pain point whose tickets now
 speak of something else (it grew, or a part split off) takes today's label, as does one whose
-kept label another pain point now carries.
+kept label another pain point now carries, or whose label today is the earlier one completed.
 """
 
 from __future__ import annotations
@@ -221,13 +221,19 @@ def _still_describes(label: str, fresh: PainPoint) -> bool:
     return bool(words) and words <= today
 
 
+def _extends(today: str, earlier: str) -> bool:
+    """Today's label holds the earlier one word for word and says more ("outlook calendar out" ->
+    "outlook calendar out of date"): the same name, completed, so a reader loses nothing by the change."""
+    return len(today) > len(earlier) and f" {earlier} " in f" {today} "
+
+
 def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
     """Each pain point's label: the earlier one while it still describes today's cluster, else today's."""
     fresh = {pid: fit_result.pain_points[c] for pid, c in fresh_cluster.items()}
     labels = {pid: state.label for pid, state in old_states.items()}
     kept = set()
     for pid, point in fresh.items():
-        if pid in labels and _still_describes(labels[pid], point):
+        if pid in labels and _still_describes(labels[pid], point) and not _extends(point.label, labels[pid]):
             kept.add(pid)
         else:
             labels[pid] = point.label

@@ -176,3 +176,15 @@ def test_a_kept_label_gives_way_when_another_pain_point_now_carries_it():
     _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 6 + [1] * 6, today))
     labels = [registry2.get(pid).label for pid in ("pp-000001", "pp-000002")]
     assert labels == ["pdf export slow", "pdf export broken"]
+
+
+def test_a_kept_label_gives_way_to_its_own_completion():
+    ids = [f"t{i}" for i in range(12)]
+    first = [("outlook calendar out", ("outlook", "sync")), ("google pay top", ("google pay",))]
+    _, registry, _ = assign_stable_ids(None, ids, _described([0] * 6 + [1] * 6, first))
+    # Today's labels hold yesterday's fragments word for word: take them. A label that only shares
+    # words ("pay top google") is not a completion, and yesterday's stays.
+    today = [("outlook calendar out of date", ("outlook", "sync")), ("pay top google", ("google pay top",))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 6 + [1] * 6, today))
+    labels = [registry2.get(pid).label for pid in ("pp-000001", "pp-000002")]
+    assert labels == ["outlook calendar out of date", "google pay top"]
