@@ -36,7 +36,7 @@ from detectors.painpoints.registry import (
     format_pain_point_id,
 )
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
-from detectors.painpoints.words import STOP_WORDS, stem, tokenize
+from detectors.painpoints.words import STOP_WORDS, contains_phrase, stem, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -221,19 +221,16 @@ def _still_describes(label: str, fresh: PainPoint) -> bool:
     return bool(words) and words <= today
 
 
-def _extends(today: str, earlier: str) -> bool:
-    """Today's label holds the earlier one word for word and says more ("outlook calendar out" ->
-    "outlook calendar out of date"): the same name, completed, so a reader loses nothing by the change."""
-    return len(today) > len(earlier) and f" {earlier} " in f" {today} "
-
-
 def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
     """Each pain point's label: the earlier one while it still describes today's cluster, else today's."""
     fresh = {pid: fit_result.pain_points[c] for pid, c in fresh_cluster.items()}
     labels = {pid: state.label for pid, state in old_states.items()}
     kept = set()
     for pid, point in fresh.items():
-        if pid in labels and _still_describes(labels[pid], point) and not _extends(point.label, labels[pid]):
+        # Today's label holding the earlier one word for word ("outlook calendar out" -> "outlook
+        # calendar out of date") is the same name, completed: a reader loses nothing by the change.
+        completed = pid in labels and contains_phrase(point.label, labels[pid])
+        if pid in labels and _still_describes(labels[pid], point) and not completed:
             kept.add(pid)
         else:
             labels[pid] = point.label

@@ -22,6 +22,7 @@ from detectors.painpoints.words import (
     SENTENCE_BREAK,
     STOP_WORDS,
     Words,
+    contains_phrase,
     phrases,
     stem,
     text_language,
@@ -80,10 +81,6 @@ def _score_phrases(counts: Counter, overall: Counter, size: int) -> dict[str, fl
     return scores
 
 
-def _contains(longer: str, shorter: str) -> bool:
-    return len(longer) > len(shorter) and f" {shorter} " in f" {longer} "
-
-
 def _choose_label(scores: dict[str, float], counts: Counter) -> str:
     """Best phrase key, preferring a longer phrase that contains it and covers nearly as many tickets."""
     if not scores:
@@ -91,7 +88,7 @@ def _choose_label(scores: dict[str, float], counts: Counter) -> str:
     ranked = sorted(scores, key=lambda p: (-scores[p], p))
     best = ranked[0]
     for other in ranked[1:50]:
-        if _contains(other, best) and counts[other] >= 0.5 * counts[best]:
+        if contains_phrase(other, best) and counts[other] >= 0.5 * counts[best]:
             best = other
     return best
 
@@ -229,7 +226,7 @@ def _key_terms(scores: dict[str, float], label_key: str, top: int) -> list[str]:
     ranked = sorted(scores, key=lambda p: (-scores[p], p))
     chosen: list[str] = []
     for key in ranked:
-        if key == label_key or any(_contains(c, key) or _contains(key, c) for c in [label_key, *chosen]):
+        if key == label_key or any(contains_phrase(c, key) or contains_phrase(key, c) for c in [label_key, *chosen]):
             continue
         chosen.append(key)
         if len(chosen) == top:

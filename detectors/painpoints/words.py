@@ -217,6 +217,11 @@ def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | No
     return found
 
 
+def contains_phrase(longer: str, shorter: str) -> bool:
+    """``longer`` holds ``shorter`` word for word and says more ("card was stolen" holds "stolen")."""
+    return len(longer) > len(shorter) and f" {shorter} " in f" {longer} "
+
+
 @dataclass(frozen=True)
 class Words:
     """A text's tokens and their stems, computed once per text."""
