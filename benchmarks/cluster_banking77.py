@@ -57,6 +57,16 @@ def _embedder():  # noqa: ANN202
     return EMBEDDERS[_embedder_name]()
 
 
+def _fitted(embedder, texts):  # noqa: ANN001, ANN202
+    """The embedder with its token weights learnt from the texts a clusterer would embed."""
+    fit = getattr(embedder, "fit", None)
+    return fit(PainPointClusterer().embedding_texts(texts)) if callable(fit) else embedder
+
+
+def _with_weights(embedder, weights):  # noqa: ANN001, ANN202
+    return embedder if weights is None else embedder.with_token_weights(weights)
+
+
 class _StageClock:
     """Progress callback that notes when each stage finished."""
 
@@ -123,10 +133,12 @@ def stability() -> None:
     frame = load_banking77()
     texts = frame["text"].tolist()
     ids = [f"t{i}" for i in range(len(texts))]
-    embedder = CachingEmbedder(_embedder())
     rng = np.random.default_rng(0)
     first = np.sort(rng.permutation(len(texts))[: int(0.7 * len(texts))])
-    run1 = PainPointClusterer(embedder=embedder).fit([texts[i] for i in first])
+    # As in the pipeline: token weights fitted on the first run's texts are kept for the next runs.
+    first_texts = [texts[i] for i in first]
+    embedder = CachingEmbedder(_fitted(_embedder(), first_texts))
+    run1 = PainPointClusterer(embedder=embedder).fit(first_texts)
     map1, reg1, _ = assign_stable_ids(None, [ids[i] for i in first], run1.result_)
     start = time.perf_counter()
     run2 = PainPointClusterer(embedder=embedder).fit(texts, prior_groups=reg1.prior_groups(ids))
@@ -161,11 +173,15 @@ def daily(total: int = 50_000, new_share: float = 0.04) -> None:
         engine = make_engine(f"sqlite:///{tmp}/warehouse.db")
         migrate(engine)
         # yesterday's run over the tickets known then stores the vectors of the texts it embedded
-        yesterday = StoredEmbedder(_embedder(), WarehouseVectorStore(engine, datetime(2026, 3, 1)))
-        PainPointClusterer(embedder=yesterday).fit([texts[i] for i in seen])
+        seen_texts = [texts[i] for i in seen]
+        weights = _fitted(_embedder(), seen_texts).token_weights
+        yesterday = StoredEmbedder(_with_weights(_embedder(), weights), WarehouseVectorStore(engine, datetime(2026, 3, 1)))
+        PainPointClusterer(embedder=yesterday).fit(seen_texts)
         start_cpu = _cpu_seconds()
-        clock = _StageClock()  # today's run: a fresh model object, vectors of known texts from the warehouse
-        embedder = StoredEmbedder(_embedder(), WarehouseVectorStore(engine, datetime(2026, 3, 2)))
+        # today's run: a fresh model object, yesterday's token weights (as the pipeline keeps them),
+        # vectors of known texts from the warehouse
+        clock = _StageClock()
+        embedder = StoredEmbedder(_with_weights(_embedder(), weights), WarehouseVectorStore(engine, datetime(2026, 3, 2)))
         model = PainPointClusterer(embedder=embedder).fit(texts, progress=clock)
         wall = time.perf_counter() - clock.start
         engine.dispose()

@@ -18,6 +18,7 @@ from detectors.painpoints.onnx_model import OnnxMiniLmEmbedder
 from detectors.painpoints.registry import HistoryEvent, PainPointRegistry, PainPointState
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 from detectors.painpoints.stored_embedder import CachingEmbedder, StoredEmbedder, VectorStore
+from detectors.painpoints.token_weights import TokenWeights, fit_token_weights, refit_reason
 
 __all__ = [
     "UNASSIGNED",
@@ -34,7 +35,10 @@ __all__ = [
     "PainPointState",
     "StoredEmbedder",
     "TfidfLsaEmbedder",
+    "TokenWeights",
     "VectorStore",
     "assign_stable_ids",
     "default_embedder",
+    "fit_token_weights",
+    "refit_reason",
 ]

@@ -185,10 +185,19 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
             return self.min_cluster_size
         return max(3, math.ceil(n_tickets / 1000))
 
+    def embedding_texts(self, X: Sequence[str]) -> list[str]:  # noqa: N803
+        """The distinct texts ``fit`` would embed for ``X`` (boilerplate stripped, duplicates merged).
+
+        For callers that fit an embedder's token weights once and keep them across runs.
+        """
+        return list(self._unique(validate_texts(X, "X")).texts)
+
     def _fitted_embedder(self, texts: Sequence[str]) -> Embedder:
         embedder = self.embedder if self.embedder is not None else default_embedder()
         fit = getattr(embedder, "fit", None)
-        return fit(list(texts)) if callable(fit) and texts else embedder
+        if getattr(embedder, "fixed_vectors", False) or not callable(fit) or not texts:
+            return embedder  # nothing to learn, or learnt already (e.g. weights kept from an earlier run)
+        return fit(list(texts))
 
     def _embed(self, texts: Sequence[str], progress: StageProgress | None) -> np.ndarray:
         if not texts:

@@ -54,8 +54,10 @@ def text_digest(text: str) -> str:
 class StoredEmbedder:
     """Wrap a pretrained embedder so texts already in ``store`` are not embedded again.
 
-    Only for embedders whose vector of a text never changes (a fixed model): one that is fitted
-    on each run's texts (TF-IDF/LSA) has a new space every run, and storing it would mix spaces.
+    Only for embedders whose vector of a text never changes (``fixed_vectors``): one that is
+    fitted on each run's texts (TF-IDF/LSA, or MiniLM before its token weights are fitted) has a
+    new space every run, and storing it would mix spaces. Fit such a model first and keep its
+    weights (the pipeline stores them per run): the fitted copy's name carries the weights' digest.
 
     Args:
         inner: the embedder that computes missing vectors.
@@ -63,8 +65,11 @@ class StoredEmbedder:
     """
 
     def __init__(self, inner: Embedder, store: VectorStore) -> None:
-        if callable(getattr(inner, "fit", None)):
-            raise ValueError(f"{inner.name} is fitted per run: its vectors cannot be stored across runs")
+        if not getattr(inner, "fixed_vectors", not callable(getattr(inner, "fit", None))):
+            raise ValueError(
+                f"{inner.name} is fitted per run: its vectors cannot be stored across runs "
+                "(store a fitted copy, e.g. embedder.fit(texts), whose vectors stay the same)"
+            )
         self.inner = inner
         self.store = store
         self.name = inner.name

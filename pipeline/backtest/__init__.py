@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from detectors.painpoints import CachingEmbedder, Embedder, TfidfLsaEmbedder, default_embedder
+from detectors.painpoints import Embedder, TfidfLsaEmbedder, default_embedder
 from pipeline.backtest.replay import DayProgress, DayRun, Replay, replay
 from pipeline.backtest.scoring import FinalState, score
 from pipeline.backtest.truth import Truth, TruthError, read_truth
@@ -104,15 +104,16 @@ def backtest(
 
 
 def _embedder(settings: DetectSettings) -> Embedder | None:
-    """One caching pretrained embedder for all days (each text is embedded once), or None for TF-IDF.
+    """One pretrained model loaded once for all days, or None for TF-IDF.
 
-    A pretrained model maps a text to the same vector every day; TF-IDF/LSA is refitted on each run's
-    tickets, so its vectors cannot be kept across runs (detect builds it per run).
+    Each day's detect run keeps its vectors (and token weights) in the replay's warehouse as in
+    production, so a text is embedded again only when the weights are refitted. TF-IDF/LSA is
+    refitted on each run's tickets, so its vectors cannot be kept across runs (detect builds it per run).
     """
     if settings.embedder == "tfidf":
         return None
     chosen = default_embedder()
-    return None if isinstance(chosen, TfidfLsaEmbedder) else CachingEmbedder(chosen)
+    return None if isinstance(chosen, TfidfLsaEmbedder) else chosen
 
 
 def _require_empty(engine: Engine, database_url: str | None) -> None:

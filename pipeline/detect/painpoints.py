@@ -20,8 +20,10 @@ from detectors.painpoints import (
     PainPointRegistry,
     StoredEmbedder,
     TfidfLsaEmbedder,
+    TokenWeights,
     assign_stable_ids,
     default_embedder,
+    refit_reason,
 )
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
@@ -31,6 +33,7 @@ from sql import statement
 log = logging.getLogger(__name__)
 
 REGISTRY = "painpoint_registry"
+TOKEN_WEIGHTS = "painpoint_token_weights"
 Progress = Callable[[str, int, int], None]
 
 
@@ -63,9 +66,12 @@ def detect_pain_points(
         return PainPointRun(0, 0, 0, 0, 0)
     previous = PainPointRegistry.from_dict(saved) if saved else None
     ids = tickets["ticket_id"].tolist()
-    clusterer = PainPointClusterer(embedder=embedder or _embedder(engine, settings, as_of), random_state=0)
+    texts = _texts(tickets)
+    clusterer = PainPointClusterer(random_state=0)
+    chosen, weights_state = _embedder(engine, settings, as_of, clusterer.embedding_texts(texts), embedder)
+    clusterer.set_params(embedder=chosen)
     prior = previous.prior_groups(ids) if previous else None
-    clusterer.fit(_texts(tickets), prior_groups=prior, progress=progress)
+    clusterer.fit(texts, prior_groups=prior, progress=progress)
     if isinstance(clusterer.embedder_, StoredEmbedder):
         log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
@@ -76,6 +82,8 @@ def detect_pain_points(
         written = _write_pain_points(connection, tickets, clusterer, registry, as_of, settings)
         _write_history(connection, events, as_of)
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
+        if weights_state is not None:
+            save_state(connection, TOKEN_WEIGHTS, as_of, weights_state, settings.state_keep_days)
     assigned = int(tickets["pain_point_id"].notna().sum())
     created = sum(1 for e in events if e.kind == "created")
     log.info("pain points: %s tickets, %s assigned, %s pain points, %s new", len(tickets), assigned, written, created)
@@ -95,17 +103,54 @@ def _texts(tickets: pd.DataFrame) -> list[str]:
     return (subject + ". " + body).str.strip(". ").tolist()
 
 
-def _embedder(engine: Engine, settings: DetectSettings, as_of: datetime) -> Embedder:
-    """The run's embedder; a pretrained model reads vectors of texts seen before from the warehouse."""
-    chosen = RunTfidfEmbedder(as_of) if settings.embedder == "tfidf" else default_embedder()
-    if isinstance(chosen, TfidfLsaEmbedder):
-        return RunTfidfEmbedder(as_of)
+def _embedder(
+    engine: Engine, settings: DetectSettings, as_of: datetime, texts: Sequence[str], model: Embedder | None
+) -> tuple[Embedder, dict | None]:
+    """The run's embedder, and the token-weight state to save with the run (None when it has none).
+
+    A pretrained model reads the vectors of texts seen before from the warehouse. A model that
+    learns token weights keeps the table an earlier run fitted (stored vectors are only valid
+    for it) until ``refit_reason`` says a new one is worth re-embedding every ticket. A caller's
+    ``StoredEmbedder`` is used as given.
+    """
+    if model is None:
+        model = RunTfidfEmbedder(as_of) if settings.embedder == "tfidf" else default_embedder()
+    if isinstance(model, StoredEmbedder):
+        return model, None
+    if isinstance(model, TfidfLsaEmbedder):
+        return (model if isinstance(model, RunTfidfEmbedder) else RunTfidfEmbedder(as_of)), None
+    weights_state = None
+    if callable(getattr(model, "with_token_weights", None)) and not getattr(model, "fixed_vectors", True):
+        model, weights_state = _with_kept_weights(engine, model, as_of, texts)
     store = WarehouseVectorStore(engine, as_of)
     # A text stored before the window opened belongs to no ticket the run can still cluster.
     pruned = store.prune(as_of - timedelta(days=settings.ticket_window_days))
     if pruned:
         log.info("dropped %s stored text vectors older than the ticket window", pruned)
-    return StoredEmbedder(chosen, store)
+    return StoredEmbedder(model, store), weights_state
+
+
+def _with_kept_weights(engine: Engine, model, as_of: datetime, texts: Sequence[str]):  # noqa: ANN001, ANN202
+    """``model`` with the token weights of the last run, or refitted on ``texts`` when due."""
+    with engine.connect() as connection:
+        saved = load_state(connection, TOKEN_WEIGHTS, as_of)
+    reason = "none stored yet"
+    if saved and saved.get("model") == model.model_name:
+        try:
+            table = TokenWeights.from_dict(saved["weights"])
+            fitted_at = datetime.fromisoformat(saved["fitted_at"])
+        except (KeyError, TypeError, ValueError) as exc:
+            reason = f"the stored table is unreadable ({exc})"
+        else:
+            reason = refit_reason(table, len(texts), as_of - fitted_at)
+            if reason is None:
+                return model.with_token_weights(table), {**saved}
+    elif saved:
+        reason = f"they were fitted for {saved.get('model')}"
+    fitted = model.fit(texts)
+    log.info("token weights refitted on %s texts (%s): every text is embedded again", len(texts), reason)
+    state = {"model": model.model_name, "fitted_at": as_of.isoformat(), "weights": fitted.token_weights.to_dict()}
+    return fitted, state
 
 
 class RunTfidfEmbedder(TfidfLsaEmbedder):

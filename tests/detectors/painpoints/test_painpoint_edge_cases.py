@@ -51,7 +51,7 @@ def test_only_punctuation_gives_no_pain_points():
     assert (model.labels_ == -1).all() and model.pain_points_ == ()
 
 
-def test_non_english_and_huge_bodies_cluster_without_error(minilm):
+def test_non_english_and_huge_bodies_cluster_without_error(minilm_idf):
     rng = np.random.default_rng(0)
     german = ["Meine Karte wurde im Ausland abgelehnt", "Karte abgelehnt beim Bezahlen im Ausland"]
     spanish = ["No puedo restablecer mi contraseña", "olvidé mi contraseña y no llega el correo"]
@@ -59,7 +59,7 @@ def test_non_english_and_huge_bodies_cluster_without_error(minilm):
     texts = [german[i % 2] + f" ({i})" for i in range(12)] + [spanish[i % 2] + f" ({i})" for i in range(12)]
     texts += [huge + str(i) for i in range(12)]
     order = rng.permutation(len(texts))
-    model = PainPointClusterer(embedder=minilm).fit([texts[i] for i in order])
+    model = PainPointClusterer(embedder=minilm_idf).fit([texts[i] for i in order])
     labels = np.empty(len(texts), dtype=int)
     labels[order] = model.labels_
     assert len(huge) > 20_000

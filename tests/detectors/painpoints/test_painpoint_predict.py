@@ -24,9 +24,9 @@ def test_estimator_is_cloneable_and_repeatable():
     assert np.array_equal(first, second)
 
 
-def test_new_tickets_join_the_pain_point_of_their_topic(minilm):
+def test_new_tickets_join_the_pain_point_of_their_topic(minilm_idf):
     texts, truth = make_tickets(seed=1)
-    model = PainPointClusterer(embedder=minilm).fit(texts)
+    model = PainPointClusterer(embedder=minilm_idf).fit(texts)
     cluster_of = {}
     for label, topic in zip(model.labels_, truth, strict=True):
         cluster_of.setdefault(topic, label)

@@ -43,7 +43,7 @@ def test_banking77_few_unassigned_and_a_plausible_number_of_pain_points(banking7
     assert 50 <= len(banking77_model.pain_points_) <= 150
 
 
-def test_a_small_queue_keeps_its_pain_points_apart(tmp_path, minilm):
+def test_a_small_queue_keeps_its_pain_points_apart(tmp_path, minilm_idf):
     # 289 tickets of 26 pain points (a 1,000-customer simulated month, one-off questions left out).
     # The resolution grows with the fourth root of the queue size: a square root (as before) merged
     # them into 8 groups; now 13 groups, NMI 0.839, ARI 0.608 (float32 vectors).
@@ -57,7 +57,7 @@ def test_a_small_queue_keeps_its_pain_points_apart(tmp_path, minilm):
     tickets = tickets.merge(truth, on="ticket_id")
     tickets = tickets[~tickets["pain_point"].str.startswith("one_off")]
     texts = (tickets["subject"].fillna("") + ". " + tickets["body"].fillna("")).str.strip(". ").tolist()
-    model = PainPointClusterer(embedder=minilm).fit(texts)
+    model = PainPointClusterer(embedder=minilm_idf).fit(texts)
     nmi, ari, _ = _scores(tickets["pain_point"].to_numpy(), model.labels_)
     assert len(model.pain_points_) >= 12
     assert nmi >= 0.82 and ari >= 0.55
