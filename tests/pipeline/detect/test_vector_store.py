@@ -60,6 +60,20 @@ def test_prune_drops_only_vectors_stored_before_the_cut(warehouse: Engine) -> No
     assert left == set(new)
 
 
+def _vector_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT embedder, count(*) FROM text_embeddings GROUP BY embedder"))
+        return {name: int(count) for name, count in rows}
+
+
+def _run_log(caplog: pytest.LogCaptureFixture) -> tuple[int, int, list[str]]:
+    """(texts read back, texts embedded, refit messages) of the last detect run."""
+    messages = [r.getMessage() for r in caplog.records]
+    (line,) = [m for m in messages if m.startswith("text vectors:")]
+    reused, embedded = (int(w) for w in line.replace(",", "").split() if w.isdigit())
+    return reused, embedded, [m for m in messages if m.startswith("token weights refitted")]
+
+
 def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -70,15 +84,43 @@ def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
     caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
 
     detect(sqlite_warehouse, SPIKE_AS_OF, settings)
-    with sqlite_warehouse.connect() as connection:
-        stored_first = connection.execute(text("SELECT count(*) FROM text_embeddings")).scalar()
+    (name,) = _vector_counts(sqlite_warehouse)  # one model, one weight table
+    stored_first = _vector_counts(sqlite_warehouse)[name]
     caplog.clear()
-    detect(sqlite_warehouse, LAST_AS_OF, settings)
-    with sqlite_warehouse.connect() as connection:
-        stored_after = connection.execute(text("SELECT count(*) FROM text_embeddings")).scalar()
+    # two days later the queue has grown by far less than double: the token weights are kept
+    detect(sqlite_warehouse, SPIKE_AS_OF + timedelta(days=2), settings)
+    counts = _vector_counts(sqlite_warehouse)
+    reused, embedded, refits = _run_log(caplog)
 
-    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("text vectors:")]
-    reused, embedded = (int(w) for w in line.replace(",", "").split() if w.isdigit())
+    assert list(counts) == [name] and not refits
     assert stored_first > 0
-    assert embedded == stored_after - stored_first > 0  # only texts new since the first run
+    assert embedded == counts[name] - stored_first > 0  # only texts new since the first run
     assert reused == stored_first  # every earlier ticket is still in the 90-day window
+
+
+def test_token_weights_are_refitted_once_a_young_queue_doubled_and_a_rerun_refits_alike(
+    sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
+        pytest.skip("the packaged MiniLM is not installed: TF-IDF has no token weights")
+    settings = DetectSettings(embedder="auto")
+    ingest(sqlite_warehouse, str(world_dir))
+    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
+    detect(sqlite_warehouse, SPIKE_AS_OF, settings)
+    (first_name,) = _vector_counts(sqlite_warehouse)
+    caplog.clear()
+
+    detect(sqlite_warehouse, LAST_AS_OF, settings)  # 11 days on, the window holds over twice the texts
+    reused, embedded, refits = _run_log(caplog)
+    counts = _vector_counts(sqlite_warehouse)
+    (second_name,) = set(counts) - {first_name}
+    assert len(refits) == 1 and "the queue grew from" in refits[0]
+    assert reused == 0 and embedded == counts[second_name]  # vectors of the old table are not reused
+    caplog.clear()
+
+    # A rerun of the same as-of makes the same decision from the same state: the same table, so
+    # every vector is read back and nothing is embedded.
+    detect(sqlite_warehouse, LAST_AS_OF, settings)
+    reused, embedded, refits = _run_log(caplog)
+    assert len(refits) == 1 and embedded == 0 and reused == counts[second_name]
+    assert _vector_counts(sqlite_warehouse) == counts
