@@ -18,7 +18,13 @@ from detectors.painpoints.onnx_model import OnnxMiniLmEmbedder
 from detectors.painpoints.registry import HistoryEvent, PainPointRegistry, PainPointState
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 from detectors.painpoints.stored_embedder import CachingEmbedder, StoredEmbedder, VectorStore
-from detectors.painpoints.token_weights import TokenWeights, fit_token_weights, refit_reason
+from detectors.painpoints.token_weights import (
+    TokenWeights,
+    fit_token_weights,
+    learns_token_weights,
+    refit_reason,
+    weights_for_run,
+)
 
 __all__ = [
     "UNASSIGNED",
@@ -40,5 +46,7 @@ __all__ = [
     "assign_stable_ids",
     "default_embedder",
     "fit_token_weights",
+    "learns_token_weights",
     "refit_reason",
+    "weights_for_run",
 ]

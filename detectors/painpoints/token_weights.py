@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -111,3 +111,41 @@ def refit_reason(table: TokenWeights, n_texts: int, age: timedelta) -> str | Non
     if age >= MAX_TABLE_AGE:
         return f"the table is {age.days} days old"
     return None
+
+
+def learns_token_weights(model: Any) -> bool:
+    """True for an embedder whose token weights are still to be learnt (see ``weights_for_run``)."""
+    return callable(getattr(model, "with_token_weights", None)) and not getattr(model, "fixed_vectors", True)
+
+
+def weights_for_run(
+    model: Any, texts: Sequence[str], saved: Mapping[str, Any] | None, now: datetime | None = None
+) -> tuple[Any, dict[str, Any], str | None]:
+    """``model`` with the token weights ``saved`` by an earlier run, or refitted on ``texts`` when due.
+
+    ``model`` is an unfitted embedder with ``model_name``, ``fit`` and ``with_token_weights`` (e.g.
+    ``OnnxMiniLmEmbedder``); ``saved`` is the state an earlier call returned; ``now`` dates the
+    table (None: no clock, only growth counts). Returns the fitted model, the state to keep for the
+    next run, and why the weights were refitted (None when the saved ones were kept).
+    """
+    reason = "none were stored"
+    if saved and saved.get("model") == model.model_name:
+        try:
+            table = TokenWeights.from_dict(saved["weights"])
+            fitted_at = datetime.fromisoformat(saved["fitted_at"]) if saved.get("fitted_at") else None
+        except (KeyError, TypeError, ValueError) as exc:
+            reason = f"the stored ones are unreadable ({exc})"
+        else:
+            age = now - fitted_at if now is not None and fitted_at is not None else timedelta(0)
+            reason = refit_reason(table, len(texts), age)
+            if reason is None:
+                return model.with_token_weights(table), dict(saved), None
+    elif saved:
+        reason = f"the stored ones were fitted for {saved.get('model')}"
+    fitted = model.fit(texts)
+    state = {
+        "model": model.model_name,
+        "fitted_at": now.isoformat() if now is not None else None,
+        "weights": fitted.token_weights.to_dict(),
+    }
+    return fitted, state, reason

@@ -56,14 +56,24 @@ def command(
     """
     from tqdm import tqdm
 
-    from detectors.painpoints import PainPointClusterer, assign_stable_ids
+    from detectors.painpoints import (
+        PainPointClusterer,
+        assign_stable_ids,
+        learns_token_weights,
+        weights_for_run,
+    )
 
     frame = _read_tickets(input_csv)
-    previous = _read_registry(registry_path)
+    previous, saved_weights = _read_registry(registry_path)
     ticket_ids = frame["ticket_id"].tolist()
-    clusterer = PainPointClusterer(
-        embedder=_embedder(embedder_name), min_cluster_size=min_cluster_size, random_state=seed
-    )
+    clusterer = PainPointClusterer(min_cluster_size=min_cluster_size, random_state=seed)
+    embedder, weights = _embedder(embedder_name), None
+    if learns_token_weights(embedder) and registry_path is not None:
+        # Keep the token weights of the run that wrote the registry, as detect does: its centroids
+        # were pooled with them, so new tickets can still be matched to its pain points.
+        texts = clusterer.embedding_texts(frame["text"].tolist())
+        embedder, weights, _ = weights_for_run(embedder, texts, saved_weights)
+    clusterer.set_params(embedder=embedder)
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -84,7 +94,7 @@ def command(
     labels = {s.pain_point_id: s.label for s in registry.pain_points}
     _write(frame, mapping, labels, out_path)
     if registry_path is not None:
-        _write_registry(registry, registry_path)
+        _write_registry(registry, weights, registry_path)
     _summarise(clusterer, mapping, labels, events, out_path, len(frame))
 
 
@@ -154,14 +164,16 @@ def _read_tickets(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_registry(path: Path | None):  # noqa: ANN202 - PainPointRegistry | None
+def _read_registry(path: Path | None):  # noqa: ANN202 - (PainPointRegistry | None, token weights | None)
+    """The registry in ``path`` and the token weights stored beside it (None for either when absent)."""
     from detectors.painpoints import PainPointRegistry
 
     if path is None or not path.exists():
-        return None
+        return None, None
     try:
-        return PainPointRegistry.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValueError, TypeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PainPointRegistry.from_dict(data), data.get("token_weights")
+    except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
         raise UserError(
             f"{path} is not a pain point registry written by forewarn cluster ({exc}); move it away to start afresh"
         ) from exc
@@ -185,10 +197,13 @@ def _write(frame: pd.DataFrame, mapping: dict, labels: dict, out_path: Path) -> 
         raise UserError(f"cannot write {out_path}: {exc.strerror}") from exc
 
 
-def _write_registry(registry, path: Path) -> None:  # noqa: ANN001
+def _write_registry(registry, weights: dict | None, path: Path) -> None:  # noqa: ANN001
+    data = registry.to_dict()
+    if weights is not None:
+        data["token_weights"] = weights
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(registry.to_dict()), encoding="utf-8")
+        path.write_text(json.dumps(data), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from exc
 

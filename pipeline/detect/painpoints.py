@@ -20,10 +20,10 @@ from detectors.painpoints import (
     PainPointRegistry,
     StoredEmbedder,
     TfidfLsaEmbedder,
-    TokenWeights,
     assign_stable_ids,
     default_embedder,
-    refit_reason,
+    learns_token_weights,
+    weights_for_run,
 )
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
@@ -120,7 +120,7 @@ def _embedder(
     if isinstance(model, TfidfLsaEmbedder):
         return (model if isinstance(model, RunTfidfEmbedder) else RunTfidfEmbedder(as_of)), None
     weights_state = None
-    if callable(getattr(model, "with_token_weights", None)) and not getattr(model, "fixed_vectors", True):
+    if learns_token_weights(model):
         model, weights_state = _with_kept_weights(engine, model, as_of, texts)
     store = WarehouseVectorStore(engine, as_of)
     # A text stored before the window opened belongs to no ticket the run can still cluster.
@@ -134,22 +134,9 @@ def _with_kept_weights(engine: Engine, model, as_of: datetime, texts: Sequence[s
     """``model`` with the token weights of the last run, or refitted on ``texts`` when due."""
     with engine.connect() as connection:
         saved = load_state(connection, TOKEN_WEIGHTS, as_of)
-    reason = "none stored yet"
-    if saved and saved.get("model") == model.model_name:
-        try:
-            table = TokenWeights.from_dict(saved["weights"])
-            fitted_at = datetime.fromisoformat(saved["fitted_at"])
-        except (KeyError, TypeError, ValueError) as exc:
-            reason = f"the stored table is unreadable ({exc})"
-        else:
-            reason = refit_reason(table, len(texts), as_of - fitted_at)
-            if reason is None:
-                return model.with_token_weights(table), {**saved}
-    elif saved:
-        reason = f"they were fitted for {saved.get('model')}"
-    fitted = model.fit(texts)
-    log.info("token weights refitted on %s texts (%s): every text is embedded again", len(texts), reason)
-    state = {"model": model.model_name, "fitted_at": as_of.isoformat(), "weights": fitted.token_weights.to_dict()}
+    fitted, state, refitted = weights_for_run(model, texts, saved, as_of)
+    if refitted:
+        log.info("token weights refitted on %s texts (%s): every text is embedded again", len(texts), refitted)
     return fitted, state
 
 

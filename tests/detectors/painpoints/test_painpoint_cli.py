@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from painpoint_synthetic import make_tickets
 
@@ -54,3 +56,24 @@ def test_duplicate_ticket_ids_name_the_line(tmp_path, capsys):
     (tmp_path / "dup.csv").write_text("ticket_id,text\nA,card declined\nA,card declined again\n")
     assert main(["cluster", str(tmp_path / "dup.csv"), "--out", str(tmp_path / "o.csv")]) == 2
     assert "line 3" in capsys.readouterr().err
+
+
+def test_the_registry_keeps_the_token_weights_its_centroids_were_pooled_with(tmp_path, minilm_idf):
+    texts, _ = make_tickets(seed=4)
+    registry = tmp_path / "reg.json"
+    args = ["cluster", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.csv"), "--embedder", "onnx"]
+    _write_input(tmp_path / "in.csv", texts[: len(texts) // 2 + 5])
+    assert main([*args, "--registry", str(registry)]) == 0
+    first = json.loads(registry.read_text())
+    # more tickets, but not twice as many: the same weights, so the same vector space
+    _write_input(tmp_path / "in.csv", texts[: len(texts) // 2 + 15])
+    assert main([*args, "--registry", str(registry)]) == 0
+    second = json.loads(registry.read_text())
+    assert second["token_weights"] == first["token_weights"]
+    assert second["embedder_name"] == first["embedder_name"] and "-idf#" in first["embedder_name"]
+    # a young table whose queue doubled is refitted (21 distinct texts, now 60)
+    _write_input(tmp_path / "in.csv", [f"{t} (order {i})" for i, t in enumerate(texts)])
+    assert main([*args, "--registry", str(registry)]) == 0
+    third = json.loads(registry.read_text())
+    assert third["token_weights"]["weights"]["n_texts"] > first["token_weights"]["weights"]["n_texts"]
+    assert third["embedder_name"] != first["embedder_name"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -15,6 +15,7 @@ from detectors.painpoints import (
     TokenWeights,
     fit_token_weights,
     refit_reason,
+    weights_for_run,
 )
 from detectors.painpoints.stored_embedder import MemoryVectorStore
 
@@ -87,3 +88,24 @@ def test_only_fitted_weights_can_be_stored_and_they_name_their_vectors(minilm_id
     # a clusterer given fitted weights keeps them instead of refitting on its own texts
     model = PainPointClusterer(embedder=fitted).fit(["my card was declined"] * 3 + ["refund missing"] * 3)
     assert model.embedder_ is fitted
+
+
+def test_a_run_keeps_the_saved_weights_until_they_are_due_and_says_why_it_refits(minilm_idf):
+    day1 = [f"refund for order {n} not received" for n in range(30)]
+    fitted, state, why = weights_for_run(minilm_idf, day1, None, datetime(2026, 3, 1))
+    assert why == "none were stored" and fitted.fixed_vectors
+    assert state["model"] == minilm_idf.model_name and state["fitted_at"] == "2026-03-01T00:00:00"
+
+    day2 = day1 + [f"card declined at shop {n}" for n in range(10)]
+    kept, kept_state, why = weights_for_run(minilm_idf, day2, state, datetime(2026, 3, 2))
+    assert why is None and kept.name == fitted.name and kept_state == state
+
+    grown = day2 + [f"password reset link {n} expired" for n in range(30)]
+    _, _, why = weights_for_run(minilm_idf, grown, state, datetime(2026, 3, 3))
+    assert why == "the queue grew from 30 to 70 texts"
+    _, _, why = weights_for_run(minilm_idf, day2, state, datetime(2026, 4, 1))
+    assert why == "the table is 31 days old"
+    _, _, why = weights_for_run(minilm_idf, day2, {**state, "model": "another-model"}, datetime(2026, 3, 2))
+    assert why == "the stored ones were fitted for another-model"
+    _, new_state, why = weights_for_run(minilm_idf, day2, {**state, "weights": {"n_texts": 3}}, datetime(2026, 3, 2))
+    assert why.startswith("the stored ones are unreadable") and new_state["weights"]["n_texts"] == 40
