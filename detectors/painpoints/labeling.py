@@ -29,6 +29,8 @@ from detectors.painpoints.words import (
 )
 
 MAX_LABEL_WORDS = 6
+# A "word" can be a 20 KB log blob or hash: a label or key term is cut to this many characters.
+MAX_LABEL_CHARS = 80
 # A group most of whose tickets are in other languages than English (share), and whose best phrase
 # is in fewer than this share of them (coverage), is named by its languages (``_languages_label``).
 _LANGUAGE_GROUP_SHARE = 0.6
@@ -281,7 +283,14 @@ def describe_clusters(
             label = " ".join(words[reps[0]].words[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
-    return _disambiguate(descriptions)
+    return [
+        ClusterDescription(_shortened(d.label), tuple(_shortened(t) for t in d.key_terms), d.representative_rows)
+        for d in _disambiguate(descriptions)
+    ]
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _languages_label(members: Sequence[Words], counts: np.ndarray, coverage: float) -> str:

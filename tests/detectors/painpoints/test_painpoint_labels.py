@@ -11,7 +11,7 @@ from painpoint_synthetic import make_tickets
 
 from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
 from detectors.painpoints.boilerplate import strip_boilerplate
-from detectors.painpoints.labeling import MAX_LABEL_WORDS, describe_clusters
+from detectors.painpoints.labeling import MAX_LABEL_CHARS, MAX_LABEL_WORDS, describe_clusters
 from detectors.painpoints.text import normalize_text
 from detectors.painpoints.words import text_language, tokenize
 
@@ -162,3 +162,13 @@ def test_a_completed_phrase_never_starts_on_a_bare_negation():
     labels = np.array([0] * 18 + [1] * 10)
     described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
     assert described[0].label == "does not appear on the desktop"
+
+
+def test_a_label_made_of_one_enormous_word_is_cut_to_a_readable_length():
+    blob = "x" * 20_000  # e.g. a pasted base64 attachment, the only token of these tickets
+    texts = [blob] * 4 + [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * 4 + [1] * 10)
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert described[0].label.startswith("xxx") and len(described[0].label) <= MAX_LABEL_CHARS
+    assert all(len(t) <= MAX_LABEL_CHARS for d in described for t in d.key_terms)
+    assert "encoding error" in described[1].label
