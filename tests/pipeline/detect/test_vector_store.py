@@ -74,19 +74,24 @@ def _run_log(caplog: pytest.LogCaptureFixture) -> tuple[int, int, list[str]]:
     return reused, embedded, [m for m in messages if m.startswith("token weights refitted")]
 
 
+def _first_run(engine: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture) -> DetectSettings:
+    """Ingest the world and detect once as of SPIKE_AS_OF with the packaged MiniLM (skip without it)."""
+    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
+        pytest.skip("the packaged MiniLM is not installed: TF-IDF vectors and weights are not stored")
+    settings = DetectSettings(embedder="auto")
+    ingest(engine, str(world_dir))
+    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
+    detect(engine, SPIKE_AS_OF, settings)
+    caplog.clear()
+    return settings
+
+
 def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
-        pytest.skip("the packaged MiniLM is not installed: nothing is stored for TF-IDF")
-    settings = DetectSettings(embedder="auto")
-    ingest(sqlite_warehouse, str(world_dir))
-    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
-
-    detect(sqlite_warehouse, SPIKE_AS_OF, settings)
+    settings = _first_run(sqlite_warehouse, world_dir, caplog)
     (name,) = _vector_counts(sqlite_warehouse)  # one model, one weight table
     stored_first = _vector_counts(sqlite_warehouse)[name]
-    caplog.clear()
     # two days later the queue has grown by far less than double: the token weights are kept
     detect(sqlite_warehouse, SPIKE_AS_OF + timedelta(days=2), settings)
     counts = _vector_counts(sqlite_warehouse)
@@ -101,14 +106,8 @@ def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
 def test_token_weights_are_refitted_once_a_young_queue_doubled_and_a_rerun_refits_alike(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
-        pytest.skip("the packaged MiniLM is not installed: TF-IDF has no token weights")
-    settings = DetectSettings(embedder="auto")
-    ingest(sqlite_warehouse, str(world_dir))
-    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
-    detect(sqlite_warehouse, SPIKE_AS_OF, settings)
+    settings = _first_run(sqlite_warehouse, world_dir, caplog)
     (first_name,) = _vector_counts(sqlite_warehouse)
-    caplog.clear()
 
     detect(sqlite_warehouse, LAST_AS_OF, settings)  # 11 days on, the window holds over twice the texts
     reused, embedded, refits = _run_log(caplog)
