@@ -174,8 +174,9 @@ def daily(total: int = 50_000, new_share: float = 0.04) -> None:
         migrate(engine)
         # yesterday's run over the tickets known then stores the vectors of the texts it embedded
         seen_texts = [texts[i] for i in seen]
-        weights = _fitted(_embedder(), seen_texts).token_weights
-        yesterday = StoredEmbedder(_with_weights(_embedder(), weights), WarehouseVectorStore(engine, datetime(2026, 3, 1)))
+        fitted = _fitted(_embedder(), seen_texts)
+        weights = getattr(fitted, "token_weights", None)  # the PyTorch model pools by plain mean
+        yesterday = StoredEmbedder(fitted, WarehouseVectorStore(engine, datetime(2026, 3, 1)))
         PainPointClusterer(embedder=yesterday).fit(seen_texts)
         start_cpu = _cpu_seconds()
         # today's run: a fresh model object, yesterday's token weights (as the pipeline keeps them),

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from detectors.painpoints import boilerplate
 from detectors.painpoints.assignment import assign_pain_points
 from detectors.painpoints.community import LouvainClusterer
-from detectors.painpoints.embedder import Embedder, default_embedder
+from detectors.painpoints.embedder import Embedder, default_embedder, has_fixed_vectors
 from detectors.painpoints.labeling import describe_clusters
 from detectors.painpoints.reducer import PcaReducer
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
@@ -194,10 +194,9 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
 
     def _fitted_embedder(self, texts: Sequence[str]) -> Embedder:
         embedder = self.embedder if self.embedder is not None else default_embedder()
-        fit = getattr(embedder, "fit", None)
-        if getattr(embedder, "fixed_vectors", False) or not callable(fit) or not texts:
+        if has_fixed_vectors(embedder) or not texts:
             return embedder  # nothing to learn, or learnt already (e.g. weights kept from an earlier run)
-        return fit(list(texts))
+        return embedder.fit(list(texts))
 
     def _embed(self, texts: Sequence[str], progress: StageProgress | None) -> np.ndarray:
         if not texts:

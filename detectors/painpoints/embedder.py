@@ -39,6 +39,15 @@ class EmbedderUnavailableError(RuntimeError):
     """The model package an embedder needs is not installed."""
 
 
+def has_fixed_vectors(embedder: object) -> bool:
+    """True when a text always gets the same vector from ``embedder``, so vectors can be stored.
+
+    An embedder says so with ``fixed_vectors``; without it, one that has ``fit`` learns from each
+    run's texts (TF-IDF/LSA) and one without ``fit`` is a fixed model.
+    """
+    return bool(getattr(embedder, "fixed_vectors", not callable(getattr(embedder, "fit", None))))
+
+
 def _unit_rows(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return (x / np.where(norms == 0, 1.0, norms)).astype(np.float32)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from detectors.painpoints.embedder import Embedder, Progress
+from detectors.painpoints.embedder import Embedder, Progress, has_fixed_vectors
 
 
 class VectorStore(Protocol):
@@ -65,7 +65,7 @@ class StoredEmbedder:
     """
 
     def __init__(self, inner: Embedder, store: VectorStore) -> None:
-        if not getattr(inner, "fixed_vectors", not callable(getattr(inner, "fit", None))):
+        if not has_fixed_vectors(inner):
             raise ValueError(
                 f"{inner.name} is fitted per run: its vectors cannot be stored across runs "
                 "(store a fitted copy, e.g. embedder.fit(texts), whose vectors stay the same)"

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from detectors.painpoints.embedder import has_fixed_vectors
+
 # A table fitted on fewer texts than this is refitted once the queue has doubled: IDF from a few
 # hundred tickets is noisy, and early warehouses grow fast. Past it, weights barely move.
 YOUNG_TABLE_TEXTS = 2_000
@@ -115,7 +117,7 @@ def refit_reason(table: TokenWeights, n_texts: int, age: timedelta) -> str | Non
 
 def learns_token_weights(model: Any) -> bool:
     """True for an embedder whose token weights are still to be learnt (see ``weights_for_run``)."""
-    return callable(getattr(model, "with_token_weights", None)) and not getattr(model, "fixed_vectors", True)
+    return callable(getattr(model, "with_token_weights", None)) and not has_fixed_vectors(model)
 
 
 def weights_for_run(

@@ -68,7 +68,7 @@ def detect_pain_points(
     ids = tickets["ticket_id"].tolist()
     texts = _texts(tickets)
     clusterer = PainPointClusterer(random_state=0)
-    chosen, weights_state = _embedder(engine, settings, as_of, clusterer.embedding_texts(texts), embedder)
+    chosen, weights_state = _embedder(engine, settings, as_of, lambda: clusterer.embedding_texts(texts), embedder)
     clusterer.set_params(embedder=chosen)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(texts, prior_groups=prior, progress=progress)
@@ -104,14 +104,19 @@ def _texts(tickets: pd.DataFrame) -> list[str]:
 
 
 def _embedder(
-    engine: Engine, settings: DetectSettings, as_of: datetime, texts: Sequence[str], model: Embedder | None
+    engine: Engine,
+    settings: DetectSettings,
+    as_of: datetime,
+    distinct_texts: Callable[[], Sequence[str]],
+    model: Embedder | None,
 ) -> tuple[Embedder, dict | None]:
     """The run's embedder, and the token-weight state to save with the run (None when it has none).
 
     A pretrained model reads the vectors of texts seen before from the warehouse. A model that
     learns token weights keeps the table an earlier run fitted (stored vectors are only valid
     for it) until ``refit_reason`` says a new one is worth re-embedding every ticket. A caller's
-    ``StoredEmbedder`` is used as given.
+    ``StoredEmbedder`` is used as given. ``distinct_texts`` gives the texts the clusterer will
+    embed; they are only prepared when weights may have to be fitted.
     """
     if model is None:
         model = RunTfidfEmbedder(as_of) if settings.embedder == "tfidf" else default_embedder()
@@ -121,7 +126,7 @@ def _embedder(
         return (model if isinstance(model, RunTfidfEmbedder) else RunTfidfEmbedder(as_of)), None
     weights_state = None
     if learns_token_weights(model):
-        model, weights_state = _with_kept_weights(engine, model, as_of, texts)
+        model, weights_state = _with_kept_weights(engine, model, as_of, distinct_texts())
     store = WarehouseVectorStore(engine, as_of)
     # A text stored before the window opened belongs to no ticket the run can still cluster.
     pruned = store.prune(as_of - timedelta(days=settings.ticket_window_days))
