@@ -27,6 +27,7 @@ from pipeline.detect.new_bugs import detect_new_bugs
 from pipeline.detect.regressions import Explainer, detect_regressions, locate_explainers, release_of
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.spikes import detect_spikes
+from pipeline.detect.times import incident_times
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
     by_kind: dict[str, int] = {}
     with engine.begin() as connection:
         for incident_id, item in merged.items():
-            _write_incident(connection, incident_id, item, inputs)
+            _write_incident(connection, incident_id, item, inputs, as_of)
             by_kind[item.finding.kind] = by_kind.get(item.finding.kind, 0) + 1
     customers = sum(len(item.affected) for item in merged.values())
     log.info("incidents as of %s: %s", as_of, by_kind or "none")
@@ -166,8 +167,9 @@ def _explainers(found: list[Found], ids: list[str], known: list[dict], inputs: I
     return list(explainers.values())
 
 
-def _write_incident(connection: Connection, incident_id: str, item: Found, inputs: IncidentInputs) -> None:
+def _write_incident(connection: Connection, incident_id: str, item: Found, inputs: IncidentInputs, as_of: datetime) -> None:
     finding, affected = item.finding, item.affected
+    times = incident_times(finding, as_of)
     mrr_at_risk = float(inputs.mrr.reindex(affected["customer_id"]).fillna(0).sum()) if not affected.empty else 0.0
     growth = float(finding.evidence.get("rate_ratio") or 1.0)
     connection.execute(
@@ -182,8 +184,9 @@ def _write_incident(connection: Connection, incident_id: str, item: Found, input
             "platform": finding.platform,
             "app_version": finding.app_version,
             "message_pattern": item.message_pattern,
-            "started_at": finding.started_at.tz_convert(None).to_pydatetime(),
-            "detected_at": finding.detected_at.tz_convert(None).to_pydatetime(),
+            "started_at": times.started_at,
+            "evidence_at": times.evidence_at,
+            "detected_at": times.detected_at,
             "customer_count": len(affected),
             "event_count": int(affected["event_count"].sum()) if not affected.empty else finding.event_count,
             "mrr_at_risk": mrr_at_risk,
