@@ -104,7 +104,10 @@ def _build_for_incident(
         conn, pain_point_id=link.pain_point_id if link else None, error_code=incident.error_code, as_of=as_of
     )
     text = " ".join(filter(None, [link.label if link else None, incident.name, *(f"{t.subject} {t.body}" for t in examples)]))
-    facts = IssueFacts(incident.error_code, incident.feature, incident.platform, incident.app_version, text)
+    facts = IssueFacts(
+        incident.error_code, incident.feature, incident.platform, incident.app_version, text,
+        also_error_codes=incident.symptom_error_codes, also_features=incident.symptom_features,
+    )
     match = match_workaround(workarounds, facts, min_score=settings.workaround_min_score)
     audience = select_audience(conn, incident, campaign_id=campaign_id, as_of=as_of, settings=settings)
     arms = {m.customer_id: is_held_out(campaign_id, m.customer_id, settings.holdout_share) for m in audience.members}

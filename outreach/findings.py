@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,10 @@ class Incident:
     customer_count: int
     severity: float | None
     mrr_at_risk: float | None
+    # A release regression's symptoms (the signatures its version errs on): their codes and features
+    # take part in workaround matching beside the incident's own.
+    symptom_error_codes: tuple[str, ...] = ()
+    symptom_features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,21 @@ def read_incidents(conn: Connection, *, as_of: datetime, lookback_days: int) -> 
             customer_count=int(row.customer_count or 0),
             severity=row.severity,
             mrr_at_risk=row.mrr_at_risk,
+            **_symptoms(row.evidence),
         )
         for row in rows
     ]
+
+
+def _symptoms(evidence: str | None) -> dict[str, tuple[str, ...]]:
+    """The symptom codes and features a regression's evidence lists (empty for every other kind)."""
+    try:
+        listed = (json.loads(evidence) if evidence else {}).get("symptom_signatures") or []
+    except (ValueError, AttributeError):  # evidence written by hand or by an old version: no symptoms
+        listed = []
+    codes = tuple(dict.fromkeys(str(s["error_code"]) for s in listed if isinstance(s, dict) and s.get("error_code")))
+    features = tuple(dict.fromkeys(str(s["feature"]) for s in listed if isinstance(s, dict) and s.get("feature")))
+    return {"symptom_error_codes": codes, "symptom_features": features}
 
 
 def read_pain_point_link(conn: Connection, incident_id: str) -> PainPointLink | None:

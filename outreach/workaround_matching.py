@@ -26,6 +26,10 @@ class IssueFacts:
     platform: str | None = None
     app_version: str | None = None
     text: str = ""
+    # Further codes and features the issue shows (a release regression's symptoms): a workaround
+    # restricted on error_codes or features fits when any of them fits.
+    also_error_codes: tuple[str, ...] = ()
+    also_features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,28 @@ def _score(workaround: Workaround, facts: IssueFacts, similarity: float) -> Work
         patterns = getattr(workaround.applies_to, field_name)
         if not patterns:
             continue
-        value = getattr(facts, _FACT_OF_FIELD[field_name])
-        if value is None:
+        values = _values(facts, field_name)
+        if not values:
             if field_name in _DEVICE_FIELDS:
                 return None
             continue
-        if not _fits(value, patterns):
+        fitting = [v for v in values if _fits(v, patterns)]
+        if not fitting:
             return None
+        value = fitting[0]
         score += weight
         why.append(f"{_FACT_OF_FIELD[field_name]} {value} is in applies_to.{field_name}")
     if similarity > 0:
         score += TEXT_WEIGHT * similarity
         why.append(f"text similarity {similarity:.2f} of title/keywords to the issue")
     return WorkaroundMatch(workaround=workaround, score=round(score, 4), why=tuple(why))
+
+
+def _values(facts: IssueFacts, field_name: str) -> list[str]:
+    """What the issue says for one applies_to field: its own value first, then any further ones."""
+    own = getattr(facts, _FACT_OF_FIELD[field_name])
+    further = {"error_codes": facts.also_error_codes, "features": facts.also_features}.get(field_name, ())
+    return list(dict.fromkeys(v for v in (own, *further) if v))
 
 
 def _fits(value: str, patterns: tuple[str, ...]) -> bool:

@@ -27,6 +27,7 @@ from pipeline.detect.new_bugs import detect_new_bugs
 from pipeline.detect.regressions import Explainer, detect_regressions, locate_explainers, release_of
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.spikes import detect_spikes
+from pipeline.detect.symptoms import with_symptoms
 from pipeline.detect.times import incident_times
 from sql import statement
 
@@ -54,7 +55,7 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
         bursts = detect_spikes(connection, inputs, settings, skip_bugs=fresh)
         ids = _assign_ids(new + bursts, known, settings)
         explainers = locate_explainers(connection, _explainers(new + bursts, ids, known, inputs), as_of, settings)
-        regressions = detect_regressions(connection, inputs, settings, explainers)
+        regressions = [with_symptoms(connection, r, as_of) for r in detect_regressions(connection, inputs, settings, explainers)]
     found = _absorb_symptoms(new + bursts, ids, regressions, explainers)
     ids = _assign_ids(found, known, settings)
     merged = _merge_same_incident(found, ids)
