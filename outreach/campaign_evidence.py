@@ -73,6 +73,7 @@ def build_evidence(
         else {
             "workaround_id": match.workaround.workaround_id,
             "title": match.workaround.title,
+            "content_hash": match.workaround.content_hash,
             "score": match.score,
             "why": list(match.why),
         },

@@ -2,8 +2,9 @@
 
 Campaign ids come from the incident id, so a rerun finds the same campaigns and adds no rows. A campaign may be
 rebuilt only while nobody has decided on it (``needs_workaround`` or ``pending_approval``); from approval on its
-audience is frozen, and customers exposed later go to a follow-up campaign (``<id>-2``, ``-3``, ...), which
-needs its own approval.
+audience is frozen, and customers exposed later go to a follow-up campaign (``<id>-2``, ``-3``, ...). A follow-up
+goes out under the standing approval of the incident's approved campaign when it stays within what was approved
+(``outreach.standing_approval``), and asks a person again otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from outreach.campaign_evidence import build_evidence, render_preview
 from outreach.findings import Incident, read_example_tickets, read_incidents, read_pain_point_link
 from outreach.holdout import is_held_out, message_id_for
 from outreach.model import OutreachSettings
+from outreach.standing_approval import Grant, pre_approval, standing_grant
 from outreach.workaround_matching import IssueFacts, WorkaroundMatch, match_workaround
 from outreach.workarounds import Workaround, read_workarounds
 from sql import statement
@@ -123,11 +125,11 @@ def _build_for_incident(
     if match is None:
         status, approved_by, reason = "needs_workaround", None, "no approved workaround matches this issue"
     else:
-        rule = policy_rule(settings, treated=treated, severity=incident.severity)
-        if rule is None:
+        grant = _grant(conn, incident, match, treated=treated, as_of=as_of, settings=settings, follow_up=target > 1)
+        if grant is None:
             status, approved_by, reason = "pending_approval", None, None
         else:
-            status, approved_by, reason = "approved", f"policy:{rule}", f"auto-approved by policy {rule}"
+            status, approved_by, reason = "approved", grant.approved_by, grant.reason
     evidence = build_evidence(
         incident=incident, link=link, match=match, audience=audience, holdout_size=holdout_size,
         examples=examples, as_of=as_of, policy=approved_by, follow_up_of=follow_up_of,
@@ -182,6 +184,22 @@ def _build_for_incident(
         holdout_size=holdout_size if match else 0,
         summary=audience.summary(),
     )
+
+
+def _grant(
+    conn: Connection, incident: Incident, match: WorkaroundMatch, *, treated: int, as_of: datetime,
+    settings: OutreachSettings, follow_up: bool,
+) -> Grant | None:
+    """What lets this campaign go without asking a person: a standing approval (follow-ups), the policy,
+    or the workaround's own pre-approval; None when a person must decide."""
+    if follow_up:
+        grant = standing_grant(conn, incident.incident_id, match=match, treated=treated, as_of=as_of, settings=settings)
+        if grant is not None:
+            return grant
+    rule = policy_rule(settings, treated=treated, severity=incident.severity)
+    if rule is not None:
+        return Grant(f"policy:{rule}", f"auto-approved by policy {rule}")
+    return pre_approval(match, treated=treated)
 
 
 def _write_messages(conn: Connection, campaign_id: str, audience: Audience, arms: dict[str, bool], as_of: datetime) -> None:

@@ -32,6 +32,12 @@ class OutreachSettings:
     campaign_lookback_days: int = 14
     # Address for mailto: one-click unsubscribe (RFC 2369); empty means reply_to.
     unsubscribe_email: str = ""
+    # A person's approval of an incident's campaign also covers its follow-ups (customers exposed later)
+    # for this long, with the same workaround, while the incident's emailed customers stay within
+    # max(standing_approval_growth x what was approved, standing_approval_min_customers), capped by send_cap.
+    standing_approval_hours: float = 72.0
+    standing_approval_growth: float = 5.0
+    standing_approval_min_customers: int = 200
 
 
 def kill_switch_engaged() -> bool:

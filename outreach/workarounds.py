@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("draft", "approved")
 APPLIES_TO_KEYS = ("error_codes", "features", "platforms", "app_versions", "keywords")
-_FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to"}
+_FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to", "pre_approved"}
 
 
 class WorkaroundError(ValueError):
@@ -75,6 +75,9 @@ class Workaround:
     body_markdown: str
     source_path: str | None = None
     content_hash: str = field(default="")
+    # Front matter ``pre_approved: {max_audience: N}``: its author approved it in advance for any matching
+    # incident with at most N customers to email, so such a campaign goes out in the run that finds it.
+    pre_approved_max_audience: int | None = None
 
     @property
     def is_approved(self) -> bool:
@@ -135,10 +138,11 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
     steps = body.strip()
     if not steps:
         raise WorkaroundError(f"{source}: no steps after the front matter; write the workaround steps as Markdown")
-    content = json.dumps(
-        {"id": workaround_id, "title": title, "status": status, "applies_to": applies_to.as_dict(), "body": steps},
-        sort_keys=True,
-    )
+    pre_approved = _parse_pre_approved(meta.get("pre_approved"), source)
+    fields = {"id": workaround_id, "title": title, "status": status, "applies_to": applies_to.as_dict(), "body": steps}
+    if pre_approved is not None:  # only then, so hashes of workarounds written before the field stay as they were
+        fields["pre_approved_max_audience"] = pre_approved
+    content = json.dumps(fields, sort_keys=True)
     return Workaround(
         workaround_id=workaround_id,
         title=title,
@@ -147,6 +151,7 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
         body_markdown=steps,
         source_path=source,
         content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        pre_approved_max_audience=pre_approved,
     )
 
 
@@ -185,6 +190,7 @@ def read_workarounds(conn: Connection, *, approved_only: bool = True) -> list[Wo
             body_markdown=row.body_markdown,
             source_path=row.source_path,
             content_hash=row.content_hash or "",
+            pre_approved_max_audience=row.pre_approved_max_audience,
         )
         for row in rows
     ]
@@ -201,6 +207,7 @@ def _row(workaround: Workaround, now: datetime) -> dict[str, Any]:
         "source_path": workaround.source_path,
         "content_hash": workaround.content_hash,
         "loaded_at": now,
+        "pre_approved_max_audience": workaround.pre_approved_max_audience,
     }
 
 
@@ -228,6 +235,18 @@ def _required_text(meta: dict[str, Any], name: str, source: str) -> str:
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise WorkaroundError(f"{source}: field {name!r} must be text, got {value!r}")
     return str(value).strip()
+
+
+def _parse_pre_approved(value: Any, source: str) -> int | None:
+    """``pre_approved: {max_audience: N}`` as N (a whole number >= 1), or None when absent."""
+    if value is None:
+        return None
+    bound = value.get("max_audience") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or set(value) != {"max_audience"} or isinstance(bound, bool) or not isinstance(bound, int) or bound < 1:
+        raise WorkaroundError(
+            f"{source}: field 'pre_approved' must be {{max_audience: N}} with N a whole number >= 1, got {value!r}"
+        )
+    return bound
 
 
 def _parse_applies_to(value: Any, source: str) -> AppliesTo:

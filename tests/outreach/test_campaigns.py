@@ -142,8 +142,10 @@ def test_policy_auto_approves_only_within_its_limits(world: World, settings: Out
 
 
 def test_audience_is_frozen_at_approval_and_newcomers_get_a_follow_up(world: World) -> None:
+    # The approval no longer stands a day later, so the follow-up asks a person again.
+    settings = OutreachSettings(standing_approval_hours=12)
     world.workaround()
-    build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
+    build_campaigns(world.engine, as_of=T0, settings=settings)
     approve(world.engine, "cmp-inc1", "lead@support", T0 + timedelta(hours=1))
     frozen = _messages(world, "cmp-inc1")
     later = T0 + timedelta(days=1)
@@ -152,14 +154,14 @@ def test_audience_is_frozen_at_approval_and_newcomers_get_a_follow_up(world: Wor
         world.exposed(cid, at=later - timedelta(hours=2))
     world.ticket("t-c10", "c10", at=later - timedelta(hours=1), pain_point_id="pp1")  # wrote in after approval
 
-    summaries = build_campaigns(world.engine, as_of=later, settings=SETTINGS)
+    summaries = build_campaigns(world.engine, as_of=later, settings=settings)
 
     assert [(s.campaign_id, s.status, s.action) for s in summaries] == [("cmp-inc1-2", "pending_approval", "created")]
     assert _messages(world, "cmp-inc1") == frozen
     assert sorted(m[2] for m in _messages(world, "cmp-inc1-2")) == ["late1", "late2", "late3"]
     [(evidence,)] = world.rows("SELECT evidence FROM campaigns WHERE campaign_id = 'cmp-inc1-2'")
     assert json.loads(evidence)["follow_up_of"] == "cmp-inc1"
-    assert build_campaigns(world.engine, as_of=later, settings=SETTINGS)[0].action == "rebuilt"
+    assert build_campaigns(world.engine, as_of=later, settings=settings)[0].action == "rebuilt"
     assert len(_campaigns(world)) == 2
 
 
