@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -25,8 +25,11 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool) -> None:
         summary = detect(engine, moment, DetectSettings(embedder=embedder),
                          stage=lambda name: click.echo(f"detect: {name} ...", err=True),
                          rebuild_aggregates=rebuild_aggregates)
+    from pipeline.detect.extent import data_extent
+
+    extent = data_extent(engine, moment, DetectSettings(embedder=embedder))
     if getattr(summary, "nothing_to_detect", False):
-        click.echo(f"as of {moment.isoformat()}: nothing to detect yet (no tickets or error events before it)")
+        click.echo(f"as of {moment.isoformat()}: found nothing; {extent.describe()}")
         return
     p = summary.pain_points
     click.echo(f"as of {moment.isoformat()}: {p.tickets} tickets, {p.assigned} in {p.pain_points} pain points "
@@ -34,3 +37,7 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool) -> None:
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.incidents.by_kind.items())) or "none"
     click.echo(f"incidents: {kinds}; {summary.incidents.customers} affected customers")
     click.echo(f"links between pain points and incidents: {summary.links}")
+    stale = extent.data_until is not None and moment - extent.data_until > timedelta(days=1)
+    if stale:
+        click.echo(f"note: {extent.describe()} (the data stops {(moment - extent.data_until) / timedelta(hours=1):.0f} h "
+                   "before this as-of)")
