@@ -227,6 +227,27 @@ def test_too_many_bad_rows_stop_the_table_and_leave_nothing_half_written(warehou
     assert count(warehouse, "customers") == 3, "tables loaded before the failing one stay loaded"
 
 
+def test_hourly_loads_file_untimed_rows_once_and_do_not_fail_on_them(warehouse: Engine, tmp_path: Path) -> None:
+    """A day's file with 40 unreadable times would fail every hour's gate if each hour counted them."""
+    source = tmp_path / "src"
+    write_csv(source / "customers.csv", CUSTOMER_HEADER, [customer(i) for i in range(5)])
+    good = [event(i, occurred_at=f"2026-01-01T{i % 3:02d}:{i % 60:02d}:00Z") for i in range(60)]
+    bad = [event(1000 + i, occurred_at="not a time") for i in range(40)]
+    write_csv(source / "events.csv", EVENT_HEADER, good + bad)
+    hourly = ValidationSettings(max_bad_row_share=0.2, min_rows_for_share=10)
+
+    loads = [
+        ingest(warehouse, str(source), Interval(datetime(2026, 1, 1, h), datetime(2026, 1, 1, h + 1)),
+               settings=hourly, tables=(EVENTS,)).tables[0]
+        for h in range(3)
+    ]
+
+    assert [load.loaded for load in loads] == [20, 20, 20]
+    assert rows(warehouse, "SELECT count(*) FROM quarantine WHERE rule = 'unparseable_timestamp'") == [(40,)]
+    with pytest.raises(GateFailure):  # the whole file at once still counts them
+        ingest(warehouse, str(source), settings=hourly, tables=(EVENTS,))
+
+
 def test_a_missing_required_column_is_a_clear_error_and_rolls_the_table_back(
     warehouse: Engine, tmp_path: Path
 ) -> None:
