@@ -49,9 +49,17 @@ def check(source: str, mapping_file: str, sample_rows: int) -> None:
 
 def _existing_warehouse(make_engine):  # noqa: ANN001, ANN202
     """The warehouse (for customers a join may find), if it exists and is migrated; None otherwise."""
+    from pathlib import Path
+
     from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
+    from pipeline.warehouse import database_url
+
+    url = make_url(database_url())
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return None  # a check must not create an empty warehouse file
     try:
         engine = make_engine()
         return engine if inspect(engine).has_table("customers") else None
