@@ -4,7 +4,8 @@
 Loads one data interval of the customer, ticket and event source into the Forewarn warehouse.
 
 1. **ingest**: reads the source named by the Airflow Variable `forewarn_source` (a folder of CSV/Parquet
-   files or a SQLAlchemy URL), validates every chunk with the Great Expectations suites and upserts it;
+   files or a SQLAlchemy URL; with the Variable `forewarn_source_mapping`, a mapping file or ready mapping
+   name, read in the source's own layout), validates every chunk with the Great Expectations suites and upserts it;
    failing rows go to `quarantine` with their rule. A table-level failure fails the task, nothing is
    half-written.
 2. **validate**: the interval gate: every table loaded, bad-row share under the limit, data fresh.
@@ -37,13 +38,16 @@ def forewarn_ingest() -> None:
 
         from pipeline.ingest import Interval, ingest_summary
         from pipeline.ingest import ingest as run_ingest
+        from pipeline.mapping import load_mapping
 
         source = variable("forewarn_source")
         if not source:
             raise ValueError("set the Airflow Variable forewarn_source (or AIRFLOW_VAR_FOREWARN_SOURCE) to the source")
         start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
+        mapping_file = variable("forewarn_source_mapping")
         with no_retry_on_bad_data():
-            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)))
+            mapping = load_mapping(mapping_file) if mapping_file else None
+            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)), mapping=mapping)
         return ingest_summary(report)
 
     @task

@@ -97,3 +97,15 @@ def test_a_rerun_of_a_mapped_source_changes_nothing(with_customers: Engine) -> N
     again = load(with_customers, "zendesk", "zendesk-incremental")
     assert again["tickets"]["loaded"] == 0 and again["tickets"]["unchanged"] == 3
     assert rows(with_customers, "SELECT count(*) FROM quarantine") == [(1,)]
+
+
+def test_the_readme_walkthrough_loads_a_zendesk_export_and_a_segment_table(warehouse: Engine) -> None:
+    mapping = load_mapping(str(FIXTURES / "walkthrough" / "mapping.yaml"))
+    assert len((FIXTURES / "walkthrough" / "mapping.yaml").read_text().splitlines()) < 40
+    report = ingest(warehouse, str(FIXTURES / "walkthrough"), mapping=mapping)
+    counts = ingest_summary(report)
+    assert all(table.adds_up() for table in report.tables)
+    assert counts["customers"]["loaded"] == 401 and counts["tickets"]["loaded"] == 68
+    assert counts["events"]["loaded"] == 5501
+    # Every ticket found its customer through the requester's email, whatever its case.
+    assert rows(warehouse, "SELECT count(*) FROM tickets t JOIN customers c ON c.customer_id = t.customer_id") == [(68,)]
