@@ -60,7 +60,7 @@ def read_raw(
         MappingError: the mapping points at something that cannot exist here (a query on a folder).
         SourceError: a file or database cannot be read.
     """
-    ref = mapping.source
+    ref = _with_interval(mapping.source, start)
     base = _base(source, ref)
     if ref.query:
         yield from _read_query(base, ref, chunk_rows, start, end)
@@ -69,6 +69,19 @@ def read_raw(
     else:
         for path in _files(base, ref, mapping.table):
             yield from _read_file(path, ref, mapping.table, chunk_rows)
+
+
+def _with_interval(ref: SourceRef, start: datetime | None) -> SourceRef:
+    """``{interval}`` in from.source or from.files becomes the interval's landing folder name (as a
+    pulling source writes it, e.g. ``20260105T0000``), so each run reads only its own interval's pages."""
+    from dataclasses import replace
+
+    from pipeline.pull.zendesk import interval_folder
+
+    def fill(value: str | None) -> str | None:
+        return value.replace("{interval}", interval_folder(start)) if value else value
+
+    return replace(ref, source=fill(ref.source), files=fill(ref.files))
 
 
 def _base(source: str, ref: SourceRef) -> str:
