@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.common import echo_table, user_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @click.group()
@@ -23,6 +28,7 @@ def check(source: str, mapping_file: str, sample_rows: int) -> None:
     how many values are filled, empty and rejected. Nothing is loaded."""
     from pipeline.mapping import load_mapping
     from pipeline.mapping.check import check_mapping
+    from pipeline.mapping.loader import uses_join
     from pipeline.warehouse import make_engine
 
     with user_errors():
@@ -30,6 +36,8 @@ def check(source: str, mapping_file: str, sample_rows: int) -> None:
         engine = _existing_warehouse(make_engine)
         checks = check_mapping(source, mapping, engine, sample_rows)
     click.echo(f"mapping {mapping.path} on {source} (first {sample_rows} records per table; nothing loaded)")
+    if engine is None and any(uses_join(table) for table in mapping.tables):
+        click.echo("customer joins see only the customers of this sample: the warehouse has none yet")
     for table in checks:
         loads = table.records - table.filtered - table.rejected_rows - table.malformed
         click.echo(
@@ -47,7 +55,7 @@ def check(source: str, mapping_file: str, sample_rows: int) -> None:
             click.echo("quarantine by rule: " + ", ".join(f"{rule} {count}" for rule, count in rules.most_common()))
 
 
-def _existing_warehouse(make_engine):  # noqa: ANN001, ANN202
+def _existing_warehouse(make_engine: Callable[[], Engine]) -> Engine | None:
     """The warehouse (for customers a join may find), if it exists and is migrated; None otherwise."""
     from pathlib import Path
 

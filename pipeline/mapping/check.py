@@ -10,10 +10,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from pipeline.coercion import coerce_chunk
-from pipeline.contract import TABLES_BY_NAME
+from pipeline.contract import TABLES_BY_NAME, TableSpec
 from pipeline.mapping.identity import CustomerIndex
 from pipeline.mapping.model import SourceMapping, TableMapping
 from pipeline.mapping.source import check_paths_matched, read_mapped
@@ -121,7 +122,7 @@ def _check_table(
     return check, customers
 
 
-def _identities(frame, spec) -> list[tuple[str, str, str | None]]:  # noqa: ANN001
+def _identities(frame: pd.DataFrame, spec: TableSpec) -> list[tuple[str, str, str | None]]:
     extras = extra_columns(frame, spec)
     rows = []
     for record in frame[["customer_id", "email", *extras]].itertuples(index=False, name=None):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 import pyarrow as pa
@@ -138,7 +139,7 @@ def _read_file(path: Path, ref: SourceRef, table: str, chunk_rows: int) -> Itera
         yield from _read_json_lines(path, chunk_rows)
 
 
-def _open_text(path: Path):  # noqa: ANN202 (a text file object)
+def _open_text(path: Path) -> IO[str]:
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8-sig")
 
 

@@ -8,7 +8,7 @@ the run before any table is written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import islice
 
@@ -38,7 +38,7 @@ def read_mapped(
 
 def chunk_reader(
     source: str, mapping: SourceMapping, start: datetime | None, end: datetime | None, resolve: CustomerResolver
-):  # noqa: ANN201 (a reader with the signature of pipeline.sources.read_table)
+) -> Callable[[str, TableSpec, int], Iterator[Chunk]]:
     """A ``read_table``-like function for ``ingest``: contract chunks of a mapped table."""
 
     def read(_source: str, spec: TableSpec, chunk_rows: int) -> Iterator[Chunk]:

@@ -172,17 +172,22 @@ def _apply_time(values: pd.Series, rule: FieldRule, rejected: dict[int, list[tup
     if fmt in {"unix", "unix_ms"}:
         numbers = pd.to_numeric(text.astype(object), errors="coerce")
         parsed = pd.to_datetime(numbers, unit="s" if fmt == "unix" else "ms", utc=True, errors="coerce")
+    elif fmt and "%z" in fmt:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
     else:
-        parsed = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce", utc="%z" in (fmt or ""))
-        if parsed.dt.tz is None:
-            parsed = parsed.dt.tz_localize(rule.timezone or "UTC", ambiguous="NaT", nonexistent="NaT")
-        parsed = parsed.dt.tz_convert("UTC")
+        # Values with an offset keep it; the others are local times of the mapping's time zone. They are
+        # parsed apart: pandas refuses a mix of aware and naive values in one call.
+        has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False).to_numpy(dtype=bool)
+        aware = pd.to_datetime(text.where(has_offset), format=fmt or "ISO8601", errors="coerce", utc=True)
+        naive = pd.to_datetime(text.where(~has_offset), format=fmt or "ISO8601", errors="coerce")
+        local = naive.dt.tz_localize(rule.timezone or "UTC", ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        parsed = aware.where(has_offset, local)
     bad = present & parsed.isna().to_numpy()
     if bad.any():
         _reject(rejected, values.index[bad].tolist(), "unparseable_timestamp",
                 f"{rule.target} <- {rule.origin()}: does not match format {fmt or 'ISO 8601'!r}"
-                + (f" in {rule.timezone}" if rule.timezone else ""))
-    arrow = pa.array(parsed.dt.tz_convert(None).astype("datetime64[us]"), from_pandas=True)
+                + (f" or is no valid local time in {rule.timezone}" if rule.timezone else ""))
+    arrow = pa.array(parsed.dt.tz_convert("UTC").dt.tz_convert(None).astype("datetime64[us]"), from_pandas=True)
     iso = pc.fill_null(pc.strftime(arrow, format="%Y-%m-%dT%H:%M:%SZ"), "")
     return pd.Series(iso.to_pylist(), index=values.index, dtype="str").where(~bad, values)
 
