@@ -57,6 +57,7 @@ class ZendeskPullSettings:
     max_wait_seconds: float = 600.0
     timeout_seconds: float = 60.0
     default_retry_after_seconds: float = 60.0
+    settle_seconds: float = 65.0
 
 
 @dataclass
@@ -84,6 +85,7 @@ def pull_tickets(
     end: datetime | None,
     settings: ZendeskPullSettings,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC).replace(tzinfo=None),
 ) -> PullReport:
     """Land the tickets updated in [start, end) as export pages under ``landing/<interval>/``.
 
@@ -99,6 +101,7 @@ def pull_tickets(
         return report
     report.resumed = pages > 0
     report.folder.mkdir(parents=True, exist_ok=True)
+    _settle(end, settings, sleep, clock, report)
     while True:
         params: dict[str, Any] = {"include": "users", "per_page": settings.per_page}
         if cursor:
@@ -118,6 +121,21 @@ def pull_tickets(
         log.info("zendesk: page %s of interval %s landed, %s tickets", pages, interval_folder(start), len(kept))
         if complete:
             return report
+
+
+def _settle(
+    end: datetime | None, settings: ZendeskPullSettings, sleep: Callable[[float], None],
+    clock: Callable[[], datetime], report: PullReport,
+) -> None:
+    """Zendesk leaves out items changed in the minute before a request: a pull that starts right after
+    its interval's end waits until that minute has passed, or the interval's last tickets would be lost
+    (the next interval's export starts at this end)."""
+    if end is None:
+        return
+    wait = (end - clock()).total_seconds() + settings.settle_seconds
+    if wait > 0:
+        sleep(wait)
+        report.waited_seconds += wait
 
 
 def _get(

@@ -118,3 +118,11 @@ def test_landed_pages_load_through_the_ready_mapping(warehouse: Engine, tmp_path
     with warehouse.connect() as connection:
         owners = dict(connection.execute(text("SELECT ticket_id, customer_id FROM tickets")).all())
     assert owners["801"] == "u-1002" and owners["804"] == "u-1001"
+
+
+def test_a_pull_right_after_the_interval_waits_out_zendesks_last_minute(warehouse: Engine, tmp_path: Path) -> None:
+    waits: list[float] = []
+    with zendesk_server(export_state()) as url:
+        pull_tickets(session(), warehouse, tmp_path, START, END, ZendeskPullSettings(url, per_page=4),
+                     sleep=waits.append, clock=lambda: END.replace(second=20))
+    assert waits == [45.0]  # until a full 65 s after the end: the export excludes the last minute
