@@ -7,6 +7,8 @@ non-empty value parsed.
 
 from __future__ import annotations
 
+from functools import cache
+
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
@@ -82,6 +84,7 @@ def build_suite(spec: TableSpec) -> gx.ExpectationSuite:
     return suite
 
 
+@cache
 def rule_columns(spec: TableSpec) -> dict[str, str]:
     """Each rule of a table's suite and the contract column it checks (to name where bad values came from)."""
     columns = {"duplicate_id": spec.key}
