@@ -34,7 +34,7 @@ EPOCH_FORMATS = ("unix", "unix_ms")
 TIME_DIRECTIVES = set("aAbBcdfHIjmMpSUwWxXyYzZGuV%")
 FROM_KEYS = {"files", "table", "query", "records", "format", "source", "lookups"}
 TABLE_KEYS = {"from", "columns", "filter", "keep_unmapped"}
-FIELD_KEYS = {"field", "const", "map", "unmapped", "format", "timezone", "lookup", "value", "join", "optional"}
+FIELD_KEYS = {"field", "const", "map", "unmapped", "format", "timezone", "lookup", "value", "join", "split", "optional"}
 
 
 def ready_mappings() -> list[str]:
@@ -234,7 +234,7 @@ def _field(spec: TableSpec, target: str, key_node: yaml.Node, node: yaml.Node, l
         target, where, path=text.get("field"), const=text.get("const"),
         value_map=_value_map(parts["map"], label, target) if "map" in parts else (),
         unmapped=unmapped, time_format=time_format, timezone=timezone,
-        lookup=text.get("lookup"), lookup_value=text.get("value"), join=join,
+        lookup=text.get("lookup"), lookup_value=text.get("value"), join=join, split=text.get("split"),
         optional=_flag(parts["optional"], label, "optional") if "optional" in parts else False,
     )
 

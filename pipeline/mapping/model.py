@@ -52,7 +52,8 @@ class FieldRule:
     """How one contract column is filled.
 
     ``path`` is a source column (tabular sources) or a dotted JSON path with ``[0]``/``[*]`` steps; a list
-    of values is joined with ``;``. ``value_map`` keys may hold alternatives separated by ``|``.
+    of values is joined with ``;``, and so is text split on ``split`` (Zendesk's CSV separates tags with
+    spaces). ``value_map`` keys may hold alternatives separated by ``|``.
     """
 
     target: str
@@ -66,6 +67,7 @@ class FieldRule:
     lookup: str | None = None
     lookup_value: str | None = None
     join: str | None = None
+    split: str | None = None
     optional: bool = False
 
     def origin(self) -> str:

@@ -8,6 +8,7 @@ values); JSON records are walked once per field.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,9 @@ def map_chunk(raw: RawChunk, mapping: TableMapping, resolve: CustomerResolver | 
     matched: dict[str, bool] = {}
     for rule in mapping.fields:
         values, matched[rule.target] = _extract(kept, rule, labels, mapping.table)
+        if rule.split:
+            # Runs of the separator are one (a double space between two tags is not an empty tag).
+            values = values.str.strip().str.replace(f"(?:{re.escape(rule.split)})+", ";", regex=True)
         values = _apply_map(values, rule, rejected)
         if rule.time_format or rule.timezone:
             values = _apply_time(values, rule, rejected)

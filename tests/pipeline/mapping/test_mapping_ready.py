@@ -42,6 +42,7 @@ def test_zendesk_csv_export(with_customers: Engine) -> None:
         ("602", "u-1002", rows(with_customers, "SELECT created_at FROM tickets WHERE ticket_id = '602'")[0][0], 5),
     ]
     assert str(rows(with_customers, "SELECT created_at FROM tickets WHERE ticket_id = '602'")[0][0]).startswith("2026-01-05 08:30")
+    assert rows(with_customers, "SELECT tags FROM tickets WHERE ticket_id = '602'") == [("sync;mobile",)]  # space-separated in the CSV
     [(rule, detail)] = rows(with_customers, "SELECT rule, detail FROM quarantine")
     assert rule == "unparseable_timestamp" and "created_at <- 'Created at'" in detail and "%Y-%m-%d %H:%M" in detail
 
