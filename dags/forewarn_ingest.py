@@ -4,9 +4,12 @@
 Loads one data interval of the customer, ticket and event source into the Forewarn warehouse.
 
 1. **ingest**: reads the source named by the Airflow Variable `forewarn_source` (a folder of CSV/Parquet
-   files or a SQLAlchemy URL), validates every chunk with the Great Expectations suites and upserts it;
+   files or a SQLAlchemy URL; with the Variable `forewarn_source_mapping`, a mapping file or ready mapping
+   name, read in the source's own layout), validates every chunk with the Great Expectations suites and upserts it;
    failing rows go to `quarantine` with their rule. A table-level failure fails the task, nothing is
    half-written.
+   Before it, **pull_zendesk** lands the interval's Zendesk tickets (Connection `forewarn_zendesk`) as
+   export pages under the folder of the Variable `forewarn_zendesk_landing`, when that is set.
 2. **validate**: the interval gate: every table loaded, bad-row share under the limit, data fresh.
 3. **publish**: emits the `forewarn_ingested` asset, which schedules `forewarn_detect`.
 
@@ -32,18 +35,33 @@ from forewarn_tasks import DEFAULT_ARGS, INGESTED, START_DATE, TAGS
 )
 def forewarn_ingest() -> None:
     @task
+    def pull_zendesk(data_interval_start=None, data_interval_end=None, params=None) -> dict | None:  # noqa: ANN001
+        from forewarn_tasks.runtime import naive_utc, variable
+
+        landing = variable("forewarn_zendesk_landing")
+        if not landing:
+            return None  # no Zendesk pull configured: the source is read as it is
+        from forewarn_tasks.zendesk import pull_interval
+
+        start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
+        return pull_interval(landing, start, naive_utc(data_interval_end))
+
+    @task
     def ingest(data_interval_start=None, data_interval_end=None, params=None) -> dict[str, dict[str, int]]:  # noqa: ANN001
         from forewarn_tasks.runtime import naive_utc, no_retry_on_bad_data, variable, warehouse_engine
 
         from pipeline.ingest import Interval, ingest_summary
         from pipeline.ingest import ingest as run_ingest
+        from pipeline.mapping import load_mapping
 
         source = variable("forewarn_source")
         if not source:
             raise ValueError("set the Airflow Variable forewarn_source (or AIRFLOW_VAR_FOREWARN_SOURCE) to the source")
         start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
+        mapping_file = variable("forewarn_source_mapping")
         with no_retry_on_bad_data():
-            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)))
+            mapping = load_mapping(mapping_file) if mapping_file else None
+            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)), mapping=mapping)
         return ingest_summary(report)
 
     @task
@@ -66,7 +84,9 @@ def forewarn_ingest() -> None:
 
         return naive_utc(data_interval_end).isoformat()
 
-    publish(validate(ingest()))
+    loaded = ingest()
+    pull_zendesk() >> loaded
+    publish(validate(loaded))
 
 
 forewarn_ingest()

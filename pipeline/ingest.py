@@ -20,13 +20,16 @@ from sqlalchemy import Connection, Engine
 from pipeline import records
 from pipeline.coercion import coerce_chunk
 from pipeline.contract import CUSTOMERS, EVENTS, TABLES, TICKETS, TableSpec
+from pipeline.mapping.model import SourceMapping
 from pipeline.sources import ROW_NUMBER, Chunk, read_table
 from pipeline.validation import GateFailure, ValidationSettings, validate_chunk
+from pipeline.validation.suites import rule_columns
 from sql import statement
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int], None]
+TableReader = Callable[[str, TableSpec, int], Iterator[Chunk]]
 SQLITE_BULK_CACHE_KIB = 64 * 1024
 
 
@@ -92,17 +95,29 @@ def ingest(
     tables: tuple[TableSpec, ...] = TABLES,
     chunk_rows: int = 100_000,
     progress: ProgressCallback | None = None,
+    mapping: SourceMapping | None = None,
 ) -> IngestReport:
     """Load every table of ``source`` for ``interval`` and return the counts.
 
+    With a ``mapping`` (``pipeline.mapping``), the tables it maps are read through it: it is checked on
+    the first records of every table before anything is written, and its rows meet the same gate.
+
     Raises:
         pipeline.sources.SourceError: the source or one of its files cannot be read.
+        pipeline.mapping.MappingError: the mapping does not fit the source (file, line and column named).
         GateFailure: a table failed its table-level gate (its load is rolled back).
     """
     settings = settings or ValidationSettings.from_env()
     report = IngestReport(source=source, interval=interval)
+    reader: TableReader = read_table
+    if mapping is not None:
+        from pipeline.mapping import CustomerIndex, chunk_reader, preflight
+
+        preflight(source, mapping, interval.start, interval.end)
+        tables = tuple(spec for spec in tables if mapping.table(spec.name) is not None)
+        reader = chunk_reader(source, mapping, interval.start, interval.end, CustomerIndex(engine))
     for spec in tables:
-        report.tables.append(_load_table(engine, source, spec, interval, settings, chunk_rows, progress))
+        report.tables.append(_load_table(engine, source, spec, interval, settings, chunk_rows, progress, reader))
     return report
 
 
@@ -114,12 +129,13 @@ def _load_table(
     settings: ValidationSettings,
     chunk_rows: int,
     progress: ProgressCallback | None,
+    reader: TableReader = read_table,
 ) -> TableLoad:
     load = TableLoad(spec.name)
     started = _utc_now()
     seen_keys: set[str] = set()
     with engine.begin() as connection, _bulk_cache(connection):
-        for chunk in read_table(source, spec, chunk_rows):
+        for chunk in reader(source, spec, chunk_rows):
             _load_chunk(connection, chunk, spec, interval, load, seen_keys, started)
             if progress:
                 progress(spec.name, len(chunk.frame) + len(chunk.malformed))
@@ -160,6 +176,15 @@ def _load_chunk(
     typed = coerce_chunk(chunk.frame, spec)
     typed = _within_interval(typed, spec, interval, load)
     failures = validate_chunk(typed, spec)
+    # Rows a source mapping already rejected (unmapped value, timestamp format, unknown customer).
+    # They come first: the mapping's reason is the root cause of what the suite then finds.
+    for label, found in chunk.rejected.items():
+        if label in typed.index:
+            rules = failures.rules.setdefault(label, [])
+            for rule, _ in reversed(found):
+                if rule in rules:
+                    rules.remove(rule)
+                rules.insert(0, rule)
     keys = typed[spec.key].to_numpy(dtype=object, na_value=None).tolist()
     # A key already loaded from an earlier chunk or file of this run is a duplicate too.
     if not seen_keys.isdisjoint(keys):
@@ -194,14 +219,17 @@ def _quarantine_rows(
 ) -> records.BindRows:
     """Bind parameters for ``insert_quarantine``: malformed records, then rows that broke a rule."""
     bad = chunk.frame.loc[bad_labels]
-    raw = records.raw_rows(bad) if bad_labels else pd.Series([], dtype=object)
+    if chunk.raw is not None:
+        raw = pd.Series(chunk.raw(bad_labels), dtype=object)
+    else:
+        raw = records.raw_rows(bad) if bad_labels else pd.Series([], dtype=object)
     return records.BindRows(
         {
             "table_name": spec.name,
             "source": chunk.source,
             "row_number": [r.row_number for r in chunk.malformed] + bad[ROW_NUMBER].astype(int).tolist(),
             "rule": ["malformed_row"] * len(chunk.malformed) + [rules[label][0] for label in bad_labels],
-            "detail": [r.detail for r in chunk.malformed] + [", ".join(rules[label]) for label in bad_labels],
+            "detail": [r.detail for r in chunk.malformed] + [_detail(spec, chunk, label, rules[label]) for label in bad_labels],
             "raw": [r.raw for r in chunk.malformed] + raw.tolist(),
             "interval_start": interval.start,
             "interval_end": interval.end,
@@ -209,6 +237,23 @@ def _quarantine_rows(
         },
         len(chunk.malformed) + len(bad_labels),
     )
+
+
+def _detail(spec: TableSpec, chunk: Chunk, label: int, rules: list[str]) -> str:
+    """The rules a row broke; with a mapping, each names the source field its column came from."""
+    if not chunk.origins:
+        return ", ".join(rules)
+    columns = rule_columns(spec)
+    parts = []
+    mapped = dict(reversed(chunk.rejected.get(label, [])))
+    for rule in rules:
+        if rule in mapped:
+            parts.append(f"{rule}: {mapped[rule]}")
+        elif columns.get(rule) in chunk.origins:
+            parts.append(f"{rule}: {columns[rule]} <- {chunk.origins[columns[rule]]}")
+        else:
+            parts.append(rule)
+    return "; ".join(parts)
 
 
 def _within_interval(typed: pd.DataFrame, spec: TableSpec, interval: Interval, load: TableLoad) -> pd.DataFrame:

@@ -6,6 +6,7 @@ Shared by the CSV reader (``pipeline.csv_source``) and the Parquet and database 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,12 @@ class Chunk:
     source: str
     frame: pd.DataFrame
     malformed: list[MalformedRecord] = field(default_factory=list)
+    # Set by a source mapping (pipeline.mapping): rows it already rejected (label -> [(rule, detail)]), where
+    # each contract column came from (named in quarantine details), and the source records as read
+    # (quarantine keeps those, not the mapped values).
+    rejected: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    raw: Callable[[list[int]], list[str]] | None = None
 
 
 def check_header(header: list[str], spec: TableSpec, where: str) -> None:

@@ -76,12 +76,13 @@ def no_retry_on_bad_data() -> Iterator[None]:
     """Bad data or a failed gate will fail again on retry: fail the task at once, with the reason."""
     from airflow.sdk.exceptions import AirflowFailException
 
+    from pipeline.mapping.model import MappingError
     from pipeline.sources import SourceError
     from pipeline.validation import GateFailure
 
     try:
         yield
-    except (GateFailure, SourceError) as exc:
+    except (GateFailure, SourceError, MappingError) as exc:
         raise AirflowFailException(str(exc)) from exc
 
 

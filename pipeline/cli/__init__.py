@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("pipeline.cli.simulate", "Write a synthetic world in the input contract, with its truth."),
     "migrate": ("pipeline.cli.migrate", "Create or upgrade the warehouse schema."),
     "ingest": ("pipeline.cli.ingest", "Load one interval of a source folder or database into the warehouse."),
+    "mapping": ("pipeline.cli.mapping", "Check a source mapping against a sample of the source; loads nothing."),
     "detect": ("pipeline.cli.detect", "Find pain points, incidents and the links between them."),
     "outreach": ("pipeline.cli.outreach", "Build campaigns and send the approved ones."),
     "campaigns": ("pipeline.cli.campaigns", "List, show, approve or cancel campaigns (the human gate)."),

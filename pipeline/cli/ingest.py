@@ -12,10 +12,15 @@ from pipeline.cli.errors import UserError
 @click.argument("source")
 @click.option("--start", help="Interval start, ISO 8601 (inclusive). Default: unbounded.")
 @click.option("--end", help="Interval end, ISO 8601 (exclusive). Default: unbounded.")
+@click.option("--mapping", "mapping_file", metavar="FILE",
+              help="A source mapping YAML (or a ready mapping's name, e.g. zendesk-incremental) that adapts the "
+                   "source's own layout; see `forewarn mapping check`.")
 @click.option("--chunk-rows", default=250_000, show_default=True, help="Rows read and validated at a time.")
 @click.option("--progress/--no-progress", default=True, help="Show progress on stderr.")
-def command(source: str, start: str | None, end: str | None, chunk_rows: int, progress: bool) -> None:
-    """Load SOURCE (a folder of CSV/Parquet files, or a SQLAlchemy URL) for one interval.
+def command(
+    source: str, start: str | None, end: str | None, mapping_file: str | None, chunk_rows: int, progress: bool
+) -> None:
+    """Load SOURCE (a folder of CSV/Parquet/JSON files, or a SQLAlchemy URL) for one interval.
 
     Rows are upserted (a rerun changes nothing); rows that fail validation go to the quarantine table
     with their rule and raw content. The counts printed add up to the rows read.
@@ -28,6 +33,12 @@ def command(source: str, start: str | None, end: str | None, chunk_rows: int, pr
         interval = Interval(parse_timestamp(start, "--start"), parse_timestamp(end, "--end"))
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    mapping = None
+    if mapping_file:
+        from pipeline.mapping import load_mapping
+
+        with user_errors():
+            mapping = load_mapping(mapping_file)
     engine = warehouse_engine()
     bars: dict[str, tqdm] = {}
 
@@ -38,7 +49,7 @@ def command(source: str, start: str | None, end: str | None, chunk_rows: int, pr
 
     try:
         with user_errors():
-            report = ingest(engine, source, interval, chunk_rows=chunk_rows, progress=on_progress)
+            report = ingest(engine, source, interval, chunk_rows=chunk_rows, progress=on_progress, mapping=mapping)
     finally:
         for bar in bars.values():
             bar.close()

@@ -7,6 +7,8 @@ non-empty value parsed.
 
 from __future__ import annotations
 
+from functools import cache
+
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
@@ -80,3 +82,15 @@ def build_suite(spec: TableSpec) -> gx.ExpectationSuite:
     for expectation in EXPECTATIONS[spec.name]():
         suite.add_expectation(expectation)
     return suite
+
+
+@cache
+def rule_columns(spec: TableSpec) -> dict[str, str]:
+    """Each rule of a table's suite and the contract column it checks (to name where bad values came from)."""
+    columns = {"duplicate_id": spec.key}
+    for expectation in EXPECTATIONS[spec.name]():
+        rule = (expectation.meta or {}).get("rule")
+        column = getattr(expectation, "column", None)
+        if rule and column:
+            columns.setdefault(rule, column.removesuffix(PARSED_SUFFIX))
+    return columns
