@@ -19,7 +19,10 @@ from pipeline.cli.errors import UserError
                    "Default: the newest data in the warehouse (now when it is empty).")
 @click.option("--days", "period_days", type=click.IntRange(min=1, max=366), default=7, show_default=True,
               help="Length of the reported period in days.")
-def command(out: Path | None, as_of: str | None, period_days: int) -> None:
+@click.option("--detect", "run_detect", is_flag=True,
+              help="First find pain points, incidents and links as of the report's end (as `forewarn detect "
+                   "--as-of`), so a freshly ingested warehouse gets its first report in one command.")
+def command(out: Path | None, as_of: str | None, period_days: int, run_detect: bool) -> None:
     """Write one self-contained HTML report (charts included, opens offline) and print its path.
 
     The report covers the DAYS before --as-of: top pain points, new and growing ones, incidents with
@@ -35,6 +38,12 @@ def command(out: Path | None, as_of: str | None, period_days: int) -> None:
         if when is None:
             latest = latest_data_time(engine)
             when = _ceil_minute(latest) if latest else _ceil_minute(datetime.now(UTC).replace(tzinfo=None))
+        if run_detect:
+            from pipeline.detect import DetectSettings, detect
+
+            found = detect(engine, when, DetectSettings(), stage=lambda name: click.echo(f"detect: {name} ...", err=True))
+            click.echo(f"detected as of {when:%Y-%m-%d %H:%M}: {found.pain_points.pain_points} pain points, "
+                       f"{sum(found.incidents.by_kind.values())} incidents, {found.links} links")
         try:
             summary = write_report(engine, out, as_of=when, period_days=period_days)
         except OSError as exc:
