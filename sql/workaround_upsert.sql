@@ -1,7 +1,10 @@
 -- Purpose: insert a workaround or replace it by id (the caller skips rows whose content hash is unchanged).
--- Params: :workaround_id, :title, :status, :applies_to (JSON), :body_markdown, :source_path, :content_hash, :loaded_at
-INSERT INTO workarounds (workaround_id, title, status, applies_to, body_markdown, source_path, content_hash, loaded_at)
-VALUES (:workaround_id, :title, :status, :applies_to, :body_markdown, :source_path, :content_hash, :loaded_at)
+-- Params: :workaround_id, :title, :status, :applies_to (JSON), :body_markdown, :source_path, :content_hash,
+--         :language, :translations (JSON or NULL), :loaded_at
+INSERT INTO workarounds (workaround_id, title, status, applies_to, body_markdown, source_path, content_hash,
+                         language, translations, loaded_at)
+VALUES (:workaround_id, :title, :status, :applies_to, :body_markdown, :source_path, :content_hash,
+        :language, :translations, :loaded_at)
 ON CONFLICT (workaround_id) DO UPDATE SET
     title = excluded.title,
     status = excluded.status,
@@ -9,5 +12,7 @@ ON CONFLICT (workaround_id) DO UPDATE SET
     body_markdown = excluded.body_markdown,
     source_path = excluded.source_path,
     content_hash = excluded.content_hash,
+    language = excluded.language,
+    translations = excluded.translations,
     loaded_at = excluded.loaded_at
 WHERE workarounds.content_hash IS NULL OR workarounds.content_hash <> excluded.content_hash
