@@ -39,7 +39,7 @@ class Translation:
 
 
 # What the template says already. Checked in every language, since a German note may quote English.
-_APOLOGY = re.compile(
+APOLOGY = re.compile(
     r"\b(sorry|apologi[sz]e\w*|apologies|we regret|tut uns leid|entschuldig\w*|bedauern|désolé\w*|"
     r"excuse[sz]?|nous regrettons|lo sentimos|sentimos mucho|disculp\w*|perdón|lamentamos)\b",
     re.IGNORECASE,
@@ -94,7 +94,7 @@ def lint_text(text: str, *, source: str) -> list[str]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split(":", 1)[1] if re.match(r"^\s*(title|steps)\s*:", line) else line
         content = re.sub(r"^\s*(\d+[.)]|[-*+])\s+", "", content).strip()
-        for pattern, what in ((_APOLOGY, "apologises"), (_GREETING, "greets"), (_SIGN_OFF, "signs off")):
+        for pattern, what in ((APOLOGY, "apologises"), (_GREETING, "greets"), (_SIGN_OFF, "signs off")):
             match = pattern.search(content)
             if match:
                 warnings.append(
