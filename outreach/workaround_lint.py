@@ -48,7 +48,7 @@ _GREETING = re.compile(r"^\W*(hi|hello|hey|dear|hallo|liebe[rs]?|sehr geehrte[rs
                        r"estimad[oa]s?)\b", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^\W*((best|kind|warm)( regards)?,|regards,|cheers,|sincerely|"
                        r"(viele|herzliche|beste|freundliche) grüße|mit freundlichen|cordialement|bien cordialement|"
-                       r"bien à vous|(un )?saludo|saludos|atentamente)\b", re.IGNORECASE)
+                       r"bien à vous|(un )?saludo|saludos|atentamente)(?!\w)", re.IGNORECASE)
 _STEP = re.compile(r"^\s{0,3}(\d+[.)]|[-*+])\s+\S")
 
 
