@@ -106,7 +106,7 @@ def render_message(
         to_email=ctx.email.strip(),
         to_name=_single_line(ctx.name, 120) or None,
         from_email=settings.from_email,
-        from_name=settings.from_name,
+        from_name=variables["from_name"] or settings.from_name,  # the team as named in the email's language
         reply_to=settings.reply_to,
         subject=subject,
         text=_template(locale, "body.txt").render(variables),
