@@ -18,27 +18,16 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from sqlalchemy import text
-
 from outreach.email_review import review_email
 from outreach.language_choice import shipped_locale
 from outreach.workaround_lint import translations_from_json
 from pipeline.warehouse import make_engine
-
-# Measurement only (not a product statement, so it is not in sql/): each sent message with what it needs.
-_QUERY = """
-SELECT m.message_id, cu.locale, m.language, m.language_reason, w.translations
-FROM outreach_messages m
-JOIN customers cu ON cu.customer_id = m.customer_id
-JOIN campaigns c ON c.campaign_id = m.campaign_id
-LEFT JOIN workarounds w ON w.workaround_id = c.workaround_id
-WHERE m.status = 'sent'
-"""
+from sql import statement
 
 
 def main(outbox: Path) -> int:
     with make_engine().connect() as conn:
-        rows = {row.message_id: row for row in conn.execute(text(_QUERY))}
+        rows = {row.message_id: row for row in conn.execute(statement("message_select_sent_languages"))}
     languages: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     counts: Counter[str] = Counter()
