@@ -143,7 +143,10 @@ def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:
-        raise ProfileError(f"product profile {str(path)!r} does not exist; set {PROFILE_ENV} to a YAML file") from None
+        raise ProfileError(
+            f"product profile {str(path)!r} does not exist; point --product-profile, the Variable "
+            f"forewarn_product_profile or {PROFILE_ENV} at an existing YAML file"
+        ) from None
 
 
 @cache
