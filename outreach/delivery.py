@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from jinja2 import TemplateError
 from sqlalchemy import Engine
@@ -35,7 +36,7 @@ from outreach.senders.base import (
     TransientSendError,
 )
 from outreach.unsubscribe import UnsubscribeSecretMissing
-from outreach.workaround_lint import translations_from_json
+from outreach.workaround_lint import Translation, translations_from_json
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def _context(row, campaign: ledger.CampaignRow) -> MessageContext:  # noqa: ANN0
             title=campaign.workaround_title or "",
             steps_markdown=campaign.workaround_markdown or "",
             language=campaign.workaround_language or "en",
-            translations=translations_from_json(campaign.workaround_translations),
+            translations=_translations(campaign.workaround_translations),
         ),
         platform=_text(context.get("platform")),
         app_version=_text(context.get("app_version")),
@@ -344,6 +345,12 @@ def _context(row, campaign: ledger.CampaignRow) -> MessageContext:  # noqa: ANN0
         fix_status=_text(context.get("fix_status") or evidence.get("fix_status") or campaign.incident_status),
         extra={k: str(v) for k, v in context.items() if k == "fixed_in_version" and v},
     )
+
+
+@lru_cache(maxsize=8)
+def _translations(text: str | None) -> tuple[Translation, ...]:
+    # Parsed once per campaign, not once per message.
+    return translations_from_json(text)
 
 
 def _json_object(text: str | None) -> dict:
