@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from outreach.approval import policy_rule
 from outreach.audience import Audience, select_audience
-from outreach.campaign_evidence import build_evidence, render_preview
+from outreach.campaign_evidence import build_evidence, language_preview, render_preview
 from outreach.findings import Incident, read_example_tickets, read_incidents, read_pain_point_link
 from outreach.holdout import is_held_out, message_id_for
 from outreach.model import OutreachSettings
@@ -134,6 +134,10 @@ def _build_for_incident(
         incident=incident, link=link, match=match, audience=audience, holdout_size=holdout_size,
         examples=examples, as_of=as_of, policy=approved_by, follow_up_of=follow_up_of,
     )
+    if match is not None:  # emails per language, fallbacks with their reason, one sample per language
+        treated_members = [m for m in audience.members if not arms[m.customer_id]]
+        evidence["languages"] = language_preview(conn, campaign_id=campaign_id, incident=incident, link=link,
+                                                 match=match, members=treated_members, settings=settings)
     preview = None
     representative = next((m for m in audience.members if not arms[m.customer_id]), None)
     if match is not None and representative is not None:

@@ -18,14 +18,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from jinja2 import TemplateError
 from sqlalchemy import Engine
 
 from outreach import ledger
 from outreach.ledger import reconcile_stale
-from outreach.messages import render_message
+from outreach.messages import active_profile, render_message
 from outreach.model import MessageContext, OutreachSettings, WorkaroundText, kill_switch_engaged
+from outreach.profile import ProductProfile
 from outreach.senders.base import (
     DeliveryUnknownError,
     EmailSender,
@@ -34,6 +36,7 @@ from outreach.senders.base import (
     TransientSendError,
 )
 from outreach.unsubscribe import UnsubscribeSecretMissing
+from outreach.workaround_lint import Translation, translations_from_json
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +118,12 @@ class _Run:
     config_error: SenderConfigError | None = None
     unexpected_error: Exception | None = None
     gate: _RateGate = field(init=False)
+    profile: ProductProfile = field(init=False)
 
     def __post_init__(self) -> None:
         self.gate = _RateGate(self.sleep)
+        # Read once per run, before anything is claimed: a missing profile file stops the run, not each message.
+        self.profile = active_profile(self.settings)
 
     def clock(self) -> datetime:
         # Times move on from the caller's ``now`` (the data interval), so tests stay repeatable.
@@ -154,7 +160,7 @@ def send_campaign(
         ``cancelled`` or another campaign status, ``send_cap_reached``, ``provider_unavailable``).
 
     Raises:
-        CampaignNotFound, CampaignNotSendable, UnsubscribeSecretMissing: before anything is claimed.
+        CampaignNotFound, CampaignNotSendable, UnsubscribeSecretMissing, ProfileError: before anything is claimed.
         SenderConfigError: the sender cannot send (bad key); claimed messages were given back first.
     """
     if not unsubscribe_secret:
@@ -252,7 +258,7 @@ def _deliver(run: _Run, row, attempts_so_far: int) -> ledger.Outcome:  # noqa: A
     """Render and send one claimed message; every path ends in exactly one Outcome."""
     message_id = row.message_id
     try:
-        message = render_message(_context(row, run.campaign), run.settings, run.secret)
+        message = render_message(_context(row, run.campaign), run.settings, run.secret, run.profile)
     except (TemplateError, ValueError, TypeError) as exc:
         return ledger.Outcome(message_id, "failed", error=f"could not render the message: {exc}")
     attempt = 0
@@ -267,7 +273,8 @@ def _deliver(run: _Run, row, attempts_so_far: int) -> ledger.Outcome:  # noqa: A
             result = run.sender.send(message)
         except DeliveryUnknownError as exc:
             log.warning("message %s: outcome unknown, not retried: %s", message_id, exc)
-            return ledger.Outcome(message_id, "unknown", error=str(exc))
+            return ledger.Outcome(message_id, "unknown", error=str(exc), language=message.locale,
+                                  language_reason=message.language_reason)
         except TransientSendError as exc:
             if exc.retry_after_seconds is not None and exc.retry_after_seconds > run.retry.max_delay_seconds:
                 return _give_back(run, message_id, attempts_so_far, f"provider asks to wait "
@@ -292,7 +299,8 @@ def _deliver(run: _Run, row, attempts_so_far: int) -> ledger.Outcome:  # noqa: A
             run.unexpected_error = run.unexpected_error or exc
             run.halt("unexpected_error")
             return ledger.Outcome(message_id, "unknown", error=f"unexpected {type(exc).__name__}: {exc}")
-        return ledger.Outcome(message_id, "sent", provider_message_id=result.provider_message_id, sent_at=run.clock())
+        return ledger.Outcome(message_id, "sent", provider_message_id=result.provider_message_id, sent_at=run.clock(),
+                              language=message.locale, language_reason=message.language_reason)
 
 
 def _give_back(run: _Run, message_id: str, attempts_so_far: int, reason: str) -> ledger.Outcome:
@@ -326,6 +334,8 @@ def _context(row, campaign: ledger.CampaignRow) -> MessageContext:  # noqa: ANN0
             workaround_id=campaign.workaround_id or "",
             title=campaign.workaround_title or "",
             steps_markdown=campaign.workaround_markdown or "",
+            language=campaign.workaround_language or "en",
+            translations=_translations(campaign.workaround_translations),
         ),
         platform=_text(context.get("platform")),
         app_version=_text(context.get("app_version")),
@@ -335,6 +345,12 @@ def _context(row, campaign: ledger.CampaignRow) -> MessageContext:  # noqa: ANN0
         fix_status=_text(context.get("fix_status") or evidence.get("fix_status") or campaign.incident_status),
         extra={k: str(v) for k, v in context.items() if k == "fixed_in_version" and v},
     )
+
+
+@lru_cache(maxsize=8)
+def _translations(text: str | None) -> tuple[Translation, ...]:
+    # Parsed once per campaign, not once per message.
+    return translations_from_json(text)
 
 
 def _json_object(text: str | None) -> dict:

@@ -38,6 +38,8 @@ class CampaignRow:
     workaround_markdown: str | None
     workaround_status: str | None
     incident_status: str | None
+    workaround_language: str | None = None
+    workaround_translations: str | None = None  # JSON, see outreach.workaround_lint
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Outcome:
     error: str | None = None
     provider_message_id: str | None = None
     sent_at: datetime | None = None
+    language: str | None = None  # what the rendered message was written in, and why
+    language_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ def load_message_rows(engine: Engine, message_ids: Iterable[str]) -> list:
 
 def record_outcomes(engine: Engine, outcomes: Iterable[Outcome]) -> None:
     """Write the provider's answers for a batch in one transaction (each row only if still ``sending``)."""
+    outcomes = list(outcomes)
     by_status: dict[str, list[dict]] = {"sent": [], "failed": [], "unknown": [], "released": []}
     for o in outcomes:
         if o.status == "sent":
@@ -158,10 +163,16 @@ def record_outcomes(engine: Engine, outcomes: Iterable[Outcome]) -> None:
             by_status[o.status].append({"message_id": o.message_id, "error": (o.error or "")[:2000]})
     names = {"sent": "ledger_mark_sent", "failed": "ledger_mark_failed", "unknown": "ledger_mark_unknown",
              "released": "ledger_release_message"}
+    languages = [
+        {"message_id": o.message_id, "language": o.language, "language_reason": o.language_reason}
+        for o in outcomes if o.language
+    ]
     with engine.begin() as conn:
         for status, params in by_status.items():
             if params:
                 _run(conn, names[status], params)
+        if languages:
+            _run(conn, "message_update_language", languages)
 
 
 def finish_campaign(engine: Engine, campaign_id: str) -> bool:

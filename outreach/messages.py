@@ -4,6 +4,11 @@ Pure: no database, no network. Templates live in ``outreach/templates/`` as ``<l
 and run in a Jinja2 ``SandboxedEnvironment``; HTML parts are autoescaped. Workaround steps are
 Markdown rendered by markdown-it-py with raw HTML and images disabled and only http(s)/mailto links,
 so text written by people or taken from data is never pasted into the HTML unescaped.
+
+One language per email: ``outreach.language_choice`` picks it (the customer's, or the workaround's own
+when anything the email says is missing in the customer's), and every word of the email then comes from
+that language: the template, the workaround's title and steps, the product profile's names. A raw
+identifier from the events or a pain-point label in another language is left out rather than pasted in.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
@@ -19,11 +24,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from outreach.language import is_in_language
+from outreach.language_choice import LanguageChoice, choose_language
 from outreach.model import MessageContext, OutreachSettings, RenderedMessage
+from outreach.profile import SHIPPED_LOCALES, ProductProfile, default_profile, load_profile, profile_path
 from outreach.unsubscribe import make_token, unsubscribe_mailto, unsubscribe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-SUPPORTED_LOCALES = ("en", "de", "fr", "es")
+SUPPORTED_LOCALES = SHIPPED_LOCALES
 FALLBACK_LOCALE = "en"
 MAX_SUBJECT_CHARS = 90
 SAFE_LINK_PREFIXES = ("https://", "http://", "mailto:")
@@ -64,16 +72,33 @@ def resolve_locale(locale: str | None, default: str = FALLBACK_LOCALE) -> str:
     return FALLBACK_LOCALE
 
 
-def render_message(ctx: MessageContext, settings: OutreachSettings, unsubscribe_secret: str) -> RenderedMessage:
-    """Render the email for one customer.
+def active_profile(settings: OutreachSettings) -> ProductProfile:
+    """The product profile of ``settings`` (its file, else ``FOREWARN_PRODUCT_PROFILE``, else the built-in one).
+
+    Raises:
+        outreach.profile.ProfileError: the configured file is missing or malformed.
+    """
+    path = profile_path(settings.product_profile)
+    if path:
+        return load_profile(path)
+    return default_profile(settings.company_name, settings.from_name)
+
+
+def render_message(
+    ctx: MessageContext, settings: OutreachSettings, unsubscribe_secret: str, profile: ProductProfile | None = None
+) -> RenderedMessage:
+    """Render the email for one customer, whole in one language (``RenderedMessage.locale``, with the reason).
 
     Raises:
         outreach.unsubscribe.UnsubscribeSecretMissing: ``unsubscribe_secret`` is empty.
+        outreach.profile.ProfileError: no ``profile`` is given and the configured file cannot be read.
     """
-    locale = resolve_locale(ctx.locale, settings.default_locale)
+    profile = profile or active_profile(settings)
+    choice = choose_language(ctx, profile, settings.default_locale)
+    locale = choice.language
     token = make_token(ctx.customer_id, unsubscribe_secret)
     link = unsubscribe_url(settings.unsubscribe_base_url, token)
-    variables = _template_variables(ctx, settings, locale, link)
+    variables = _template_variables(ctx, settings, profile, choice, link)
     subject = _single_line(_template(locale, "subject.txt").render(variables), MAX_SUBJECT_CHARS)
     mailto = unsubscribe_mailto(settings.unsubscribe_email or settings.reply_to, token)
     return RenderedMessage(
@@ -81,7 +106,7 @@ def render_message(ctx: MessageContext, settings: OutreachSettings, unsubscribe_
         to_email=ctx.email.strip(),
         to_name=_single_line(ctx.name, 120) or None,
         from_email=settings.from_email,
-        from_name=settings.from_name,
+        from_name=variables["from_name"] or settings.from_name,  # the team as named in the email's language
         reply_to=settings.reply_to,
         subject=subject,
         text=_template(locale, "body.txt").render(variables),
@@ -96,49 +121,55 @@ def render_message(ctx: MessageContext, settings: OutreachSettings, unsubscribe_
             "customer_id": ctx.customer_id,
         },
         locale=locale,
+        language_reason=choice.reason,
     )
 
 
-def _template_variables(ctx: MessageContext, settings: OutreachSettings, locale: str, link: str) -> dict:
-    steps = ctx.workaround.steps_markdown.strip()
+def _template_variables(
+    ctx: MessageContext, settings: OutreachSettings, profile: ProductProfile, choice: LanguageChoice, link: str
+) -> dict:
+    locale = choice.language
+    steps = choice.steps_markdown.strip()
+    words = profile.words(locale)
     return {
         "greeting_name": _greeting_name(ctx.name),
-        "company": _single_line(settings.company_name, 80),
-        "platform": _platform_name(ctx.platform),
+        "company": _single_line(profile.product or settings.company_name, 80),
+        "platform": _product_word(profile.platform_name(ctx.platform, locale), ctx.platform, locale),
         "app_version": _single_line(ctx.app_version, 40),
-        "feature": _single_line(ctx.feature, 60),
+        "feature": _product_word(profile.feature_name(ctx.feature, locale), ctx.feature, locale),
         "error_code": _single_line(ctx.error_code, 80),
         "since": format_date(ctx.first_exposed_at, locale) if ctx.first_exposed_at else "",
-        "issue_summary": _summary(ctx),
-        "workaround_title": _single_line(ctx.workaround.title, 160),
+        "issue_summary": _summary(ctx, locale),
+        "workaround_title": _single_line(choice.title, 160).rstrip(" ."),
         "steps_text": _plain_text(steps),
         "steps_html": steps_to_html(steps),
         "fix_status": _FIX_STATUS.get((ctx.fix_status or "").strip().lower(), "investigating"),
         "fixed_in_version": _single_line(ctx.extra.get("fixed_in_version"), 40),
-        "support_url": settings.support_url,
-        "status_page_url": settings.status_page_url,
-        "from_name": _single_line(settings.from_name, 80),
+        "support_url": words.contact_url or profile.words("en").contact_url or settings.support_url,
+        "status_page_url": words.status_url or profile.words("en").status_url or settings.status_page_url,
+        "from_name": _single_line(profile.team_name(locale) or settings.from_name, 80),
+        "sign_off": _single_line(profile.sign_off(locale), 60),
         "unsubscribe_url": link,
     }
 
 
-# How customers name their platform; raw event values are lowercase identifiers.
-_PLATFORM_NAMES = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "mac": "macOS",
-                   "windows": "Windows", "linux": "Linux", "web": "the web app"}
 # Raw event names say nothing to a customer ("In short: error."); such a summary is left out.
 _GENERIC_SUMMARIES = {"error", "errors", "crash", "crashes", "exception", "failure", "fatal", "a problem in the app"}
 
 
-def _platform_name(platform: str | None) -> str:
-    text = _single_line(platform, 60)
-    return _PLATFORM_NAMES.get(text.strip().lower(), text)
+def _product_word(name: str | None, raw: str | None, locale: str) -> str:
+    """The profile's name; without one, the raw identifier only in English (the events' own vocabulary), else ""."""
+    if name:
+        return _single_line(name, 60)
+    return _single_line(raw, 60) if locale == "en" else ""
 
 
-def _summary(ctx: MessageContext) -> str:
+def _summary(ctx: MessageContext, locale: str) -> str:
+    """The pain point's label, only when it is written in the email's language (labels come from tickets)."""
     summary = _single_line(ctx.issue_summary, 300).rstrip(" .!")
     if summary.strip().lower() in _GENERIC_SUMMARIES or summary.strip() == (ctx.error_code or "").strip():
         return ""
-    return summary
+    return summary if is_in_language(summary, locale) else ""
 
 
 def format_date(value: datetime, locale: str) -> str:
@@ -148,8 +179,13 @@ def format_date(value: datetime, locale: str) -> str:
     return _DATE_FORMATS[locale].format(day=value.day, month=month, year=value.year)
 
 
+@lru_cache(maxsize=64)
 def steps_to_html(markdown_text: str) -> Markup:
-    """Workaround steps as safe HTML: raw HTML escaped, no images, only http(s)/mailto links."""
+    """Workaround steps as safe HTML: raw HTML escaped, no images, only http(s)/mailto links.
+
+    Cached: a campaign renders the same steps (one text per language) for every customer, and parsing the
+    Markdown was half of a message's rendering time.
+    """
     return Markup(_markdown().render(_strip_controls(markdown_text, keep_newlines=True)))
 
 
@@ -163,7 +199,7 @@ def _markdown() -> MarkdownIt:
 
 @cache
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
         undefined=StrictUndefined,
@@ -171,6 +207,15 @@ def _environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["capfirst"] = _capfirst
+    env.filters["underline"] = lambda text: "-" * len(str(text))  # a plain-text heading
+    return env
+
+
+def _capfirst(text: str) -> str:
+    """First letter up, the rest as written (Jinja's ``capitalize`` would turn "die Web-App" into "Die web-app")."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 @cache

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from outreach.workaround_lint import Translation
+
 
 @dataclass(frozen=True)
 class OutreachSettings:
@@ -38,6 +40,8 @@ class OutreachSettings:
     standing_approval_hours: float = 72.0
     standing_approval_growth: float = 5.0
     standing_approval_min_customers: int = 200
+    # Product profile YAML (outreach.profile); empty means env FOREWARN_PRODUCT_PROFILE, else the built-in one.
+    product_profile: str = ""
 
 
 def kill_switch_engaged() -> bool:
@@ -52,6 +56,8 @@ class WorkaroundText:
     workaround_id: str
     title: str
     steps_markdown: str
+    language: str = "en"  # what title and steps are written in
+    translations: tuple[Translation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,4 +97,5 @@ class RenderedMessage:
     headers: dict[str, str]
     custom_args: dict[str, str]
     categories: tuple[str, ...] = ("forewarn-outreach",)
-    locale: str = "en"
+    locale: str = "en"  # the one language the whole message is written in
+    language_reason: str = ""  # "customer's language", or why it fell back whole to the workaround's language

@@ -12,9 +12,15 @@ A file looks like::
       platforms: [android]
       app_versions: ["5.2.*"]   # shell-style patterns are allowed
       keywords: [sync, timeout, stuck]
+    language: en                # optional, the language it is written in
+    translations:               # optional, see outreach.workaround_lint
+      de: {title: ..., steps: ...}
     ---
     1. Open Settings > Sync.
     2. ...
+
+Loading never rewrites what a person wrote: a workaround that apologises, greets or signs off, or a
+translation that misses a step, is loaded with a warning (file and line) in ``Workaround.warnings``.
 """
 
 from __future__ import annotations
@@ -30,13 +36,22 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, Engine
 
+from outreach.profile import SHIPPED_LOCALES
+from outreach.workaround_lint import (
+    Translation,
+    lint_language,
+    lint_text,
+    parse_translations,
+    translations_from_json,
+    translations_json,
+)
 from sql import statement
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("draft", "approved")
 APPLIES_TO_KEYS = ("error_codes", "features", "platforms", "app_versions", "keywords")
-_FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to", "pre_approved"}
+_FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to", "language", "translations", "pre_approved"}
 
 
 class WorkaroundError(ValueError):
@@ -75,6 +90,9 @@ class Workaround:
     body_markdown: str
     source_path: str | None = None
     content_hash: str = field(default="")
+    language: str = "en"
+    translations: tuple[Translation, ...] = ()
+    warnings: tuple[str, ...] = ()
     # Front matter ``pre_approved: {max_audience: N}``: its author approved it in advance for any matching
     # incident with at most N customers to email, so such a campaign goes out in the run that finds it.
     pre_approved_max_audience: int | None = None
@@ -82,6 +100,10 @@ class Workaround:
     @property
     def is_approved(self) -> bool:
         return self.status == "approved"
+
+    def translation(self, locale: str) -> Translation | None:
+        """The translation into ``locale`` (usable or not), or None when there is none."""
+        return next((t for t in self.translations if t.locale == locale), None)
 
 
 @dataclass(frozen=True)
@@ -113,7 +135,9 @@ def load_workarounds(folder: Path | str) -> list[Workaround]:
             )
         seen[workaround.workaround_id] = path
         result.append(workaround)
-    log.info("loaded %s workarounds from %s", len(result), root)
+        for warning in workaround.warnings:
+            log.warning("%s", warning)
+    log.info("loaded %s workarounds from %s (%s warnings)", len(result), root, sum(len(w.warnings) for w in result))
     return sorted(result, key=lambda w: w.workaround_id)
 
 
@@ -123,7 +147,7 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
     Raises:
         WorkaroundError: naming ``source`` and the field at fault.
     """
-    meta, body = _split_front_matter(text, source)
+    meta, body, body_line = _split_front_matter(text, source)
     unknown = sorted(set(meta) - _FRONT_MATTER_FIELDS)
     if unknown:
         raise WorkaroundError(f"{source}: unknown front matter field(s) {unknown}; allowed: {sorted(_FRONT_MATTER_FIELDS)}")
@@ -138,8 +162,21 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
     steps = body.strip()
     if not steps:
         raise WorkaroundError(f"{source}: no steps after the front matter; write the workaround steps as Markdown")
-    pre_approved = _parse_pre_approved(meta.get("pre_approved"), source)
+    language = str(meta.get("language") or "en").strip().lower()
+    if language not in SHIPPED_LOCALES:
+        raise WorkaroundError(f"{source}: field 'language' is {language!r}; emails are written in "
+                              f"{', '.join(SHIPPED_LOCALES)}: write the workaround in one of them")
+    try:
+        translations, warnings = parse_translations(meta.get("translations"), language=language, steps=steps,
+                                                    source=source)
+    except ValueError as exc:
+        raise WorkaroundError(str(exc)) from None
+    warnings = lint_text(text, source=source) + warnings
+    warnings += lint_language(body, language, source=source, start_line=body_line)
     fields = {"id": workaround_id, "title": title, "status": status, "applies_to": applies_to.as_dict(), "body": steps}
+    if language != "en" or translations:  # files without either keep the hash they always had
+        fields |= {"language": language, "translations": translations_json(tuple(translations))}
+    pre_approved = _parse_pre_approved(meta.get("pre_approved"), source)
     if pre_approved is not None:  # only then, so hashes of workarounds written before the field stay as they were
         fields["pre_approved_max_audience"] = pre_approved
     content = json.dumps(fields, sort_keys=True)
@@ -151,6 +188,9 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
         body_markdown=steps,
         source_path=source,
         content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        language=language,
+        translations=tuple(translations),
+        warnings=tuple(warnings),
         pre_approved_max_audience=pre_approved,
     )
 
@@ -190,6 +230,8 @@ def read_workarounds(conn: Connection, *, approved_only: bool = True) -> list[Wo
             body_markdown=row.body_markdown,
             source_path=row.source_path,
             content_hash=row.content_hash or "",
+            language=row.language or "en",
+            translations=translations_from_json(row.translations),
             pre_approved_max_audience=row.pre_approved_max_audience,
         )
         for row in rows
@@ -206,12 +248,15 @@ def _row(workaround: Workaround, now: datetime) -> dict[str, Any]:
         "body_markdown": workaround.body_markdown,
         "source_path": workaround.source_path,
         "content_hash": workaround.content_hash,
+        "language": workaround.language,
+        "translations": translations_json(workaround.translations),
         "loaded_at": now,
         "pre_approved_max_audience": workaround.pre_approved_max_audience,
     }
 
 
-def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int]:
+    """The front matter, the body, and the file line the body starts on."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---":
         raise WorkaroundError(f"{source}: expected YAML front matter starting with '---' on the first line")
@@ -225,7 +270,7 @@ def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
         raise WorkaroundError(f"{source}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
         raise WorkaroundError(f"{source}: front matter must be a mapping of fields, got {type(meta).__name__}")
-    return meta, "\n".join(lines[end + 1 :])
+    return meta, "\n".join(lines[end + 1 :]), end + 2
 
 
 def _required_text(meta: dict[str, Any], name: str, source: str) -> str:

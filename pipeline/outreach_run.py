@@ -62,8 +62,16 @@ def _request(engine: Engine, campaign_id: str) -> dict[str, str]:
     audience = evidence.get("audience") or evidence.get("exclusions")
     if audience:
         lines.append(f"- Who is left out and why: `{json.dumps(audience, default=str)[:600]}`")
-    lines += ["", "**Preview** (a placeholder customer):", "", f"Subject: {detail.preview_subject or ''}", ""]
-    lines += ["> " + line for line in (detail.preview_text or "").splitlines()[:40]]
+    languages = evidence.get("languages") or {}
+    if languages.get("summary"):
+        lines.append(f"- Languages: {languages['summary']}")
+    samples = languages.get("samples") or {}
+    if not samples:  # campaigns built before language previews existed
+        samples = {"": {"subject": detail.preview_subject or "", "text": detail.preview_text or ""}}
+    for language, sample in sorted(samples.items()):
+        title = f"**Preview in {language}**" if language else "**Preview**"
+        lines += ["", f"{title} (a placeholder customer):", "", f"Subject: {sample.get('subject') or ''}", ""]
+        lines += ["> " + line for line in (sample.get("text") or "").splitlines()[:40]]
     return {
         "campaign_id": campaign_id,
         "subject": f"Send proactive email for campaign {campaign_id}? ({campaign.treated} customers)",

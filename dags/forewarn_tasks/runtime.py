@@ -144,12 +144,15 @@ def sender_from_airflow(home: Any) -> tuple[Any, str, str]:
 
 def outreach_settings() -> Any:
     """OutreachSettings, overridden by the JSON Variable ``forewarn_outreach_settings`` when set."""
+    import dataclasses
     import json
 
     from outreach.model import OutreachSettings
 
     raw = variable("forewarn_outreach_settings")
-    return OutreachSettings(**json.loads(raw)) if raw else OutreachSettings()
+    settings = OutreachSettings(**json.loads(raw)) if raw else OutreachSettings()
+    profile = variable("forewarn_product_profile")  # a YAML file; the library falls back to FOREWARN_PRODUCT_PROFILE
+    return dataclasses.replace(settings, product_profile=profile) if profile else settings
 
 
 def apply_kill_switch() -> None:

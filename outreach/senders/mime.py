@@ -34,9 +34,10 @@ def to_email_message(message: RenderedMessage, *, date: datetime | None = None) 
     email["X-Forewarn-Message-Id"] = message.custom_args.get("message_id", message.message_id)
     if "campaign_id" in message.custom_args:
         email["X-Forewarn-Campaign-Id"] = message.custom_args["campaign_id"]
-    email["Content-Language"] = message.locale
     email.set_content(message.text, subtype="plain", charset="utf-8")
     email.add_alternative(message.html, subtype="html", charset="utf-8")
+    # After the parts exist: making the message multipart moves every Content-* header into the first part.
+    email["Content-Language"] = message.locale
     return email
 
 

@@ -68,6 +68,12 @@ def show_command(campaign_id: str, html: bool) -> None:
         return
     click.echo(f"--- preview (placeholder name and address) ---\nSubject: {detail.preview_subject}\n")
     click.echo(preview or "")
+    languages = detail.evidence.get("languages") or {}
+    if languages.get("summary"):
+        click.echo(f"\nlanguages: {languages['summary']}")
+    for language, sample in sorted((languages.get("samples") or {}).items()):
+        if not html:
+            click.echo(f"\n--- sample in {language} ---\nSubject: {sample.get('subject', '')}\n\n{sample.get('text', '')}")
 
 
 @command.command("approve")

@@ -58,7 +58,7 @@ def command(customers: int, days: int, replay_days: int, seed: int, fresh: bool)
 
 def _same_world(world: Path, settings) -> bool:  # noqa: ANN001
     manifest = world / "truth" / "manifest.json"
-    if not manifest.is_file():
+    if not manifest.is_file() or not (world / "product_profile.yaml").is_file():  # a world from before profiles
         return False
     content = json.loads(manifest.read_text())
     recorded = content.get("settings", {}) if content.get("complete") else {}
@@ -99,6 +99,7 @@ def _airflow_env(home: Path, world: Path, warehouse_url: str) -> dict[str, str]:
     )
     env["AIRFLOW_VAR_FOREWARN_SOURCE"] = str(world)
     env["AIRFLOW_VAR_FOREWARN_WORKAROUNDS"] = str(world / "workarounds")
+    env["AIRFLOW_VAR_FOREWARN_PRODUCT_PROFILE"] = str(world / "product_profile.yaml")
     env["AIRFLOW_VAR_FOREWARN_EMAIL_EVENTS_DIR"] = str(home / "email-events")
     env["AIRFLOW_VAR_FOREWARN_OUTCOME_WINDOW_DAYS"] = "3"
     # The demo's approval policy: approved workaround, any audience up to 5,000, any severity.

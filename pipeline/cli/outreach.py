@@ -46,9 +46,13 @@ def cli_actor(by: str | None) -> str:
 @click.option("--policy-min-severity", type=float, default=0.0, show_default=True,
               help="Minimum incident severity for the auto-approval policy.")
 @click.option("--no-send", is_flag=True, help="Build (and approve) only; send nothing.")
+@click.option("--product-profile", "product_profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Product profile YAML: names of product, team, features and platforms per language "
+                   "(default: $FOREWARN_PRODUCT_PROFILE, else built-in platform names only).")
 def command(
     as_of: str | None, approve: bool, sender: str, outbox_dir: Path | None, workarounds_dir: Path | None,
     holdout_share: float, send_cap: int, frequency_cap_days: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
+    product_profile: Path | None,
 ) -> None:
     """Build one campaign per open incident, then send the approved ones.
 
@@ -65,7 +69,9 @@ def command(
         auto_approve=policy_max_audience is not None,
         auto_approve_max_audience=policy_max_audience or 0,
         auto_approve_min_severity=policy_min_severity,
+        product_profile=str(product_profile or ""),
     )
+    _check_profile(settings)
     engine = warehouse_engine()
     if workarounds_dir is not None:
         _load_workarounds(engine, workarounds_dir, when)
@@ -76,13 +82,30 @@ def command(
         _send_approved(engine, when, settings, sender, outbox_dir)
 
 
+def _check_profile(settings: Any) -> None:
+    """Read the product profile once up front: a bad file is one error line, its gaps are warnings."""
+    from outreach.messages import active_profile
+    from outreach.profile import ProfileError
+
+    try:
+        profile = active_profile(settings)
+    except ProfileError as exc:
+        raise UserError(str(exc)) from exc
+    for warning in profile.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def _load_workarounds(engine: Any, folder: Path, when: datetime) -> None:
     from outreach.workarounds import WorkaroundError, load_workarounds, upsert_workarounds
 
     try:
-        counts = upsert_workarounds(engine, load_workarounds(folder), now=when)
+        workarounds = load_workarounds(folder)
+        counts = upsert_workarounds(engine, workarounds, now=when)
     except WorkaroundError as exc:
         raise UserError(str(exc)) from exc
+    for workaround in workarounds:
+        for warning in workaround.warnings:
+            click.echo(f"warning: {warning}", err=True)
     click.echo(f"workarounds: {counts.inserted} new, {counts.updated} changed, {counts.unchanged} unchanged")
 
 

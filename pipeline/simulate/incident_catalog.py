@@ -27,8 +27,6 @@ class IncidentTemplate:
     translations: dict[str, Phrases] = field(default_factory=dict)
 
 
-_SORRY = "We're sorry about this, and we know it gets in the way of your work. "
-
 SPIKE_TEMPLATES: tuple[IncidentTemplate, ...] = (
     IncidentTemplate(
         SPIKE, "pdf_export_timeout",
@@ -44,8 +42,7 @@ SPIKE_TEMPLATES: tuple[IncidentTemplate, ...] = (
             "es": Phrases(subjects=("Falla la exportación a PDF",), symptoms=("Desde esta mañana ninguna exportación a PDF funciona.",)),
         },
         workaround_title="PDF exports time out: get your document another way",
-        workaround_steps=_SORRY + "PDF exports are timing out for many workspaces at the moment and our "
-        "engineers are working on it. Until it is fixed:\n\n"
+        workaround_steps="PDF exports are timing out for many workspaces at the moment. Until that is fixed:\n\n"
         "1. Open the project and choose **Export → CSV** instead; CSV exports are not affected.\n"
         "2. If you need a PDF, filter the board to one section (**View → Filter → Section**) and export "
         "each section on its own; smaller exports finish in time.\n"
@@ -61,7 +58,7 @@ SPIKE_TEMPLATES: tuple[IncidentTemplate, ...] = (
                       "Nobody in our team can search tasks right now.")),
         translations={"de": Phrases(subjects=("Suche funktioniert nicht",), symptoms=("Die Suche lädt ewig und bricht dann ab.",))},
         workaround_title="Search is slow or times out: find tasks another way",
-        workaround_steps=_SORRY + "Search is overloaded right now and our team is adding capacity. Meanwhile:\n\n"
+        workaround_steps="Search is overloaded right now. Meanwhile:\n\n"
         "1. Use the project's **Filter** (top right) by assignee, tag or due date; filters do not use search.\n"
         "2. Press **Ctrl/⌘ + K** and type the project name to jump straight to a project.\n"
         "3. Bookmark saved views you use often, so you do not need to search for them.\n",
@@ -74,9 +71,9 @@ SPIKE_TEMPLATES: tuple[IncidentTemplate, ...] = (
             symptoms=("Since a few hours none of our tasks sync to Google Calendar.",
                       "The calendar sync fails with a 403 error today.",
                       "New due dates don't reach my calendar any more.")),
-        workaround_title="Calendar sync fails with 403: keep your dates in view",
-        workaround_steps=_SORRY + "Our calendar connector is being rejected by the calendar provider for some "
-        "accounts. Until it is fixed:\n\n"
+        workaround_title="Calendar sync is rejected: keep your dates in view",
+        workaround_steps="The calendar provider is rejecting our calendar connector for some accounts. "
+        "Until that is fixed:\n\n"
         "1. Open **Settings → Integrations → Calendar** and copy the **iCal feed URL**.\n"
         "2. In Google Calendar choose **Other calendars → From URL** and paste it; this read-only feed keeps "
         "working.\n"
@@ -100,8 +97,8 @@ NEW_SIGNATURE_TEMPLATES: tuple[IncidentTemplate, ...] = (
             "es": Phrases(subjects=("No puedo subir archivos",), symptoms=("Desde ayer la aplicación rechaza mis archivos adjuntos por tamaño.",)),
         },
         workaround_title="Attachments over 25 MB are rejected: how to share big files now",
-        workaround_steps=_SORRY + "A change on our side started rejecting attachments larger than 25 MB. We are "
-        "rolling it back. Until then:\n\n"
+        workaround_steps="A change on our side started rejecting attachments larger than 25 MB. Until it is "
+        "rolled back:\n\n"
         "1. Compress the file (right-click → **Compress** / **Send to → Compressed folder**) and upload the "
         "zip if it is under 25 MB.\n"
         "2. For bigger files, upload them to your cloud drive and paste the share link into the task; the "
@@ -117,8 +114,8 @@ NEW_SIGNATURE_TEMPLATES: tuple[IncidentTemplate, ...] = (
                       "Calendar sync stopped and reconnecting Google does nothing.",
                       "We get 'token refresh failed' for the calendar integration.")),
         translations={"fr": Phrases(subjects=("Agenda Google déconnecté",), symptoms=("La connexion à Google Agenda est cassée : invalid_grant.",))},
-        workaround_title="Google Calendar disconnected (invalid_grant): reconnect in three steps",
-        workaround_steps=_SORRY + "A change in how we refresh Google sign-ins disconnected some calendars.\n\n"
+        workaround_title="Google Calendar disconnected: reconnect in three steps",
+        workaround_steps="A change in how we refresh Google sign-ins disconnected some calendars.\n\n"
         "1. Open **Settings → Integrations → Google Calendar** and click **Disconnect**.\n"
         "2. Visit your Google account's **Third-party access** page and remove *Acme Projects*.\n"
         "3. Connect the calendar again from Acme Projects; your due dates reappear within a few minutes.\n",
@@ -131,8 +128,8 @@ NEW_SIGNATURE_TEMPLATES: tuple[IncidentTemplate, ...] = (
             symptoms=("Search shows 'index unavailable' for our whole workspace.",
                       "No search results at all, just an error about the index.",
                       "Search stopped working for everyone in our company.")),
-        workaround_title="Search says 'index unavailable': work around it while we rebuild",
-        workaround_steps=_SORRY + "We are rebuilding the search index of some workspaces.\n\n"
+        workaround_title="Search says the index is unavailable: work around it while we rebuild",
+        workaround_steps="We are rebuilding the search index of some workspaces.\n\n"
         "1. Use **Filters** on a project (assignee, tag, due date); they work without the index.\n"
         "2. Jump to projects with **Ctrl/⌘ + K** and the project name.\n"
         "3. Search comes back on its own when the rebuild is done; there is nothing to reinstall.\n",
@@ -147,7 +144,7 @@ NEW_SIGNATURE_TEMPLATES: tuple[IncidentTemplate, ...] = (
                       "The daily digest is missing for the whole team.")),
         translations={"es": Phrases(subjects=("No llega el resumen diario",), symptoms=("Ya no recibimos el correo de resumen diario.",))},
         workaround_title="Daily digest emails are not sent: see your day at a glance",
-        workaround_steps=_SORRY + "A template error stopped the daily digest.\n\n"
+        workaround_steps="An error on our side stopped the daily digest.\n\n"
         "1. Open **My Tasks → Today** for the same list the digest would have sent.\n"
         "2. Turn on **push reminders** for due dates under **Settings → Notifications**.\n"
         "3. The digest restarts automatically once fixed; no setting needs to change.\n",
@@ -161,8 +158,8 @@ NEW_SIGNATURE_TEMPLATES: tuple[IncidentTemplate, ...] = (
                       "Exporting tasks to CSV fails when titles have emoji or accents.",
                       "The CSV export just stops with 'cannot encode characters'.")),
         translations={"de": Phrases(subjects=("CSV-Export bricht ab",), symptoms=("Der CSV-Export bricht mit einem Kodierungsfehler ab.",))},
-        workaround_title="CSV export aborts with an encoding error: export another way",
-        workaround_steps=_SORRY + "CSV exports fail when task titles contain some special characters.\n\n"
+        workaround_title="CSV export stops with an encoding error: export another way",
+        workaround_steps="CSV exports fail when task titles contain some special characters.\n\n"
         "1. Choose **Export → Excel (.xlsx)**; it handles every character.\n"
         "2. Or use **Export → JSON** if you load the data into another tool.\n"
         "3. We will let you know when CSV exports work again.\n",
@@ -185,7 +182,7 @@ _REGRESSION_TRANSLATIONS = {
     "es": Phrases(subjects=("La app se cierra sola",), symptoms=("Desde la actualización {version} la aplicación se cierra sola.",)),
 }
 _ROLLBACK = (
-    _SORRY + "Version {version} of the {platform_label} has a bug that makes it crash; {previous_version} "
+    "Version {version} of the {platform_label} has a bug that makes it crash; {previous_version} "
     "does not have it, and a fixed version is on its way.\n\n"
     "1. {step}\n"
     "2. Until the fix arrives, use Acme Projects in your browser at app.acme-projects.test; all your "
@@ -200,7 +197,7 @@ def _regression(platform: str, key: str, action: str, step: str, keywords: tuple
         RELEASE_REGRESSION, key, platform=platform,
         en=Phrases(subjects=_REGRESSION_SUBJECTS, symptoms=phrases),
         translations=_REGRESSION_TRANSLATIONS,
-        workaround_title=f"The {{platform_label}} {{version}} crashes when you {action}: stay productive",
+        workaround_title=f"The {{platform_label}} {{version}} crashes when you {action}: how to keep working",
         workaround_steps=_ROLLBACK.replace("{step}", step),
         keywords=("crash", "update", *keywords), tags=("crash", platform, "bug"),
     )

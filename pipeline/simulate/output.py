@@ -17,6 +17,7 @@ GENERATOR = "forewarn simulate"
 # Everything a simulation may write; an overwrite removes exactly these and nothing else.
 OWNED_PATTERNS = (
     "customers.csv", "tickets.csv", "tickets-*.csv", "events.csv", "events-*.csv", "workarounds/*.md", "truth/*",
+    "product_profile.yaml",
 )
 
 

@@ -20,6 +20,7 @@ from pipeline.simulate.exposure import Exposure, ExposureLog
 from pipeline.simulate.incidents import PlannedIncident, plan_timeline
 from pipeline.simulate.output import prepare_folder, write_json, write_manifest
 from pipeline.simulate.population import Population, build_population
+from pipeline.simulate.product_profile import write_product_profile
 from pipeline.simulate.randomness import generator, text_random
 from pipeline.simulate.releases import ReleaseSchedule
 from pipeline.simulate.settings import IncidentTruth, SignatureTruth, WorldSettings, WorldSummary
@@ -53,7 +54,7 @@ def simulate_world(settings: WorldSettings, out_dir: Path, progress: bool = Fals
     ticket_rows, ticket_dirty, ticket_truth = write_tickets(out_dir, tickets, population, split_ms, _dirt(settings, 1))
     files = {"customers.csv": customer_rows, **ticket_rows, **files}
     dirty = customer_dirty + ticket_dirty + dirty
-    notes = write_workarounds(out_dir / "workarounds", incidents)
+    notes = [*write_workarounds(out_dir / "workarounds", incidents), write_product_profile(out_dir)]
     truths = [_incident_truth(i, n, exposures.incident(n), population, schedule, tickets) for n, i in enumerate(incidents)]
     _write_truth(out_dir, truths, ticket_truth, dirty, schedule)
     write_manifest(out_dir, manifest_settings, {**files, **dict.fromkeys(notes)}, complete=True)

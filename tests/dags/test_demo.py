@@ -71,6 +71,7 @@ def test_demo_runs_every_dag_and_report_outbox_and_warehouse_agree(tmp_path: Pat
     assert "Campaigns" in report and "<svg" in report
     message = email.message_from_bytes(emails[0].read_bytes(), policy=policy.default)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    _assert_one_language_per_email(engine, emails)
 
     # A second demo reuses everything and sends nothing twice.
     second = _demo(home)
@@ -80,3 +81,24 @@ def test_demo_runs_every_dag_and_report_outbox_and_warehouse_agree(tmp_path: Pat
     with engine.connect() as connection:
         again = connection.execute(text("SELECT COUNT(*) FROM outreach_messages WHERE status = 'sent'")).scalar()
     assert again == len(sent)
+
+
+def _assert_one_language_per_email(engine, emails: list[Path]) -> None:  # noqa: ANN001 - an Engine
+    """Every demo email reads in one language, the customer's whenever its workaround is translated (issue 16)."""
+    from outreach.email_review import review_email
+
+    with engine.connect() as connection:
+        languages = dict(connection.execute(text(
+            "SELECT m.message_id, m.language FROM outreach_messages m WHERE m.status = 'sent'")).all())
+        wrong = connection.execute(text(
+            "SELECT COUNT(*) FROM outreach_messages m JOIN customers c USING (customer_id) "
+            "WHERE m.status = 'sent' AND c.locale IN ('en', 'de', 'fr', 'es') AND m.language <> c.locale"
+        )).scalar()
+    assert wrong == 0, "every demo workaround is translated: each customer reads their own language"
+    for path in emails:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        language = languages[path.stem]
+        assert message["Content-Language"] == language
+        review = review_email(str(message["Subject"]), message.get_body(("plain",)).get_content(),
+                              message.get_body(("html",)).get_content(), language)
+        assert review.problems == (), (path.name, review.problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -30,6 +31,7 @@ from tests.outreach.test_delivery_support import (
     seed_campaign,
     set_campaign_status,
     statuses,
+    write_profile,
 )
 
 KEY = "SG.delivery-test-key"
@@ -91,13 +93,35 @@ def test_a_rerun_sends_nothing_again(warehouse, sendgrid):
     assert again.sent == 0 and len(sendgrid.received) == 12
 
 
-def test_each_customer_gets_their_own_language_and_situation(warehouse, sendgrid):
+def test_each_customer_gets_their_own_language_and_situation(warehouse, sendgrid, tmp_path):
     seed_campaign(warehouse, customers=6)
-    send(warehouse, sg_sender(sendgrid))
+    settings = replace(SETTINGS, product_profile=str(write_profile(tmp_path)))
+    send_campaign(warehouse, "camp-1", sg_sender(sendgrid), settings, SECRET, now=NOW, retry=FAST)
     by_greeting = Counter(p["content"][0]["value"].split()[0].rstrip(",:") for p in sendgrid.received)
     assert by_greeting == {"Hi": 3, "Hallo": 1, "Bonjour": 1, "Hola": 1}  # en, pt-BR and no locale read English
     assert all("5.2.0" in p["content"][0]["value"] and "E_EXPORT_409" in p["content"][1]["value"]
                for p in sendgrid.received)
+    texts = {p["content"][0]["value"].split()[0].rstrip(",:"): p["content"][0]["value"] for p in sendgrid.received}
+    assert "Wählen Sie eine Woche" in texts["Hallo"] and "Ihr Acme-Team" in texts["Hallo"]
+    assert "Der Export funktioniert nicht" in texts["Hallo"] and "export" not in texts["Hallo"].split("Export")[0]
+    with warehouse.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT c.locale, m.language, m.language_reason FROM outreach_messages m "
+            "JOIN customers c ON c.customer_id = m.customer_id WHERE m.campaign_id = 'camp-1'"
+        )).all()
+    recorded = {row.locale: (row.language, row.language_reason) for row in rows}
+    assert recorded["de"] == ("de", "customer's language") and recorded["es"] == ("es", "customer's language")
+    assert recorded["pt-BR"] == ("en", "no email templates for the customer's locale 'pt-BR'")
+
+
+def test_a_missing_product_profile_stops_the_run_before_anything_is_claimed(warehouse, sendgrid, tmp_path):
+    from outreach.profile import ProfileError
+
+    ids = seed_campaign(warehouse, customers=3)
+    settings = replace(SETTINGS, product_profile=str(tmp_path / "missing.yaml"))
+    with pytest.raises(ProfileError, match="missing.yaml"):
+        send_campaign(warehouse, "camp-1", sg_sender(sendgrid), settings, SECRET, now=NOW, retry=FAST)
+    assert set(statuses(warehouse, "camp-1").values()) == {"queued"} and len(ids) == 3 and not sendgrid.received
 
 
 def test_rate_limits_and_server_errors_are_retried_without_duplicates(warehouse, sendgrid):

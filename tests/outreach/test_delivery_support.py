@@ -9,12 +9,35 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 NOW = datetime(2026, 3, 10, 9, 0, 0)
 SECRET = "test-unsubscribe-secret-0123456789"
 STEPS = "1. Open **Reports** and choose *Export*.\n2. Pick a date range of one week or less.\n3. Repeat."
+# The seeded workaround's translations, as loading stores them (see outreach.workaround_lint).
+TRANSLATIONS = json.dumps({
+    "de": {"title": "In kleineren Teilen exportieren", "steps": "1. Öffnen Sie **Berichte**.\n2. Wählen Sie eine Woche.\n3. Wiederholen Sie das."},
+    "fr": {"title": "Exporter par petits lots", "steps": "1. Ouvrez **Rapports**.\n2. Choisissez une semaine.\n3. Recommencez."},
+    "es": {"title": "Exportar en partes más pequeñas", "steps": "1. Abra **Informes**.\n2. Elija una semana.\n3. Repita."},
+}, ensure_ascii=False)
+PROFILE_YAML = """\
+product: Acme
+team: The Acme support team
+locales:
+  en: {features: {export: exports}}
+  de: {team: Ihr Acme-Team, features: {export: der Export}}
+  fr: {team: L'équipe Acme, features: {export: l'export}}
+  es: {team: El equipo de Acme, features: {export: la exportación}}
+"""
+
+
+def write_profile(folder: Path) -> Path:
+    """A product profile naming the seeded campaign's feature in every shipped language."""
+    path = folder / "profile.yaml"
+    path.write_text(PROFILE_YAML, encoding="utf-8")
+    return path
 
 
 def message_id_for(campaign_id: str, customer_id: str) -> str:
@@ -63,10 +86,10 @@ def seed_campaign(
         })
     with engine.begin() as conn:
         conn.execute(text(
-            "INSERT INTO workarounds (workaround_id, title, status, applies_to, body_markdown, loaded_at) "
-            "VALUES (:workaround_id, :title, :status, '{}', :body, :loaded_at)"
+            "INSERT INTO workarounds (workaround_id, title, status, applies_to, body_markdown, translations, loaded_at) "
+            "VALUES (:workaround_id, :title, :status, '{}', :body, :translations, :loaded_at)"
         ), {"workaround_id": workaround_id, "title": "Export in smaller batches", "status": workaround_status,
-            "body": STEPS, "loaded_at": NOW})
+            "body": STEPS, "translations": TRANSLATIONS, "loaded_at": NOW})
         conn.execute(text(
             "INSERT INTO campaigns (campaign_id, workaround_id, status, created_at, approved_at, send_cap, "
             "audience_size, holdout_size) VALUES (:campaign_id, :workaround_id, :status, :now, :now, :send_cap, "
@@ -117,6 +140,7 @@ def customer_of(engine: Engine, message_id: str) -> tuple[str, str]:
 SEND_WORKER = """
 import os, sys
 from datetime import datetime
+from pathlib import Path
 from sqlalchemy import create_engine
 from pipeline.warehouse import make_engine
 from outreach.delivery import RetryPolicy, send_campaign

@@ -10,7 +10,9 @@ import pytest
 
 from outreach.messages import format_date, render_message, resolve_locale
 from outreach.model import MessageContext, OutreachSettings, WorkaroundText
+from outreach.profile import default_profile
 from outreach.unsubscribe import verify_token
+from outreach.workaround_lint import Translation
 
 SECRET = "message-test-secret-0123456789abcdef"
 SETTINGS = OutreachSettings(company_name="Acme", from_name="Maya at Acme Support",
@@ -32,6 +34,7 @@ def context(**changes) -> MessageContext:
 
 def test_english_message_says_what_happened_in_the_customers_terms():
     message = render_message(context(), SETTINGS, SECRET)
+    assert message.language_reason == "customer's language"
     for part in (message.text, message.html):
         assert "Dana" in part
         assert "Android" in part and "5.2.0" in part and "export" in part
@@ -53,6 +56,18 @@ def test_message_avoids_internal_jargon():
         assert word not in re.sub(r"<[^>]+>", "", message.html).lower()
 
 
+TRANSLATED = WorkaroundText("wa-1", "Export in smaller batches", STEPS, "en", (
+    Translation("de", "In kleineren Teilen exportieren", "1. Öffnen Sie **Berichte**.\n2. Wählen Sie eine Woche.\n3. Wiederholen."),
+    Translation("fr", "Exporter par petits lots", "1. Ouvrez **Rapports**.\n2. Choisissez une semaine.\n3. Recommencez."),
+    Translation("es", "Exportar en partes más pequeñas", "1. Abra **Informes**.\n2. Elija una semana.\n3. Repita."),
+))
+_BASE = default_profile("Acme", "Maya at Acme Support")
+PROFILE = replace(_BASE, locales={
+    loc: replace(words, features={"export": name})
+    for (loc, words), name in zip(_BASE.locales.items(), ("export", "der Export", "l'export", "la exportación"), strict=True)
+})
+
+
 @pytest.mark.parametrize(
     ("locale", "greeting", "date"),
     [("de", "Hallo Dana", "3. März 2026"), ("fr", "Bonjour Dana", "3 mars 2026"),
@@ -60,10 +75,16 @@ def test_message_avoids_internal_jargon():
      ("pt-BR", "Hi Dana", "March 3, 2026"), (None, "Hi Dana", "March 3, 2026")],
 )
 def test_message_is_written_in_the_customers_language_with_fallback_to_english(locale, greeting, date):
-    message = render_message(context(locale=locale), SETTINGS, SECRET)
+    message = render_message(context(locale=locale, workaround=TRANSLATED), SETTINGS, SECRET, PROFILE)
     assert message.text.startswith(greeting)
     assert date in message.text and date in message.html
     assert message.locale == resolve_locale(locale)
+
+
+def test_without_a_translation_the_whole_email_is_in_the_workarounds_language_and_says_why():
+    message = render_message(context(locale="de"), SETTINGS, SECRET, PROFILE)
+    assert message.locale == "en" and message.language_reason == "no German workaround"
+    assert message.text.startswith("Hi Dana") and "Hallo" not in message.text and "März" not in message.text
 
 
 def test_locale_resolution_walks_from_region_to_language_to_default():

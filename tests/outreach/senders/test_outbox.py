@@ -32,6 +32,7 @@ def test_outbox_file_is_a_multipart_email_with_both_parts_and_rfc_8058_headers(t
     assert email["Reply-To"] == rendered.reply_to
     assert email.get_body(("plain",)).get_content() .strip() == rendered.text.strip()
     assert "Hallo Zoë" in email.get_body(("html",)).get_content()
+    assert email["Content-Language"] == "de"  # the one language of the whole message
     assert not [p for p in tmp_path.iterdir() if p.suffix != ".eml"]  # no temporary files left
 
 

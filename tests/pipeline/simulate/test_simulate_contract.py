@@ -162,7 +162,10 @@ def test_workarounds_have_front_matter_and_cover_every_incident(world_dir: Path)
         assert text.startswith("---\n")
         front, body = text[4:].split("\n---\n", 1)
         meta = yaml.safe_load(front)
-        assert set(meta) == {"id", "title", "status", "applies_to"}
+        assert {"id", "title", "status", "applies_to"} <= set(meta) <= {
+            "id", "title", "status", "applies_to", "language", "translations"}
+        if meta["status"] == "approved":  # the demo's customers read German, French and Spanish too
+            assert set(meta["translations"]) == {"de", "fr", "es"} and meta["language"] == "en"
         assert meta["status"] in {"approved", "draft"} and path.stem == meta["id"]
         assert set(meta["applies_to"]) <= {"error_codes", "features", "platforms", "app_versions", "keywords"}
         assert all(isinstance(v, list) and v for v in meta["applies_to"].values())
