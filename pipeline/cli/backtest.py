@@ -66,7 +66,7 @@ def command(source: str, start: str, end: str, every: str, truth: Path | None, w
     from pipeline.detect import DetectSettings
 
     first, last = _moment(start, "--from"), _moment(end, "--to")
-    if last < first:
+    if _midnight(last) < _midnight(first):
         raise UserError(f"--to {end} is before --from {start}: give a period that runs forward")
     try:
         cadence = parse_duration(every, "--every")
@@ -115,6 +115,10 @@ def _moment(value: str, option: str) -> date | datetime:
         return parse_timestamp(text, option)  # type: ignore[return-value]
     except UserError as exc:
         raise UserError(f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2026-01-10, or an ISO time)") from exc
+
+
+def _midnight(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
 
 
 def _outreach_settings(raw: str | None) -> Any:
