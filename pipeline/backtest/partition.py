@@ -67,7 +67,9 @@ def partition_source(source: str, as_ofs: Sequence[datetime], root: Path,
     for spec in tables:
         parts = 0
         copied = beyond = 0
+        columns: list[str] = []
         for chunk in read_table(source, spec, CHUNK_ROWS):
+            columns = columns or [name for name in chunk.frame.columns if name != ROW_NUMBER]
             steps = _steps(chunk.frame, spec, result.as_ofs)
             beyond += int((steps < 0).sum())
             frame = chunk.frame.drop(columns=[ROW_NUMBER])
@@ -79,6 +81,7 @@ def partition_source(source: str, as_ofs: Sequence[datetime], root: Path,
                 _write_malformed(result.folder(0), spec.name, parts, chunk)
                 copied += len(chunk.malformed)
             parts += 1
+        _fill_empty_steps(result, spec.name, columns)
         result.rows[spec.name] = copied
         result.beyond_last[spec.name] = beyond
         log.info("partitioned %s: %s rows into %s steps, %s after the last as-of", spec.name, copied,
@@ -98,6 +101,16 @@ def _steps(frame: pd.DataFrame, spec: TableSpec, as_ofs: tuple[datetime, ...]) -
     steps[steps >= len(as_ofs)] = -1
     steps[np.isnat(values)] = 0
     return steps
+
+
+def _fill_empty_steps(result: PartitionedSource, table: str, columns: list[str]) -> None:
+    """An empty file where a run has no rows of a table: an hour without tickets is normal, not a missing table."""
+    if not columns:
+        return
+    empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in columns})
+    for step in range(len(result.as_ofs)):
+        if not (result.folder(step) / table).is_dir() and not list(result.folder(step).glob(f"{table}-*.csv")):
+            _write_part(result.folder(step) / table / "part-empty.parquet", empty)
 
 
 def _write_part(path: Path, rows: pd.DataFrame) -> None:
