@@ -41,11 +41,13 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 {% endfor %}</table>
 <h2 id="deflection">Deflection measured against the holdout</h2>
 {% if d.deflection %}<table id="deflection-table"><tr><th>campaign</th><th>treated</th><th>holdout</th>
-<th>holdout - treated</th><th>95% interval</th><th>true difference (simulated)</th></tr>
+<th>holdout - treated</th><th>95% interval</th><th>true difference (simulated)</th>
+<th>share of the incident's tickets the measure counts</th><th>true difference as the measure counts</th></tr>
 {% for o in d.deflection %}<tr data-campaign="{{ o.campaign_id }}"><td>{{ o.campaign_id }}</td><td class="n">{{ o.treated }}</td>
 <td class="n">{{ o.holdout }}</td><td class="n">{{ fmt(o.measured_difference) }}</td>
 <td>{% if o.ci_low is not none %}[{{ fmt(o.ci_low) }}, {{ fmt(o.ci_high) }}]{% else %}not enough data{% endif %}</td>
-<td class="n">{{ fmt(o.true_difference) }}</td></tr>{% endfor %}</table>
+<td class="n">{{ fmt(o.true_difference) }}</td><td class="n">{{ fmt(o.ticket_recall) }}</td>
+<td class="n">{{ fmt(o.true_difference_as_measured) }}</td></tr>{% endfor %}</table>
 {% else %}<p>No campaign's measurement window ({{ d.settings.measure_window_days }} days) ended within the replay.</p>{% endif %}
 </body></html>
 """

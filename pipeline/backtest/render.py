@@ -76,8 +76,9 @@ def _outreach_lines(outreach: dict, deflection: list[dict]) -> list[str]:
         lines += _table(
             [(o["campaign_id"], o["treated"], o["holdout"], _num(_round(o["measured_difference"])),
               f"[{_num(_round(o['ci_low']))}, {_num(_round(o['ci_high']))}]" if o["ci_low"] is not None else "not enough data",
-              _num(o["true_difference"])) for o in deflection],
-            ("campaign", "treated", "holdout", "measured", "95% interval", "true"),
+              _num(o["true_difference"]), _num(o["ticket_recall"]), _num(o["true_difference_as_measured"]))
+             for o in deflection],
+            ("campaign", "treated", "holdout", "measured", "95% interval", "true", "ticket recall", "true as measured"),
         )
     return lines
 
