@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.backtest.deflection import EmailReaction, write_reactive_view
         from pipeline.backtest.truth import read_truth
 
+        from pipeline.warehouse import migrate
+
+        migrate(engine)  # the view reads the emails sent so far, before the first DAG has created the tables
         reaction = EmailReaction.from_truth(read_truth(args.world / "truth"), args.email_effect)
 
     day = args.history_until
