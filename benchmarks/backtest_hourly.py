@@ -50,7 +50,10 @@ def scale(args: argparse.Namespace) -> dict:
                       settings=DetectSettings(embedder=args.embedder), plan=plan)
     seconds = time.perf_counter() - began
     runs = len(result.replay.days)
+    later = sorted(sum(day.seconds.values()) for day in result.replay.days[1:])
     return {
+        "first_run_seconds": round(sum(result.replay.days[0].seconds.values()), 1),
+        "median_later_run_seconds": round(later[len(later) // 2], 2) if later else None,
         "customers": args.customers, "events_per_day": args.events_per_day, "hours": args.hours, "runs": runs,
         "seconds": round(seconds, 1), "seconds_per_run": round(seconds / runs, 2),
         "extrapolated_720_runs_minutes": round(seconds / runs * 720 / 60, 1),
