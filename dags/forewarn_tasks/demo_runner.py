@@ -62,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.email_effect > 0 and args.world and args.view:
         from pipeline.backtest.deflection import EmailReaction, write_reactive_view
         from pipeline.backtest.truth import read_truth
-
         from pipeline.warehouse import migrate
 
         migrate(engine)  # the view reads the emails sent so far, before the first DAG has created the tables
