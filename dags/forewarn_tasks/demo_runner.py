@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--last-day", type=date.fromisoformat, required=True)
     parser.add_argument("--events-dir", type=Path, required=True)
     parser.add_argument("--log-file", type=Path, required=True)
+    parser.add_argument("--world", type=Path, help="The simulated world; with --email-effect > 0 ingest reads --view.")
+    parser.add_argument("--view", type=Path, help="The world as its customers write it, given the emails sent.")
+    parser.add_argument("--email-effect", type=float, default=0.0)
     args = parser.parse_args(argv)
 
     args.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"demo: DAG import errors: {bag.import_errors}")
     dags = {dag_id: bag.get_dag(dag_id) for dag_id in bag.dag_ids}
     engine = make_engine(os.environ["FOREWARN_DATABASE_URL"])
+    reaction = None
+    if args.email_effect > 0 and args.world and args.view:
+        from pipeline.backtest.deflection import EmailReaction, write_reactive_view
+        from pipeline.backtest.truth import read_truth
+        from pipeline.warehouse import migrate
+
+        migrate(engine)  # the view reads the emails sent so far, before the first DAG has created the tables
+        reaction = EmailReaction.from_truth(read_truth(args.world / "truth"), args.email_effect)
 
     day = args.history_until
     first = True
@@ -63,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         stamp = pendulum.datetime(day.year, day.month, day.day, tz="UTC")
         conf = {"as_of": as_of.isoformat()}
         _say(f"day {day.isoformat()}" + (" (first run: loads all history before it)" if first else ""))
+        if reaction is not None:  # the world reacts to the emails sent so far (library: pipeline.backtest.deflection)
+            unwritten = write_reactive_view(args.world, args.view, engine, reaction)
+            _say(f"  tickets not written after an email so far: {unwritten}")
         _run(dags["forewarn_ingest"], "forewarn_ingest", logical_date=stamp, run_conf={"load_history": first})
         _run(dags["forewarn_detect"], "forewarn_detect", run_conf=conf)
         _run(dags["forewarn_outreach"], "forewarn_outreach", run_conf=conf)

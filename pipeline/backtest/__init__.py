@@ -1,23 +1,32 @@
-"""Backtest: replay the daily loop over a past period into a throw-away warehouse, and score it.
+"""Backtest: replay the loop over a past period at its cadence into a warehouse, and score it.
 
-``backtest`` is what ``forewarn backtest`` calls. Each day D of ``[start, end]`` ingests ``[D - 1 day, D)``
-(the first day all history before it) and detects as of D, as the DAGs would have; the result says
-when each pain point, incident and link was first found and who would have been emailed before
-writing in. With a truth folder (``forewarn simulate``) it is scored against what was injected.
+``backtest`` is what ``forewarn backtest`` calls. Each run, every ``every`` from ``start`` to ``end``,
+ingests the interval since the previous run (the first all history before it), detects as of its
+as-of and reaches out as of it (build, approve by policy or ``approve_after``, send to a scratch
+outbox), as the DAGs would have. The result says when each pain point, incident and link was first
+found, when each incident was first emailed and whom the emails reached before they wrote. With a
+truth folder (``forewarn simulate``) the world reacts to email (``email_effect``) and everything is
+scored against what was injected; the measure stage's deflection is set beside the true effect.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from detectors.painpoints import Embedder, TfidfLsaEmbedder, default_embedder
+from pipeline.backtest.cadence import CadenceError, parse_duration, replay_times
+from pipeline.backtest.deflection import DEFAULT_EMAIL_EFFECT, EmailReaction
+from pipeline.backtest.deflection_check import measured_deflection
+from pipeline.backtest.outreach_score import outreach_report
+from pipeline.backtest.outreach_step import OutreachPlan, OutreachStep
+from pipeline.backtest.partition import partition_source
 from pipeline.backtest.replay import DayProgress, DayRun, Replay, replay
 from pipeline.backtest.scoring import FinalState, score
 from pipeline.backtest.truth import Truth, TruthError, read_truth
@@ -27,7 +36,11 @@ from sql import statement
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BacktestResult", "DayRun", "Truth", "TruthError", "WarehouseNotEmpty", "backtest", "read_truth"]
+__all__ = [
+    "BacktestResult", "CadenceError", "DayRun", "OutreachPlan", "Truth", "TruthError", "WarehouseNotEmpty", "backtest",
+    "default_workarounds", "parse_duration", "read_truth",
+]
+MEASURE_WINDOW_DAYS = 3
 
 
 class WarehouseNotEmpty(RuntimeError):
@@ -36,14 +49,18 @@ class WarehouseNotEmpty(RuntimeError):
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """A replayed period: the days, what was found when, who would have been reached, and the score."""
+    """A replayed period: the runs, what was found when, whom the emails reached, and the score."""
 
     source: str
-    start: date
-    end: date
+    start: date | datetime
+    end: date | datetime
     embedder: str
     replay: Replay
     score: dict[str, object] | None
+    every: timedelta = timedelta(days=1)
+    outreach: dict[str, object] = field(default_factory=dict)
+    deflection: list[dict[str, object]] = field(default_factory=list)
+    settings: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """Everything as JSON-ready values (what ``--out`` writes)."""
@@ -52,7 +69,9 @@ class BacktestResult:
             "source": self.source,
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
+            "every_hours": round(self.every.total_seconds() / 3600, 4),
             "embedder": self.embedder,
+            "settings": self.settings,
             "seconds": r.stage_seconds(),
             "days": [day.as_dict() for day in r.days],
             "incidents": [_jsonable({"incident_id": i, **row}) for i, row in sorted(r.incidents.items())],
@@ -65,42 +84,82 @@ class BacktestResult:
                 for (inc, customer), at in sorted(r.reached.items())
             ],
             "score": self.score,
+            "outreach": self.outreach,
+            "deflection": self.deflection,
         }
 
 
 def backtest(
     source: str,
-    start: date,
-    end: date,
+    start: date | datetime,
+    end: date | datetime,
     *,
+    every: timedelta = timedelta(days=1),
     truth: str | Path | None = None,
     database_url: str | None = None,
     settings: DetectSettings | None = None,
+    plan: OutreachPlan | None = None,
+    outbox: Path | None = None,
+    email_effect: float = DEFAULT_EMAIL_EFFECT,
+    measure_window_days: int = MEASURE_WINDOW_DAYS,
     progress: DayProgress | None = None,
 ) -> BacktestResult:
-    """Replay ``source`` day by day over ``[start, end]`` and, given a truth folder, score it.
+    """Replay ``source`` every ``every`` over ``[start, end]`` with outreach and, given a truth folder, score it.
 
     Args:
         database_url: an empty warehouse to replay into (kept afterwards); default a temporary SQLite file.
+        plan: outreach settings, workarounds and the simulated approver; default: policy as configured in
+            ``OutreachSettings()`` and the world's own workarounds folder when the source is a simulated world.
+        outbox: folder for the emails (outbox sender); default a temporary folder.
+        email_effect: with a truth, the share of an emailed customer's later tickets about the incident
+            that are not written (0 = the world ignores email).
 
     Raises:
         TruthError: the truth folder cannot be read (checked before the replay starts).
         WarehouseNotEmpty: ``database_url`` points at a warehouse that already holds data.
+        CadenceError: the period or cadence gives no usable runs.
     """
     settings = settings or DetectSettings()
+    plan = plan or OutreachPlan(workarounds_dir=default_workarounds(source))
     known = read_truth(truth) if truth is not None else None
+    as_ofs = replay_times(start, end, every)
     embedder = _embedder(settings)
+    reaction = EmailReaction.from_truth(known, email_effect) if known is not None and email_effect > 0 else None
     with tempfile.TemporaryDirectory(prefix="forewarn-backtest-") as scratch:
-        engine = make_engine(database_url or f"sqlite:///{Path(scratch) / 'warehouse.db'}")
+        root = Path(scratch)
+        engine = make_engine(database_url or f"sqlite:///{root / 'warehouse.db'}")
         try:
             migrate(engine)
             _require_empty(engine, database_url)
-            replayed = replay(engine, source, start, end, settings=settings, embedder=embedder, progress=progress)
+            parts = partition_source(source, as_ofs, root / "source")
+            step = OutreachStep(plan, outbox or root / "outbox", root)
+            replayed = replay(engine, parts, settings=settings, embedder=embedder, outreach=step, reaction=reaction,
+                              progress=progress)
             scored = score(replayed, known, _final_state(engine, replayed)) if known else None
+            unwritten = dict(reaction.unwritten) if reaction else {}
+            reached = outreach_report(engine, replayed, known, unwritten)
+            measured = measured_deflection(engine, replayed, known, as_of=as_ofs[-1],
+                                           window_days=measure_window_days, unwritten=unwritten)
         finally:
             engine.dispose()
     name = embedder.name if embedder is not None else TfidfLsaEmbedder.name
-    return BacktestResult(source, start, end, name, replayed, scored)
+    recorded = {
+        "email_effect": email_effect if reaction else 0.0,
+        "approve_after_hours": plan.approve_after.total_seconds() / 3600 if plan.approve_after is not None else None,
+        "workarounds": str(plan.workarounds_dir) if plan.workarounds_dir else None,
+        "auto_approve": plan.settings.auto_approve,
+        "holdout_share": plan.settings.holdout_share,
+        "measure_window_days": measure_window_days,
+    }
+    return BacktestResult(source, start, end, name, replayed, scored, every, reached, measured, recorded)
+
+
+def default_workarounds(source: str) -> Path | None:
+    """The workarounds folder a simulated world ships (``forewarn simulate`` writes ``workarounds/``), or None."""
+    folder = Path(source)
+    if "://" in source or not (folder / "truth" / "manifest.json").is_file():
+        return None
+    return folder / "workarounds" if (folder / "workarounds").is_dir() else None
 
 
 def _embedder(settings: DetectSettings) -> Embedder | None:

@@ -11,7 +11,7 @@ def format_result(result: BacktestResult, max_pain_points: int = 15) -> str:
     """The whole backtest as aligned plain-text tables."""
     replay = result.replay
     lines = [
-        f"backtest of {result.source}, {result.start} .. {result.end}: {len(replay.days)} daily runs, "
+        f"backtest of {result.source}, {result.start} .. {result.end}: {len(replay.days)} {_runs(result)}, "
         f"embedder {result.embedder}",
         "seconds: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in replay.stage_seconds().items()),
         "",
@@ -36,7 +36,59 @@ def format_result(result: BacktestResult, max_pain_points: int = 15) -> str:
     lines += ["", f"links ever made: {len(replay.links)}; customers who would have been emailed: {len(reached)}"]
     if result.score is not None:
         lines += ["", *_score_lines(result.score)]
+    lines += ["", *_outreach_lines(result.outreach, result.deflection)]
     return "\n".join(lines)
+
+
+def _runs(result: BacktestResult) -> str:
+    hours = result.every.total_seconds() / 3600
+    return "daily runs" if hours == 24 else f"runs every {hours:g} h"
+
+
+def _outreach_lines(outreach: dict, deflection: list[dict]) -> list[str]:
+    lines = ["outreach per found incident (evidence, detected, first email, hours evidence -> email, approvals asked)"]
+    lines += _table(
+        [(f["incident_id"], f["kind"], _stamp(f["evidence_at"]), _stamp(f["detected_at"]), _stamp(f["first_email_at"]),
+          _num(f["hours_evidence_to_first_email"]), f["approvals_asked"], f["emails_sent"])
+         for f in outreach.get("found_incidents", [])],
+        ("incident", "kind", "evidence", "detected", "first email", "h to email", "approvals", "emails"),
+    )
+    summary = outreach.get("summary")
+    if summary:
+        lines += ["", "outreach per injected incident"]
+        lines += _table(
+            [(i["true_incident_id"], i["kind"], i["subject"], _stamp(i["true_start"]), _stamp(i["first_email_at"]),
+              _num(i["hours_evidence_to_first_email"]),
+              f"{i['reached_before_ticket']}/{i['writers_could_be_emailed']}", _num(i["precision"]),
+              _num(i["coverage"]), i["emailed_after_writing"], i["approvals_asked"], i["tickets_not_written"])
+             for i in outreach["injected_incidents"]],
+            ("truth", "kind", "subject", "started", "first email", "h evidence->email", "reached first",
+             "precision", "coverage", "after writing", "approvals", "not written"),
+        )
+        lines.append(
+            f"reach-before-ticket {_num(summary['reach_before_ticket'])} ({summary['reached_before_ticket']} of "
+            f"{summary['writers_could_be_emailed']} writers who could be emailed); median "
+            f"{_num(summary['median_hours_evidence_to_first_email'])} h from first evidence to first email; precision "
+            f"{_num(summary['precision'])}; {summary['emailed_after_writing']} emails to customers who had already written"
+        )
+    if deflection:
+        lines += ["", "deflection measured against the holdout (holdout - treated ticket rate, 95% interval; true)"]
+        lines += _table(
+            [(o["campaign_id"], o["treated"], o["holdout"], _num(_round(o["measured_difference"])),
+              f"[{_num(_round(o['ci_low']))}, {_num(_round(o['ci_high']))}]" if o["ci_low"] is not None else "not enough data",
+              _num(o["true_difference"]), _num(o["ticket_recall"]), _num(o["true_difference_as_measured"]))
+             for o in deflection],
+            ("campaign", "treated", "holdout", "measured", "95% interval", "true", "ticket recall", "true as measured"),
+        )
+    return lines
+
+
+def _stamp(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else "-"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 def _score_lines(score: dict) -> list[str]:

@@ -1,7 +1,10 @@
-"""Replay the daily loop over a past period: ingest one day, detect as of its end, record what was known.
+"""Replay the loop over a past period: ingest one interval, detect and reach out as of its end, record it.
 
-Nothing in a run reads data at or after its as-of: day D loads ``[D - 1 day, D)`` (the first day loads
-all history before it) and detection runs as of D, exactly as the scheduled DAGs would have.
+Nothing in a run reads data at or after its as-of: run k loads ``[as_of[k-1], as_of[k])`` (the first
+loads all history before it), detects as of its as-of, then builds, approves and sends campaigns as of
+it, exactly as the scheduled DAGs would have at that cadence. Each run reads its own slice of the
+source (``partition``); with a reaction (``deflection``) the slice first loses the tickets that an
+earlier email kept customers from writing.
 """
 
 from __future__ import annotations
@@ -10,15 +13,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Engine
 
 from detectors.painpoints import Embedder
 from pipeline.detect import DetectSettings, detect
 from pipeline.ingest import Interval, ingest
 from sql import statement
+
+if TYPE_CHECKING:  # types only: scoring imports this module, and the reaction imports scoring
+    from pipeline.backtest.deflection import EmailReaction
+    from pipeline.backtest.outreach_step import OutreachStep
+    from pipeline.backtest.partition import PartitionedSource
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +35,7 @@ DayProgress = Callable[["DayRun"], None]
 
 @dataclass(frozen=True)
 class DayRun:
-    """What one day of the replay did: rows loaded, findings, and seconds per stage."""
+    """What one run of the replay did: rows loaded, findings, outreach, and seconds per stage."""
 
     as_of: datetime
     loaded: dict[str, int]
@@ -37,6 +45,8 @@ class DayRun:
     links: int
     reachable: int
     seconds: dict[str, float]
+    outreach: dict[str, int] = field(default_factory=dict)
+    unwritten: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready record of the day."""
@@ -48,19 +58,22 @@ class DayRun:
             "incidents": self.incidents,
             "links": self.links,
             "reachable": self.reachable,
+            "outreach": self.outreach,
+            "unwritten_tickets": self.unwritten,
             "seconds": {name: round(value, 3) for name, value in self.seconds.items()},
         }
 
 
 @dataclass
 class Replay:
-    """Everything the replay saw: first sightings, the final rows, and who would have been emailed."""
+    """Everything the replay saw: first sightings, the final rows, who would have been emailed, who was asked."""
 
     days: list[DayRun] = field(default_factory=list)
     incidents: dict[str, dict] = field(default_factory=dict)  # id -> latest row + first_as_of
     pain_points: dict[str, dict] = field(default_factory=dict)  # id -> latest row + first_as_of
     links: dict[tuple[str, str], dict] = field(default_factory=dict)  # (pain point, incident) -> first/last as-of
     reached: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (incident, customer) -> first as-of
+    asked: dict[str, datetime] = field(default_factory=dict)  # campaign id -> first run it waited for a person
 
     def stage_seconds(self) -> dict[str, float]:
         """Seconds per stage summed over all days."""
@@ -71,37 +84,40 @@ class Replay:
         return {name: round(value, 2) for name, value in totals.items()}
 
 
-def replay_days(start: date, end: date) -> list[datetime]:
-    """The as-of of every run: midnight UTC of each day in ``[start, end]``."""
-    if end < start:
-        raise ValueError(f"backtest end {end} is before its start {start}")
-    return [datetime(d.year, d.month, d.day) for d in pd.date_range(start, end, freq="D").date]
-
-
 def replay(
     engine: Engine,
-    source: str,
-    start: date,
-    end: date,
+    source: PartitionedSource,
     *,
     settings: DetectSettings | None = None,
     embedder: Embedder | None = None,
+    outreach: OutreachStep | None = None,
+    reaction: EmailReaction | None = None,
     progress: DayProgress | None = None,
 ) -> Replay:
-    """Run ingest and detect once per day on ``engine`` (a fresh warehouse) and record what was found."""
+    """Run ingest, detect and outreach once per as-of of ``source`` on ``engine`` (a fresh warehouse)."""
     settings = settings or DetectSettings()
     result = Replay()
     previous: datetime | None = None
-    for as_of in replay_days(start, end):
+    for step, as_of in enumerate(source.as_ofs):
         seconds: dict[str, float] = {}
         began = time.perf_counter()
-        report = ingest(engine, source, Interval(previous, as_of))
+        unwritten = 0
+        if reaction is not None and step > 0:
+            unwritten = reaction.filter_parquet(source.tickets_files(step), reaction.emailed_about(engine))
+        seconds["react"] = time.perf_counter() - began
+        began = time.perf_counter()
+        report = ingest(engine, str(source.folder(step)), Interval(previous, as_of))
         seconds["ingest"] = time.perf_counter() - began
         clock = _StageClock(seconds)
         summary = detect(engine, as_of, settings, stage=clock, embedder=embedder)
         clock(None)
         began = time.perf_counter()
+        sent = outreach(engine, as_of) if outreach is not None else {}
+        seconds["outreach"] = time.perf_counter() - began
+        began = time.perf_counter()
         reachable = _record(engine, as_of, result)
+        if outreach is not None:
+            result.asked = dict(outreach.asked)
         seconds["record"] = time.perf_counter() - began
         day = DayRun(
             as_of=as_of,
@@ -112,9 +128,11 @@ def replay(
             links=summary.links,
             reachable=reachable,
             seconds=seconds,
+            outreach=sent,
+            unwritten=unwritten,
         )
         result.days.append(day)
-        log.info("backtest %s: %s", as_of.date(), day.as_dict())
+        log.info("backtest %s: %s", as_of.isoformat(), day.as_dict())
         if progress:
             progress(day)
         previous = as_of

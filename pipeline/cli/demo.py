@@ -25,7 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
               help="Days at the end replayed one DAG run at a time (earlier days load as history).")
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated world.")
 @click.option("--fresh", is_flag=True, help="Start from an empty warehouse and outbox (default: reuse them).")
-def command(customers: int, days: int, replay_days: int, seed: int, fresh: bool) -> None:
+@click.option("--email-effect", type=click.FloatRange(0.0, 1.0), default=0.4, show_default=True,
+              help="Share of an emailed customer's later tickets about the incident that are not written.")
+def command(customers: int, days: int, replay_days: int, seed: int, fresh: bool, email_effect: float) -> None:
     """Simulate a world, run ingest -> detect -> outreach -> measure -> report through Airflow, print where things are.
 
     Approvals are answered by the demo's auto-approve policy; emails go to the outbox; SendGrid-style
@@ -47,12 +49,12 @@ def command(customers: int, days: int, replay_days: int, seed: int, fresh: bool)
     else:
         click.echo(f"demo: simulating {customers} customers over {days} days into {world} ...")
         simulate_world(settings, world, progress=True)
-    env = _airflow_env(home, world, database_url())
+    env = _airflow_env(home, world, database_url(), reacts=email_effect > 0)
     _migrate_airflow(env)
     last_day = settings.start + timedelta(days=days)
     history_until = last_day - timedelta(days=replay_days)
     click.echo(f"demo: running the DAGs for {history_until} .. {last_day} (Airflow log: {env['FOREWARN_DEMO_LOG']})")
-    _run_dags(env, history_until, last_day, home)
+    _run_dags(env, history_until, last_day, home, world, email_effect)
     _print_where(home, env, time.perf_counter() - started)
 
 
@@ -72,7 +74,7 @@ def _clear(home: Path) -> None:
 
     for name in ("warehouse.db", "warehouse.db-wal", "warehouse.db-shm"):
         (home / name).unlink(missing_ok=True)
-    for folder in ("outbox", "email-events", "reports"):
+    for folder in ("outbox", "email-events", "reports", "demo-source"):
         shutil.rmtree(home / folder, ignore_errors=True)
 
 
@@ -85,7 +87,7 @@ def _secret(home: Path) -> str:
     return path.read_text().strip()
 
 
-def _airflow_env(home: Path, world: Path, warehouse_url: str) -> dict[str, str]:
+def _airflow_env(home: Path, world: Path, warehouse_url: str, *, reacts: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("AIRFLOW_HOME", str(home / "airflow"))
     env.setdefault("AIRFLOW_CONFIG", str(REPO / "airflow.cfg"))
@@ -97,7 +99,8 @@ def _airflow_env(home: Path, world: Path, warehouse_url: str) -> dict[str, str]:
     env["AIRFLOW_CONN_FOREWARN_WAREHOUSE"] = json.dumps(
         {"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}
     )
-    env["AIRFLOW_VAR_FOREWARN_SOURCE"] = str(world)
+    # A world that reacts to email is read through a view without the tickets an email kept unwritten.
+    env["AIRFLOW_VAR_FOREWARN_SOURCE"] = str(home / "demo-source" if reacts else world)
     env["AIRFLOW_VAR_FOREWARN_WORKAROUNDS"] = str(world / "workarounds")
     env["AIRFLOW_VAR_FOREWARN_PRODUCT_PROFILE"] = str(world / "product_profile.yaml")
     env["AIRFLOW_VAR_FOREWARN_EMAIL_EVENTS_DIR"] = str(home / "email-events")
@@ -120,11 +123,13 @@ def _migrate_airflow(env: dict[str, str]) -> None:
         raise UserError(f"airflow db migrate failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
-def _run_dags(env: dict[str, str], history_until: date, last_day: date, home: Path) -> None:
+def _run_dags(env: dict[str, str], history_until: date, last_day: date, home: Path, world: Path,
+              email_effect: float) -> None:
     command = [
         sys.executable, "-m", "forewarn_tasks.demo_runner",
         "--history-until", history_until.isoformat(), "--last-day", last_day.isoformat(),
         "--events-dir", str(home / "email-events"), "--log-file", env["FOREWARN_DEMO_LOG"],
+        "--world", str(world), "--view", str(home / "demo-source"), "--email-effect", str(email_effect),
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None

@@ -32,12 +32,12 @@ def test_replays_each_day_prints_a_table_and_writes_json(
 ) -> None:
     out_file = tmp_path / "result" / "backtest.json"
     code, out, err = run(capsys, str(tiny_world), "--from", "2026-03-09", "--to", "2026-03-11",
-                         "--truth", str(tiny_world / "truth"), "--embedder", "tfidf", "--out", str(out_file))
+                         "--every", "1d", "--truth", str(tiny_world / "truth"), "--embedder", "tfidf", "--out", str(out_file))
 
     assert code == 0, err
     assert "3 daily runs" in out and "score: found" in out and "pain points vs truth: NMI" in out
     # Progress per day on stderr.
-    assert all(f"{day}: " in err for day in ("2026-03-09", "2026-03-10", "2026-03-11")) and "3/3" in err
+    assert all(f"{day} 00:00: " in err for day in ("2026-03-09", "2026-03-10", "2026-03-11")) and "3/3" in err
     document = json.loads(out_file.read_text(encoding="utf-8"))
     assert [day["as_of"][:10] for day in document["days"]] == ["2026-03-09", "2026-03-10", "2026-03-11"]
     assert document["score"]["summary"]["injected"] == 3

@@ -1,0 +1,101 @@
+"""Benchmark ``forewarn backtest`` hourly: wall time of a 30-day replay and outreach figures on a few seeds.
+
+Run by hand (not a test):
+
+    .venv/bin/python benchmarks/backtest_hourly.py --part scale     # 10,000 customers, 100,000 events a day,
+                                                                     # 30 days replayed hourly (720 runs)
+    .venv/bin/python benchmarks/backtest_hourly.py --part scale --hours 48   # a shorter span, extrapolated
+    .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 11   # small worlds, per incident
+
+Goal (issue #13): the 30-day hourly backtest of 10,000 customers and 100,000 events a day in <= 15 minutes;
+on worlds of several seeds, hourly with approval answered within 1 h: reach-before-ticket >= 0.70, median
+first email <= 2 h after first evidence, audience precision >= 0.95, 0 emails to customers who had written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from pipeline.backtest import OutreachPlan, backtest, default_workarounds
+from pipeline.detect import DetectSettings
+from pipeline.simulate import WorldSettings, simulate_world
+
+HISTORY_DAYS = 7  # the first run loads a week of history, as a new install would
+
+
+def _world(root: Path, customers: int, days: int, rate: float, seed: int) -> tuple[Path, WorldSettings]:
+    settings = WorldSettings(customers=customers, days=days + HISTORY_DAYS, seed=seed,
+                             events_per_customer_day=rate, start=date(2026, 1, 1))
+    out = root / f"world-{seed}"
+    simulate_world(settings, out)
+    return out, settings
+
+
+def scale(args: argparse.Namespace) -> dict:
+    """Time the hourly replay over ``--hours`` (default all 30 days) of the big world."""
+    root = Path(tempfile.mkdtemp(prefix="forewarn-backtest-bench-"))
+    world, settings = _world(root, args.customers, 30, args.events_per_day / args.customers, args.seeds[0])
+    first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS)
+    last = first + timedelta(hours=args.hours)
+    plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+    began = time.perf_counter()
+    result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
+                      settings=DetectSettings(embedder=args.embedder), plan=plan)
+    seconds = time.perf_counter() - began
+    runs = len(result.replay.days)
+    later = sorted(sum(day.seconds.values()) for day in result.replay.days[1:])
+    return {
+        "first_run_seconds": round(sum(result.replay.days[0].seconds.values()), 1),
+        "median_later_run_seconds": round(later[len(later) // 2], 2) if later else None,
+        "customers": args.customers, "events_per_day": args.events_per_day, "hours": args.hours, "runs": runs,
+        "seconds": round(seconds, 1), "seconds_per_run": round(seconds / runs, 2),
+        "extrapolated_720_runs_minutes": round(seconds / runs * 720 / 60, 1),
+        "stage_seconds": result.replay.stage_seconds(),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "summary": result.outreach.get("summary"),
+    }
+
+
+def quality(args: argparse.Namespace) -> list[dict]:
+    """Per-incident outreach figures on small worlds, hourly, approval answered after 1 h."""
+    rows = []
+    for seed in args.seeds:
+        root = Path(tempfile.mkdtemp(prefix=f"forewarn-backtest-q{seed}-"))
+        world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed)
+        first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS)
+        last = datetime(2026, 1, 1) + timedelta(days=settings.days)
+        plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+        began = time.perf_counter()
+        result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
+                          settings=DetectSettings(embedder=args.embedder), plan=plan)
+        rows.append({"seed": seed, "seconds": round(time.perf_counter() - began, 1),
+                     "summary": result.outreach["summary"], "incidents": result.outreach["injected_incidents"]})
+        print(json.dumps(rows[-1], indent=1, default=str), flush=True)
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=["scale", "quality"], default="scale")
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--events-per-day", type=int, default=100_000)
+    parser.add_argument("--hours", type=int, default=720, help="hours replayed (720 = 30 days)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[7])
+    parser.add_argument("--small-customers", type=int, default=1000)
+    parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
+    parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
+    args = parser.parse_args()
+    result = scale(args) if args.part == "scale" else quality(args)
+    print(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
