@@ -1,0 +1,215 @@
+"""A person's corrections to pain points, re-applied after every clustering and identity run.
+
+No clustering keeps a person's edits when it is refitted, so the edits are not made to a
+clustering at all: they are kept as a list of ``Correction`` and applied, in the order they were
+made, to whatever the latest run found, after ``assign_stable_ids``. Each one is idempotent, so
+applying the whole list to a run that already honours it changes nothing:
+
+* ``rename``: the pain point shows the person's label, whatever today's words are;
+* ``merge``: the other pain points' tickets join this one and the others stay merged; a pain point
+  the identity step split off this run out of mostly the tickets that were merged is folded back;
+* ``split``: tickets holding the phrase (or the listed example tickets) form the pain point
+  ``new_pain_point_id``; of the two, the new one holds exactly the matching tickets every run;
+* ``mute``: kept and counted, but hidden from top lists and never linked to an incident;
+* ``pin``: never merged away; a merge the identity step made this run is undone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from detectors.painpoints.registry import (
+    ACTIVE,
+    INACTIVE,
+    MERGED,
+    HistoryEvent,
+    PainPointRegistry,
+    PainPointState,
+)
+
+ACTIONS = ("rename", "merge", "split", "mute", "pin")
+_ID_NUMBER = re.compile(r"^pp-(\d+)$")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction as a person made it (``other_ids``: merge; ``phrase``/``ticket_ids``: split)."""
+
+    action: str
+    pain_point_id: str
+    by: str
+    at: datetime
+    label: str | None = None
+    other_ids: tuple[str, ...] = ()
+    phrase: str | None = None
+    ticket_ids: tuple[str, ...] = ()
+    new_pain_point_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CorrectedRun:
+    """A run's ids after corrections: the ticket mapping, registry and events to store."""
+
+    mapping: dict[str, str | None]
+    registry: PainPointRegistry
+    events: tuple[HistoryEvent, ...]
+    muted: frozenset[str]
+    pinned: frozenset[str]
+
+
+def phrase_matches(text: str, phrase: str) -> bool:
+    """``text`` holds ``phrase`` as whole words, ignoring case and spacing ("card declined" in "My card declined!")."""
+    words = re.findall(r"\w+", phrase.casefold())
+    if not words:
+        return False
+    return re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", text.casefold()) is not None
+
+
+def reserve_ids(previous: PainPointRegistry | None, corrections: Sequence[Correction]) -> PainPointRegistry | None:
+    """``previous`` with its next id past every id a split correction issued.
+
+    A rerun of an earlier as-of starts from an older registry, which would otherwise issue a
+    split's id again to a different pain point.
+    """
+    reserved = [_number(c.new_pain_point_id) for c in corrections if c.new_pain_point_id]
+    needed = max((n + 1 for n in reserved if n is not None), default=0)
+    if previous is None:
+        return PainPointRegistry(next_number=needed) if needed > 1 else None
+    return replace(previous, next_number=needed) if needed > previous.next_number else previous
+
+
+def apply_corrections(
+    previous: PainPointRegistry | None,
+    mapping: Mapping[str, str | None],
+    registry: PainPointRegistry,
+    events: Sequence[HistoryEvent],
+    corrections: Sequence[Correction],
+    texts: Mapping[str, str],
+) -> CorrectedRun:
+    """Apply every correction, oldest first, to one run's stable ids.
+
+    Args:
+        previous: the registry the run started from (None on a first run); pins undo its merges.
+        mapping, registry, events: what ``assign_stable_ids`` returned for the run.
+        corrections: all corrections ever made, in any order.
+        texts: ticket id -> text, for splits by phrase.
+
+    Returns:
+        The corrected mapping, registry and events, and the muted and pinned ids.
+    """
+    work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events))
+    ordered = sorted(corrections, key=lambda c: c.at)
+    pinned = frozenset(c.pain_point_id for c in ordered if c.action == "pin")
+    for pid in sorted(pinned):
+        work.unmerge(pid, previous)
+    for correction in ordered:
+        if correction.action == "merge":
+            work.merge(correction)
+        elif correction.action == "split":
+            work.split(correction, texts)
+        elif correction.action == "rename" and correction.pain_point_id in work.states:
+            work.states[correction.pain_point_id] = replace(work.states[correction.pain_point_id], label=correction.label)
+    kept = len(registry.history) - len(events)
+    fixed = work.registry(registry, kept)
+    muted = frozenset(c.pain_point_id for c in ordered if c.action == "mute")
+    return CorrectedRun(work.owner, fixed, tuple(work.events), muted, pinned)
+
+
+@dataclass
+class _Work:
+    owner: dict[str, str | None]
+    states: dict[str, PainPointState]
+    events: list[HistoryEvent]
+
+    def resolve(self, pid: str) -> str:
+        """The pain point ``pid`` lives on in: itself, or the one it merged into."""
+        seen = set()
+        while pid in self.states and self.states[pid].status == MERGED and self.states[pid].merged_into and pid not in seen:
+            seen.add(pid)
+            pid = self.states[pid].merged_into
+        return pid
+
+    def unmerge(self, pid: str, previous: PainPointRegistry | None) -> None:
+        """Undo a merge of ``pid`` the identity step made this run: its earlier tickets come back."""
+        state = self.states.get(pid)
+        if state is None or state.status != MERGED or previous is None:
+            return
+        merge = next((e for e in self.events if e.kind == "merged" and pid in e.parent_ids and e.pain_point_id != pid), None)
+        if merge is None:
+            return  # merged in an earlier run, before the pin: nothing of this run to undo
+        self.events.remove(merge)
+        earlier = next((s for s in previous.pain_points if s.pain_point_id == pid), None)
+        for ticket in earlier.ticket_ids if earlier else ():
+            if self.owner.get(ticket) == merge.pain_point_id:
+                self.owner[ticket] = pid
+        self.states[pid] = replace(state, status=ACTIVE, merged_into=None)
+
+    def merge(self, correction: Correction) -> None:
+        into = self.resolve(correction.pain_point_id)
+        merged = set(correction.ticket_ids)
+        for other in correction.other_ids:
+            if other == into:
+                continue
+            for ticket, owner in self.owner.items():
+                if owner == other:
+                    self.owner[ticket] = into
+            if other in self.states:
+                self.states[other] = replace(self.states[other], status=MERGED, merged_into=into, ticket_ids=())
+        # The clustering may cut the merged tickets off again; a pain point new this run that holds
+        # mostly them is the same cut the person undid, so it is folded back.
+        for event in [e for e in self.events if e.kind in ("created", "split")]:
+            held = [t for t, o in self.owner.items() if o == event.pain_point_id]
+            if held and 2 * sum(t in merged for t in held) >= len(held):
+                for ticket in held:
+                    self.owner[ticket] = into
+                self.events.remove(event)
+                self.states.pop(event.pain_point_id, None)
+
+    def split(self, correction: Correction, texts: Mapping[str, str]) -> None:
+        source, new = self.resolve(correction.pain_point_id), correction.new_pain_point_id
+        if new is None:
+            return
+        # The identity step may have merged the split-off part back into its source this run.
+        self.events = [e for e in self.events if not (e.kind == "merged" and new in e.parent_ids)]
+        if correction.phrase:
+            pool = [t for t, o in self.owner.items() if o in (source, new)]
+            for ticket in pool:
+                self.owner[ticket] = new if phrase_matches(texts.get(ticket, ""), correction.phrase) else source
+        else:
+            examples = set(correction.ticket_ids)
+            for ticket in self.owner:
+                if ticket in examples:
+                    self.owner[ticket] = new
+                elif self.owner[ticket] == new:
+                    self.owner[ticket] = source
+        old = self.states.get(new)
+        label = old.label if old is not None else (correction.phrase or f"split of {correction.pain_point_id}")
+        self.states[new] = PainPointState(new, label, (), (), ACTIVE, (correction.pain_point_id,), None)
+
+    def registry(self, original: PainPointRegistry, kept_history: int) -> PainPointRegistry:
+        members: dict[str, list[str]] = {}
+        for ticket, pid in self.owner.items():
+            if pid is not None:
+                members.setdefault(pid, []).append(ticket)
+        states = []
+        for pid in sorted(self.states):
+            state = self.states[pid]
+            if state.status == MERGED:
+                states.append(replace(state, ticket_ids=()))
+                continue
+            tickets = tuple(sorted(members.get(pid, ())))
+            states.append(replace(state, ticket_ids=tickets, status=ACTIVE if tickets else INACTIVE))
+        return PainPointRegistry(
+            pain_points=tuple(states),
+            next_number=original.next_number,
+            embedder_name=original.embedder_name,
+            history=original.history[:kept_history] + tuple(self.events),
+        )
+
+
+def _number(pain_point_id: str) -> int | None:
+    match = _ID_NUMBER.match(pain_point_id)
+    return int(match.group(1)) if match else None
