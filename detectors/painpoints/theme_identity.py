@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from detectors.painpoints.registry import ACTIVE, INACTIVE, MERGED, HistoryEvent
+from detectors.painpoints.registry import ACTIVE, INACTIVE, MERGED, HistoryEvent, PainPointRegistry
 from detectors.painpoints.themes import ThemeClusterer
 
 
@@ -160,3 +160,28 @@ def assign_theme_ids(
     states.extend(fresh.values())
     registry = ThemeRegistry(tuple(sorted(states, key=lambda s: s.theme_id)), number, previous.history + tuple(events))
     return mapping, registry, events
+
+
+def group_into_themes(
+    registry: PainPointRegistry, previous: ThemeRegistry | None, model: ThemeClusterer | None = None
+) -> tuple[dict[str, str], ThemeRegistry, list[HistoryEvent]]:
+    """Themes of a registry's active pain points, with ids kept from ``previous``.
+
+    A pain point without a centroid of its own (a part a person split off) joins its parent's theme.
+
+    Returns:
+        (pain point id -> theme id, the new theme registry, this run's theme events).
+    """
+    active = [s for s in registry.active if s.centroid]
+    width = len(active[0].centroid) if active else 0
+    active = [s for s in active if len(s.centroid) == width]
+    if not active:
+        return {}, previous or ThemeRegistry(), []
+    counts = [len(s.ticket_ids) for s in active]
+    model = model if model is not None else ThemeClusterer()
+    model.fit(np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active])
+    theme_of, themes, events = assign_theme_ids(previous, [s.pain_point_id for s in active], counts, model)
+    for state in registry.active:
+        if state.pain_point_id not in theme_of and state.parent_ids and state.parent_ids[0] in theme_of:
+            theme_of[state.pain_point_id] = theme_of[state.parent_ids[0]]
+    return theme_of, themes, events

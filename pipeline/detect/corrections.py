@@ -19,7 +19,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam
 
 from detectors.painpoints import PainPointRegistry
-from detectors.painpoints.corrections import ACTIONS, Correction, apply_corrections, phrase_matches, reserve_ids
+from detectors.painpoints.corrections import (
+    ACTIONS,
+    Correction,
+    apply_corrections,
+    phrase_matches,
+    reserve_ids,
+)
 from detectors.painpoints.registry import MERGED, HistoryEvent, format_pain_point_id
 from pipeline.detect.settings import DetectSettings
 from sql import statement

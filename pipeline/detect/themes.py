@@ -6,14 +6,12 @@ import json
 import logging
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
 from detectors.painpoints import PainPointRegistry
 from detectors.painpoints.registry import MERGED
-from detectors.painpoints.theme_identity import ThemeRegistry, assign_theme_ids
-from detectors.painpoints.themes import ThemeClusterer
+from detectors.painpoints.theme_identity import ThemeRegistry, group_into_themes
 from pipeline.detect.state import save_state
 from sql import statement
 
@@ -35,21 +33,10 @@ def theme_pain_points(
     ``tickets`` holds the run's tickets with their ``pain_point_id`` (after corrections). A pain
     point without a centroid of its own (one a person split off) joins its parent's theme.
     """
-    active = [s for s in registry.active if s.centroid]
-    if not active:
-        return {}
-    width = len(active[0].centroid)
-    active = [s for s in active if len(s.centroid) == width]
-    counts = [len(s.ticket_ids) for s in active]
-    model = ThemeClusterer().fit(
-        np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active]
-    )
     previous = ThemeRegistry.from_dict(saved) if saved else None
-    ids = [s.pain_point_id for s in active]
-    theme_of, themes, events = assign_theme_ids(previous, ids, counts, model)
-    for state in registry.active:
-        if state.pain_point_id not in theme_of and state.parent_ids and state.parent_ids[0] in theme_of:
-            theme_of[state.pain_point_id] = theme_of[state.parent_ids[0]]
+    theme_of, themes, events = group_into_themes(registry, previous)
+    if not theme_of:
+        return {}
     _write_themes(connection, tickets, themes, theme_of, as_of)
     connection.execute(statement("delete_theme_history_at"), {"as_of": as_of})
     if events:
