@@ -100,7 +100,8 @@ def apply_corrections(
     Returns:
         The corrected mapping, registry and events, and the muted and pinned ids.
     """
-    work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events))
+    known = frozenset(t for s in previous.pain_points for t in s.ticket_ids) if previous is not None else frozenset()
+    work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events), known)
     ordered = sorted(corrections, key=lambda c: c.at)
     pinned = frozenset(c.pain_point_id for c in ordered if c.action == "pin")
     for pid in sorted(pinned):
@@ -123,6 +124,7 @@ class _Work:
     owner: dict[str, str | None]
     states: dict[str, PainPointState]
     events: list[HistoryEvent]
+    known: frozenset[str]  # tickets the previous run had placed: what a new cut is judged by
 
     def resolve(self, pid: str) -> str:
         """The pain point ``pid`` lives on in: itself, or the one it merged into."""
@@ -158,11 +160,13 @@ class _Work:
                     self.owner[ticket] = into
             if other in self.states:
                 self.states[other] = replace(self.states[other], status=MERGED, merged_into=into, ticket_ids=())
-        # The clustering may cut the merged tickets off again; a pain point new this run that holds
-        # mostly them is the same cut the person undid, so it is folded back.
+        # The clustering may cut the merged tickets off again; a pain point new this run whose earlier
+        # tickets are mostly them is the same cut the person undid, so it is folded back, with the
+        # new tickets that joined it (judging by all its tickets would let new ones outvote the merge).
         for event in [e for e in self.events if e.kind in ("created", "split")]:
             held = [t for t, o in self.owner.items() if o == event.pain_point_id]
-            if held and 2 * sum(t in merged for t in held) >= len(held):
+            earlier = [t for t in held if t in self.known]
+            if earlier and 2 * sum(t in merged for t in earlier) > len(earlier):
                 for ticket in held:
                     self.owner[ticket] = into
                 self.events.remove(event)
