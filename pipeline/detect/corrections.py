@@ -226,6 +226,20 @@ def _apply_now(
     The latest run already honours the earlier corrections (each was applied when made, and the
     run applied them all), so only the new one is applied here; it is idempotent like the rest.
     """
+    everything = [*earlier, correction]
+    muted = {c.pain_point_id for c in everything if c.action == "mute"}
+    pinned = {c.pain_point_id for c in everything if c.action == "pin"}
+    if correction.action not in ("merge", "split"):
+        # No ticket moves: the row shows it now, and the next run applies it after identity, so the
+        # stored registry (megabytes at 50,000 tickets) need not be rewritten.
+        state = registry.get(correction.pain_point_id)
+        connection.execute(
+            statement("update_pain_point_corrected"),
+            {"pain_point_id": state.pain_point_id, "label": correction.label or state.label,
+             "muted": state.pain_point_id in muted, "pinned": state.pain_point_id in pinned},
+        )
+        _record_history(connection, correction)
+        return 0
     mapping = {t: s.pain_point_id for s in registry.active for t in s.ticket_ids}
     fixed = apply_corrections(None, mapping, registry, [], [correction], texts)
     new_registry = reserve_ids(fixed.registry, [correction]) or fixed.registry
@@ -234,9 +248,6 @@ def _apply_now(
         connection.execute(
             statement("update_ticket_pain_point"), [{"ticket_id": t, "pain_point_id": p} for t, p in moved.items()]
         )
-    everything = [*earlier, correction]
-    muted = {c.pain_point_id for c in everything if c.action == "mute"}
-    pinned = {c.pain_point_id for c in everything if c.action == "pin"}
     touched = {correction.pain_point_id, *correction.other_ids, *(p for p in moved.values() if p)}
     if correction.new_pain_point_id:
         touched.add(correction.new_pain_point_id)
