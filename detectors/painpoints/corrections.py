@@ -47,6 +47,7 @@ class Correction:
     phrase: str | None = None
     ticket_ids: tuple[str, ...] = ()
     new_pain_point_id: str | None = None
+    snapshot_ticket_ids: tuple[str, ...] = ()  # the pain point's tickets when the correction was made
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def apply_corrections(
     events: Sequence[HistoryEvent],
     corrections: Sequence[Correction],
     texts: Mapping[str, str],
+    as_of: datetime | None = None,
 ) -> CorrectedRun:
     """Apply every correction, oldest first, to one run's stable ids.
 
@@ -96,13 +98,17 @@ def apply_corrections(
         mapping, registry, events: what ``assign_stable_ids`` returned for the run.
         corrections: all corrections ever made, in any order.
         texts: ticket id -> text, for splits by phrase.
+        as_of: the run's as-of. A correction made after it (a backtest or a rerun replaying an
+            earlier time) names ids this replay may have given to other problems, so it is applied to
+            the pain points holding most of the tickets it was made on, and skipped while none of
+            them is in the run.
 
     Returns:
         The corrected mapping, registry and events, and the muted and pinned ids.
     """
     known = frozenset(t for s in previous.pain_points for t in s.ticket_ids) if previous is not None else frozenset()
     work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events), known)
-    ordered = sorted(corrections, key=lambda c: c.at)
+    ordered = [c for c in (_as_seen_by(c, mapping, as_of) for c in sorted(corrections, key=lambda c: c.at)) if c]
     pinned = frozenset(c.pain_point_id for c in ordered if c.action == "pin")
     for pid in sorted(pinned):
         work.unmerge(pid, previous)
@@ -212,6 +218,27 @@ class _Work:
             embedder_name=original.embedder_name,
             history=original.history[:kept_history] + tuple(self.events),
         )
+
+
+def _as_seen_by(correction: Correction, mapping: Mapping[str, str | None], as_of: datetime | None) -> Correction | None:
+    """``correction`` in this run's ids: as made, unless the run replays a time before it was made."""
+    if as_of is None or correction.at <= as_of:
+        return correction
+    target = _plurality((mapping.get(t) for t in correction.snapshot_ticket_ids), exclude=None)
+    if target is None:
+        return None
+    others: tuple[str, ...] = ()
+    if correction.action == "merge":
+        others = tuple(sorted({p for p in (mapping.get(t) for t in correction.ticket_ids) if p and p != target}))
+    return replace(correction, pain_point_id=target, other_ids=others)
+
+
+def _plurality(owners, exclude: str | None) -> str | None:  # noqa: ANN001 - an iterable of ids or None
+    counts: dict[str, int] = {}
+    for owner in owners:
+        if owner is not None and owner != exclude:
+            counts[owner] = counts.get(owner, 0) + 1
+    return min(counts, key=lambda p: (-counts[p], p)) if counts else None
 
 
 def _number(pain_point_id: str) -> int | None:

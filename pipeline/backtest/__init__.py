@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from detectors.painpoints import Embedder, TfidfLsaEmbedder, default_embedder
+from detectors.painpoints.corrections import Correction
 from pipeline.backtest.replay import DayProgress, DayRun, Replay, replay
 from pipeline.backtest.scoring import FinalState, score
 from pipeline.backtest.truth import Truth, TruthError, read_truth
@@ -77,11 +79,14 @@ def backtest(
     database_url: str | None = None,
     settings: DetectSettings | None = None,
     progress: DayProgress | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> BacktestResult:
     """Replay ``source`` day by day over ``[start, end]`` and, given a truth folder, score it.
 
     Args:
         database_url: an empty warehouse to replay into (kept afterwards); default a temporary SQLite file.
+        corrections: people's corrections to pain points (``load_corrections`` of the production
+            warehouse); each replayed run applies them as production runs do.
 
     Raises:
         TruthError: the truth folder cannot be read (checked before the replay starts).
@@ -95,12 +100,20 @@ def backtest(
         try:
             migrate(engine)
             _require_empty(engine, database_url)
+            _keep_corrections(engine, corrections)
             replayed = replay(engine, source, start, end, settings=settings, embedder=embedder, progress=progress)
             scored = score(replayed, known, _final_state(engine, replayed)) if known else None
         finally:
             engine.dispose()
     name = embedder.name if embedder is not None else TfidfLsaEmbedder.name
     return BacktestResult(source, start, end, name, replayed, scored)
+
+
+def _keep_corrections(engine: Engine, corrections: Sequence[Correction]) -> None:
+    from pipeline.detect.corrections import store_corrections
+
+    with engine.begin() as connection:
+        store_corrections(connection, corrections)
 
 
 def _embedder(settings: DetectSettings) -> Embedder | None:

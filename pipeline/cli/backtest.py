@@ -23,8 +23,10 @@ from pipeline.cli.errors import UserError
 @click.option("--database-url", help="An empty warehouse to replay into (kept). Default: a temporary SQLite file.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write everything as JSON to this file.")
 @click.option("--progress/--no-progress", default=True, help="Show progress per day on stderr.")
+@click.option("--corrections-from", "corrections_url", metavar="URL",
+              help="A warehouse whose pain point corrections every replayed run applies (e.g. production's).")
 def command(start: str, end: str, source: str, truth: Path | None, embedder: str, database_url: str | None,
-            out: Path | None, progress: bool) -> None:
+            out: Path | None, progress: bool, corrections_url: str | None = None) -> None:
     """Replay ingest and detect day by day over [--from, --to] as they would have run.
 
     Reports when each pain point and incident was first found and which customers would have been
@@ -40,6 +42,7 @@ def command(start: str, end: str, source: str, truth: Path | None, embedder: str
     if last < first:
         raise UserError(f"--to {end} is before --from {start}: give a period that runs forward")
     days = (last - first).days + 1
+    corrections = _corrections(corrections_url)
     # Every day redraws the bar (a day takes seconds), so a log of stderr shows each one.
     with tqdm(total=days, desc="backtest", unit=" day", disable=not progress, mininterval=0, miniters=1) as bar:
         def on_day(day) -> None:  # noqa: ANN001 - a DayRun
@@ -50,7 +53,8 @@ def command(start: str, end: str, source: str, truth: Path | None, embedder: str
         try:
             with user_errors():
                 result = backtest(source, first, last, truth=truth, database_url=database_url,
-                                  settings=DetectSettings(embedder=embedder), progress=on_day)
+                                  settings=DetectSettings(embedder=embedder), progress=on_day,
+                                  corrections=corrections)
         except (TruthError, WarehouseNotEmpty) as exc:
             raise UserError(str(exc)) from exc
     click.echo(format_result(result))
@@ -58,6 +62,20 @@ def command(start: str, end: str, source: str, truth: Path | None, embedder: str
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result.as_dict(), indent=2, default=str), encoding="utf-8")
         click.echo(f"wrote {out}")
+
+
+def _corrections(url: str | None) -> list:
+    """The corrections stored in the warehouse at ``url`` (none without one)."""
+    if url is None:
+        return []
+    from pipeline.detect.corrections import load_corrections
+    from pipeline.warehouse import make_engine, migrate
+
+    with user_errors():
+        engine = make_engine(url)
+        migrate(engine)
+    with engine.connect() as connection:
+        return load_corrections(connection)
 
 
 def _day(value: str, option: str) -> date:

@@ -61,6 +61,12 @@ class CorrectionResult:
     as_of: datetime
 
 
+def store_corrections(connection: Connection, corrections: Sequence[Correction]) -> None:
+    """Keep corrections made elsewhere (a backtest replays with the production warehouse's corrections)."""
+    for correction in corrections:
+        _store(connection, correction)
+
+
 def load_corrections(connection: Connection) -> list[Correction]:
     """Every stored correction, oldest first."""
     rows = connection.execute(statement("select_pain_point_corrections")).mappings().all()
@@ -75,6 +81,7 @@ def load_corrections(connection: Connection) -> list[Correction]:
             phrase=row["phrase"],
             ticket_ids=tuple(json.loads(row["ticket_ids"] or "[]")),
             new_pain_point_id=row["new_pain_point_id"],
+            snapshot_ticket_ids=tuple(json.loads(row["snapshot_ticket_ids"] or "[]")),
         )
         for row in rows
     ]
@@ -110,7 +117,9 @@ def _checked(
     if not request.by.strip():
         raise CorrectionError("--by is empty; say who makes the correction")
     state = _current(registry, request.pain_point_id)
-    correction = Correction(request.action, state.pain_point_id, request.by.strip(), request.at)
+    correction = Correction(
+        request.action, state.pain_point_id, request.by.strip(), request.at, snapshot_ticket_ids=state.ticket_ids
+    )
     pinned = {c.pain_point_id for c in earlier if c.action == "pin"}
     muted = {c.pain_point_id for c in earlier if c.action == "mute"}
     if request.action == "rename":
@@ -208,6 +217,7 @@ def _store(connection: Connection, correction: Correction) -> None:
             "phrase": correction.phrase,
             "ticket_ids": json.dumps(list(correction.ticket_ids)) if correction.ticket_ids else None,
             "new_pain_point_id": correction.new_pain_point_id,
+            "snapshot_ticket_ids": json.dumps(list(correction.snapshot_ticket_ids)),
         },
     )
 

@@ -81,7 +81,9 @@ def detect_pain_points(
         log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
     # A person's corrections win over the refit: applied after identity, every run.
-    corrected = apply_corrections(previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)))
+    corrected = apply_corrections(
+        previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)), as_of=as_of
+    )
     mapping, registry, events = corrected.mapping, corrected.registry, list(corrected.events)
     tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
     tickets["cluster"] = clusterer.labels_

@@ -93,3 +93,24 @@ def test_phrase_matches_whole_words_in_any_case():
     assert phrase_matches("My Card was DECLINED!", "card  was declined")
     assert not phrase_matches("discard it", "card")
     assert not phrase_matches("anything", "  ")
+
+
+def test_a_replay_applies_a_correction_to_the_pain_point_now_holding_its_tickets():
+    # Production: "b" tickets are pp-000002, renamed by a person.
+    ids = [f"a{i}" for i in range(4)] + [f"b{i}" for i in range(6)]
+    production = _run(None, ids, [1] * 4 + [0] * 6, [])
+    renamed = production.mapping["b0"]
+    rename = Correction("rename", renamed, "ann", AT, label="Export broken", snapshot_ticket_ids=tuple(ids[4:]))
+    # A backtest replays an earlier time: its first run numbers the pain points the other way round.
+    replay_ids = ids[:4] + ids[4:7]
+    early = datetime(2026, 2, 1)
+    mapping, registry, events = assign_stable_ids(None, replay_ids, _fit([0] * 4 + [1] * 3))
+    replay = apply_corrections(None, mapping, registry, events, [rename], {}, as_of=early)
+    target = replay.mapping["b0"]
+    assert target != renamed  # the id means another problem in the replay...
+    assert replay.registry.get(target).label == "Export broken"  # ...so the tickets decide
+    assert replay.registry.get(replay.mapping["a0"]).label != "Export broken"
+    # Before any of its tickets exist, the correction waits.
+    only_a = _run(None, ids[:4], [0] * 4, [])
+    skipped = apply_corrections(None, only_a.mapping, only_a.registry, [], [rename], {}, as_of=early)
+    assert all(s.label != "Export broken" for s in skipped.registry.pain_points)

@@ -60,6 +60,11 @@ def upgrade() -> None:
         sa.Column("phrase", sa.Text, comment="split: tickets holding this phrase form the new pain point"),
         sa.Column("ticket_ids", sa.Text, comment="split: JSON list of example tickets; merge: tickets merged"),
         sa.Column("new_pain_point_id", ID, comment="split: the id of the part split off"),
+        sa.Column(
+            "snapshot_ticket_ids",
+            sa.Text,
+            comment="JSON list of the pain point's tickets when corrected: a replay finds it by them",
+        ),
     )
 
 
