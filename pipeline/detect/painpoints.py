@@ -85,6 +85,8 @@ def detect_pain_points(
         previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)), as_of=as_of
     )
     mapping, registry, events = corrected.mapping, corrected.registry, list(corrected.events)
+    if corrections:
+        log.info("applied %s corrections (%s muted, %s pinned)", len(corrections), len(corrected.muted), len(corrected.pinned))
     tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
     tickets["cluster"] = clusterer.labels_
     with engine.begin() as connection:
