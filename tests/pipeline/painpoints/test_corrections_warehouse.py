@@ -100,7 +100,7 @@ def test_corrections_from_the_cli_survive_a_rerun_with_new_tickets(
     report = tmp_path / "report.html"
     write_report(warehouse, report, as_of=DAY2)
     html = report.read_text(encoding="utf-8")
-    assert "Password reset is broken" in html and "Themes and corrections" in html
+    assert "Password reset is broken" in html and "Corrections kept by every run" in html
     muted_label = _row(warehouse, login)["label"]
     assert "<span class=\"rank\"" in html and f"</span> {muted_label}" not in html
 
