@@ -105,7 +105,14 @@ def main() -> None:
         )
     with engine.connect() as connection:
         corrections = load_corrections(connection)
-    corrections = [*corrections, *(Correction("rename", format_pain_point_id(k), "bench", at, label=f"name {k}") for k in range(10, 55))]
+    corrections = [
+        *corrections,
+        *(Correction("rename", format_pain_point_id(k), "bench", at, label=f"name {k}") for k in range(10, 35)),
+        *(
+            Correction("merge", format_pain_point_id(k), "bench", at, other_ids=(format_pain_point_id(k + 1),))
+            for k in range(40, 80, 2)
+        ),
+    ]
     mapping = {t: s.pain_point_id for s in registry.pain_points for t in s.ticket_ids}
     texts = {t: "refund via paypal" for t in mapping}
     start = time.perf_counter()

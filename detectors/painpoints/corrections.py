@@ -158,19 +158,24 @@ class _Work:
     def merge(self, correction: Correction) -> None:
         into = self.resolve(correction.pain_point_id)
         merged = set(correction.ticket_ids)
-        for other in correction.other_ids:
-            if other == into:
-                continue
-            for ticket, owner in self.owner.items():
-                if owner == other:
-                    self.owner[ticket] = into
+        others = {o for o in correction.other_ids if o != into}
+        fresh = [e for e in self.events if e.kind in ("created", "split")]
+        # One pass over the tickets for every pain point this merge may move (one per merge, not per id).
+        wanted = others | {e.pain_point_id for e in fresh}
+        held_by: dict[str, list[str]] = {}
+        for ticket, owner in self.owner.items():
+            if owner in wanted:
+                held_by.setdefault(owner, []).append(ticket)
+        for other in sorted(others):
+            for ticket in held_by.get(other, ()):
+                self.owner[ticket] = into
             if other in self.states:
                 self.states[other] = replace(self.states[other], status=MERGED, merged_into=into, ticket_ids=())
         # The clustering may cut the merged tickets off again; a pain point new this run whose earlier
         # tickets are mostly them is the same cut the person undid, so it is folded back, with the
         # new tickets that joined it (judging by all its tickets would let new ones outvote the merge).
-        for event in [e for e in self.events if e.kind in ("created", "split")]:
-            held = [t for t, o in self.owner.items() if o == event.pain_point_id]
+        for event in fresh:
+            held = held_by.get(event.pain_point_id, [])
             earlier = [t for t in held if t in self.known]
             if earlier and 2 * sum(t in merged for t in earlier) > len(earlier):
                 for ticket in held:
