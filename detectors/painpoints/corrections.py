@@ -229,7 +229,8 @@ def _as_seen_by(correction: Correction, mapping: Mapping[str, str | None], as_of
     """``correction`` in this run's ids: as made, unless the run replays a time before it was made."""
     if as_of is None or correction.at <= as_of:
         return correction
-    target = _plurality((mapping.get(t) for t in correction.snapshot_ticket_ids), exclude=None)
+    # A split's snapshot holds the tickets it moved: the part split off must not pass for its source.
+    target = _plurality((mapping.get(t) for t in correction.snapshot_ticket_ids), exclude=correction.new_pain_point_id)
     if target is None:
         return None
     others: tuple[str, ...] = ()

@@ -114,3 +114,22 @@ def test_a_replay_applies_a_correction_to_the_pain_point_now_holding_its_tickets
     only_a = _run(None, ids[:4], [0] * 4, [])
     skipped = apply_corrections(None, only_a.mapping, only_a.registry, [], [rename], {}, as_of=early)
     assert all(s.label != "Export broken" for s in skipped.registry.pain_points)
+
+
+def test_a_replayed_split_keeps_its_source_when_most_tickets_matched():
+    ids = [f"t{i}" for i in range(10)]
+    texts = {t: ("refund to paypal" if i < 7 else "refund to card") for i, t in enumerate(ids)}
+    first = _run(None, ids, [0] * 10, [])
+    source = first.mapping["t0"]
+    split = Correction("split", source, "bob", AT, phrase="paypal", new_pain_point_id="pp-000009",
+                       snapshot_ticket_ids=tuple(ids))
+    once = apply_corrections(None, first.mapping, first.registry, [], [split], texts)
+    # A later run replaying a time before the split was made: the split-off part holds 7 of the 10,
+    # and a new "paypal" ticket lands with the card ones.
+    texts["n0"] = "paypal refund missing"
+    mapping, registry, events = assign_stable_ids(
+        reserve_ids(once.registry, [split]), [*ids, "n0"], _fit([0] * 7 + [1] * 4)
+    )
+    again = apply_corrections(once.registry, mapping, registry, events, [split], texts, as_of=datetime(2026, 2, 1))
+    assert {t for t, p in again.mapping.items() if p == "pp-000009"} == {*ids[:7], "n0"}
+    assert {again.mapping[t] for t in ids[7:]} == {source}
