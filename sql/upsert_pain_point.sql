@@ -1,10 +1,10 @@
--- Record a pain point as of a detection run.
+-- Record a pain point as of a detection run (its theme, and whether a person muted or pinned it).
 -- Binds: :pain_point_id, :label, :status, :first_seen_at, :last_seen_at, :ticket_count, :customer_count,
---        :mrr_at_risk, :key_terms, :representatives, :trend, :as_of
+--        :mrr_at_risk, :key_terms, :representatives, :trend, :as_of, :theme_id, :muted, :pinned
 INSERT INTO pain_points (pain_point_id, label, status, first_seen_at, last_seen_at, ticket_count, customer_count,
-                         mrr_at_risk, key_terms, representatives, trend, as_of)
+                         mrr_at_risk, key_terms, representatives, trend, as_of, theme_id, muted, pinned)
 VALUES (:pain_point_id, :label, :status, :first_seen_at, :last_seen_at, :ticket_count, :customer_count,
-        :mrr_at_risk, :key_terms, :representatives, :trend, :as_of)
+        :mrr_at_risk, :key_terms, :representatives, :trend, :as_of, :theme_id, :muted, :pinned)
 ON CONFLICT (pain_point_id) DO UPDATE SET
     label = excluded.label,
     status = excluded.status,
@@ -17,4 +17,7 @@ ON CONFLICT (pain_point_id) DO UPDATE SET
     key_terms = excluded.key_terms,
     representatives = excluded.representatives,
     trend = excluded.trend,
-    as_of = excluded.as_of
+    as_of = excluded.as_of,
+    theme_id = excluded.theme_id,
+    muted = excluded.muted,
+    pinned = excluded.pinned

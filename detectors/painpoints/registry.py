@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 ACTIVE = "active"
 MERGED = "merged"
 INACTIVE = "inactive"  # none of its tickets were in the latest run; it may come back by centroid
@@ -81,8 +83,19 @@ class PainPointRegistry:
         return {
             "next_number": self.next_number,
             "embedder_name": self.embedder_name,
+            # Field by field rather than dataclasses.asdict, which deep-copies every centroid value and
+            # ticket id (10 s instead of 0.2 s for 500 pain points over 50,000 tickets).
             "pain_points": [
-                {**asdict(s), "centroid": [round(float(x), 6) for x in s.centroid]} for s in self.pain_points
+                {
+                    "pain_point_id": s.pain_point_id,
+                    "label": s.label,
+                    "centroid": np.round(np.asarray(s.centroid, dtype=np.float64), 6).tolist(),
+                    "ticket_ids": list(s.ticket_ids),
+                    "status": s.status,
+                    "parent_ids": list(s.parent_ids),
+                    "merged_into": s.merged_into,
+                }
+                for s in self.pain_points
             ],
             "history": [asdict(e) for e in self.history],
         }

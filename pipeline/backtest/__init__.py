@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from detectors.painpoints import Embedder, TfidfLsaEmbedder, default_embedder
+from detectors.painpoints.corrections import Correction
 from pipeline.backtest.cadence import CadenceError, parse_duration, replay_times
 from pipeline.backtest.deflection import DEFAULT_EMAIL_EFFECT, EmailReaction
 from pipeline.backtest.deflection_check import measured_deflection
@@ -103,6 +105,7 @@ def backtest(
     email_effect: float = DEFAULT_EMAIL_EFFECT,
     measure_window_days: int = MEASURE_WINDOW_DAYS,
     progress: DayProgress | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> BacktestResult:
     """Replay ``source`` every ``every`` over ``[start, end]`` with outreach and, given a truth folder, score it.
 
@@ -113,6 +116,8 @@ def backtest(
         outbox: folder for the emails (outbox sender); default a temporary folder.
         email_effect: with a truth, the share of an emailed customer's later tickets about the incident
             that are not written (0 = the world ignores email).
+        corrections: people's corrections to pain points (``load_corrections`` of the production
+            warehouse); each replayed run applies them as production runs do.
 
     Raises:
         TruthError: the truth folder cannot be read (checked before the replay starts).
@@ -131,6 +136,7 @@ def backtest(
         try:
             migrate(engine)
             _require_empty(engine, database_url)
+            _keep_corrections(engine, corrections)
             parts = partition_source(source, as_ofs, root / "source")
             step = OutreachStep(plan, outbox or root / "outbox", root)
             replayed = replay(engine, parts, settings=settings, embedder=embedder, outreach=step, reaction=reaction,
@@ -160,6 +166,13 @@ def default_workarounds(source: str) -> Path | None:
     if "://" in source or not (folder / "truth" / "manifest.json").is_file():
         return None
     return folder / "workarounds" if (folder / "workarounds").is_dir() else None
+
+
+def _keep_corrections(engine: Engine, corrections: Sequence[Correction]) -> None:
+    from pipeline.detect.corrections import store_corrections
+
+    with engine.begin() as connection:
+        store_corrections(connection, corrections)
 
 
 def _embedder(settings: DetectSettings) -> Embedder | None:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "events": ("pipeline.cli.events", "Ingest SendGrid Event Webhook data, or serve a webhook receiver."),
     "measure": ("pipeline.cli.measure", "Measure campaign outcomes against the holdout."),
     "report": ("pipeline.cli.report", "Write the product managers' HTML report."),
+    "painpoints": ("pipeline.cli.painpoints", "Correct pain points: rename, merge, split, mute, pin (kept by every run)."),
     "cluster": ("pipeline.cli.cluster", "Cluster a ticket_id,text CSV into pain points (no warehouse)."),
     "anomalies": ("pipeline.cli.anomalies", "Run the online spike/level-shift detector on one series."),
     "backtest": ("pipeline.cli.backtest", "Replay the loop day by day and score it against the truth."),

@@ -40,10 +40,12 @@ from pipeline.cli.errors import UserError
               help="Write everything as JSON to this file.")
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Write the outreach section as an HTML page.")
 @click.option("--progress/--no-progress", default=True, help="Show progress per run on stderr.")
+@click.option("--corrections-from", "corrections_url", metavar="URL",
+              help="A warehouse whose pain point corrections every replayed run applies (e.g. production's).")
 def command(source: str, start: str, end: str, every: str, truth: Path | None, workarounds_dir: Path | None,
             approve_after: str | None, outreach_settings: str | None, email_effect: float, measure_window_days: int,
             embedder: str, database_url: str | None, outbox: Path | None, out: Path | None, html: Path | None,
-            progress: bool) -> None:
+            progress: bool, corrections_url: str | None = None) -> None:
     """Replay ingest, detect and outreach every --every over [--from, --to] as they would have run.
 
     Reports when each pain point and incident was found, when each incident was first emailed, how
@@ -74,6 +76,7 @@ def command(source: str, start: str, end: str, every: str, truth: Path | None, w
         runs = len(replay_times(first, last, cadence))
     except CadenceError as exc:
         raise UserError(str(exc)) from exc
+    corrections = _corrections(corrections_url)
     plan = OutreachPlan(settings=_outreach_settings(outreach_settings),
                         workarounds_dir=workarounds_dir or default_workarounds(source), approve_after=delay)
     with tqdm(total=runs, desc="backtest", unit=" run", disable=not progress, mininterval=0, miniters=1) as bar:
@@ -88,7 +91,8 @@ def command(source: str, start: str, end: str, every: str, truth: Path | None, w
             with user_errors():
                 result = backtest(source, first, last, every=cadence, truth=truth, database_url=database_url,
                                   settings=DetectSettings(embedder=embedder), plan=plan, outbox=outbox,
-                                  email_effect=email_effect, measure_window_days=measure_window_days, progress=on_run)
+                                  email_effect=email_effect, measure_window_days=measure_window_days, progress=on_run,
+                                  corrections=corrections)
         except (TruthError, WarehouseNotEmpty, CadenceError) as exc:
             raise UserError(str(exc)) from exc
     click.echo(format_result(result))
@@ -102,6 +106,20 @@ def command(source: str, start: str, end: str, every: str, truth: Path | None, w
         click.echo(f"wrote {html}")
     if database_url:
         click.echo(f"warehouse kept: {database_url}")
+
+
+def _corrections(url: str | None) -> list:
+    """The corrections stored in the warehouse at ``url`` (none without one)."""
+    if url is None:
+        return []
+    from pipeline.detect.corrections import load_corrections
+    from pipeline.warehouse import make_engine, migrate
+
+    with user_errors():
+        engine = make_engine(url)
+        migrate(engine)
+    with engine.connect() as connection:
+        return load_corrections(connection)
 
 
 def _moment(value: str, option: str) -> date | datetime:

@@ -49,7 +49,7 @@ def command(
     embedder_name: str,
     seed: int,
 ) -> None:
-    """Cluster INPUT_CSV (columns ticket_id,text) into OUT (ticket_id,pain_point_id,pain_point_label).
+    """Cluster INPUT_CSV (columns ticket_id,text) into OUT (ticket_id,pain_point_id,pain_point_label,theme_id,theme_label).
 
     The number of pain points is found, not given. Tickets that fit none get an empty id and
     label. With --registry, ids carry over from the previous run on the same file or a newer one.
@@ -64,7 +64,7 @@ def command(
     )
 
     frame = _read_tickets(input_csv)
-    previous, saved_weights = _read_registry(registry_path)
+    previous, saved_weights, previous_themes = _read_registry(registry_path)
     ticket_ids = frame["ticket_id"].tolist()
     clusterer = PainPointClusterer(min_cluster_size=min_cluster_size, random_state=seed)
     embedder, weights = _embedder(embedder_name), None
@@ -92,9 +92,10 @@ def command(
             bar.close()
     mapping, registry, events = assign_stable_ids(previous, ticket_ids, clusterer.result_)
     labels = {s.pain_point_id: s.label for s in registry.pain_points}
-    _write(frame, mapping, labels, out_path)
+    theme_of, themes = _themes(registry, previous_themes)
+    _write(frame, mapping, labels, out_path, theme_of, themes)
     if registry_path is not None:
-        _write_registry(registry, weights, registry_path)
+        _write_registry(registry, weights, registry_path, themes)
     _summarise(clusterer, mapping, labels, events, out_path, len(frame))
 
 
@@ -164,30 +165,45 @@ def _read_tickets(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_registry(path: Path | None):  # noqa: ANN202 - (PainPointRegistry | None, token weights | None)
-    """The registry in ``path`` and the token weights stored beside it (None for either when absent)."""
+def _read_registry(path: Path | None):  # noqa: ANN202 - (PainPointRegistry, token weights, ThemeRegistry), each or None
+    """The registry in ``path`` and the token weights and themes stored beside it (None when absent)."""
     from detectors.painpoints import PainPointRegistry
+    from detectors.painpoints.theme_identity import ThemeRegistry
 
     if path is None or not path.exists():
-        return None, None
+        return None, None, None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return PainPointRegistry.from_dict(data), data.get("token_weights")
+        themes = ThemeRegistry.from_dict(data["themes"]) if data.get("themes") else None
+        return PainPointRegistry.from_dict(data), data.get("token_weights"), themes
     except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
         raise UserError(
             f"{path} is not a pain point registry written by forewarn cluster ({exc}); move it away to start afresh"
         ) from exc
 
 
-def _write(frame: pd.DataFrame, mapping: dict, labels: dict, out_path: Path) -> None:
+def _themes(registry, previous):  # noqa: ANN001, ANN202 - (pain point id -> theme id, ThemeRegistry)
+    """Themes over the run's pain points, ids kept from the registry file's themes."""
+    from detectors.painpoints.theme_identity import group_into_themes
+
+    theme_of, themes, _ = group_into_themes(registry, previous)
+    return theme_of, themes
+
+
+def _write(frame: pd.DataFrame, mapping: dict, labels: dict, out_path: Path, theme_of: dict, themes) -> None:  # noqa: ANN001
     import pandas as pd
 
     ids = [mapping.get(t) or "" for t in frame["ticket_id"]]
+    theme_labels = {t.theme_id: t.label for t in themes.themes}
+    theme_ids = [theme_of.get(i, "") if i else "" for i in ids]
     out = pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
             "pain_point_id": ids,
             "pain_point_label": [labels.get(i, "") if i else "" for i in ids],
+            # Added after the original three, which stay as they were for existing readers.
+            "theme_id": theme_ids,
+            "theme_label": [theme_labels.get(t, "") if t else "" for t in theme_ids],
         }
     )
     try:
@@ -197,10 +213,11 @@ def _write(frame: pd.DataFrame, mapping: dict, labels: dict, out_path: Path) -> 
         raise UserError(f"cannot write {out_path}: {exc.strerror}") from exc
 
 
-def _write_registry(registry, weights: dict | None, path: Path) -> None:  # noqa: ANN001
+def _write_registry(registry, weights: dict | None, path: Path, themes) -> None:  # noqa: ANN001
     data = registry.to_dict()
     if weights is not None:
         data["token_weights"] = weights
+    data["themes"] = themes.to_dict()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data), encoding="utf-8")

@@ -25,14 +25,17 @@ from detectors.painpoints import (
     learns_token_weights,
     weights_for_run,
 )
+from detectors.painpoints.corrections import CorrectedRun, apply_corrections, reserve_ids
+from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
+from pipeline.detect.themes import THEME_REGISTRY, theme_pain_points
 from pipeline.detect.vector_store import WarehouseVectorStore
 from sql import statement
 
 log = logging.getLogger(__name__)
 
-REGISTRY = "painpoint_registry"
+REGISTRY = PAIN_POINT_REGISTRY
 TOKEN_WEIGHTS = "painpoint_token_weights"
 Progress = Callable[[str, int, int], None]
 
@@ -61,10 +64,12 @@ def detect_pain_points(
     with engine.connect() as connection:
         tickets = _tickets(connection, since, as_of)
         saved = load_state(connection, REGISTRY, as_of)
+        saved_themes = load_state(connection, THEME_REGISTRY, as_of)
+        corrections = load_corrections(connection)
     if tickets.empty:
         log.info("no tickets before %s: no pain points to find", as_of)
         return PainPointRun(0, 0, 0, 0, 0)
-    previous = PainPointRegistry.from_dict(saved) if saved else None
+    previous = reserve_ids(PainPointRegistry.from_dict(saved) if saved else None, corrections)
     ids = tickets["ticket_id"].tolist()
     texts = _texts(tickets)
     clusterer = PainPointClusterer(random_state=0)
@@ -75,11 +80,19 @@ def detect_pain_points(
     if isinstance(clusterer.embedder_, StoredEmbedder):
         log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
     mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
+    # A person's corrections win over the refit: applied after identity, every run.
+    corrected = apply_corrections(
+        previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)), as_of=as_of
+    )
+    mapping, registry, events = corrected.mapping, corrected.registry, list(corrected.events)
+    if corrections:
+        log.info("applied %s corrections (%s muted, %s pinned)", len(corrections), len(corrected.muted), len(corrected.pinned))
     tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
     tickets["cluster"] = clusterer.labels_
     with engine.begin() as connection:
         _write_assignments(connection, tickets, since, as_of)
-        written = _write_pain_points(connection, tickets, clusterer, registry, as_of, settings)
+        theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days)
+        written = _write_pain_points(connection, tickets, clusterer, registry, as_of, settings, corrected, theme_of)
         _write_history(connection, events, as_of)
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
         if weights_state is not None:
@@ -186,14 +199,25 @@ def _write_pain_points(
     registry: PainPointRegistry,
     as_of: datetime,
     settings: DetectSettings,
+    corrected: CorrectedRun,
+    theme_of: dict[str, str],
 ) -> int:
     described = {p.cluster: p for p in clusterer.pain_points_}
-    assigned = tickets[tickets["pain_point_id"].notna() & (tickets["cluster"] != UNASSIGNED)]
+    texts = dict(zip(tickets["ticket_id"], _texts(tickets), strict=True))
+    # A part a person split off has no cluster of its own; its own tickets are its examples.
+    split_off = {s.pain_point_id for s in registry.pain_points if not s.centroid}
+    assigned = tickets[
+        tickets["pain_point_id"].notna()
+        & ((tickets["cluster"] != UNASSIGNED) | tickets["pain_point_id"].isin(list(split_off)))
+    ]
     trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
     rows = []
     for pain_point_id, group in assigned.groupby("pain_point_id", sort=True):
         cluster = int(group["cluster"].mode().iat[0])
-        description = described.get(cluster)
+        description = described.get(cluster) if pain_point_id not in split_off else None
+        examples = (
+            description.representative_texts if description else [texts[t] for t in group["ticket_id"].head(3)]
+        )
         state = registry.get(str(pain_point_id))
         daily = group["created_at"].dt.normalize().value_counts()
         trend = [[day.strftime("%Y-%m-%d"), int(daily.get(day, 0))] for day in trend_days]
@@ -209,11 +233,12 @@ def _write_pain_points(
                 "customer_count": len(customers),
                 "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
                 "key_terms": json.dumps(list(description.key_terms) if description else []),
-                "representatives": json.dumps(
-                    [{"text": text} for text in (description.representative_texts if description else ())]
-                ),
+                "representatives": json.dumps([{"text": text} for text in examples]),
                 "trend": json.dumps(trend),
                 "as_of": as_of,
+                "theme_id": theme_of.get(str(pain_point_id)),
+                "muted": str(pain_point_id) in corrected.muted,
+                "pinned": str(pain_point_id) in corrected.pinned,
             }
         )
     if rows:

@@ -84,6 +84,7 @@ class PainPoint:
     link: LinkedIncident | None
     campaign_count: int
     emailed_customers: int
+    theme_label: str | None = None
 
     @property
     def outreach_ran(self) -> bool:
@@ -245,6 +246,36 @@ class TicketVolume:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """A coarse group of pain points, as the report lists it."""
+
+    theme_id: str
+    label: str
+    pain_point_count: int
+    ticket_count: int
+    customer_count: int
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    """One correction a person made, worded for the report."""
+
+    at: datetime
+    by: str
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Steering:
+    """Themes over the pain points, and what people corrected (muted pain points are only counted)."""
+
+    themes: tuple[Theme, ...]
+    corrections: tuple[CorrectionNote, ...]
+    muted_count: int
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one report shows, read from the warehouse at one point in time."""
 
@@ -255,6 +286,7 @@ class ReportData:
     campaigns: tuple[Campaign, ...]
     quality: DataQuality
     tickets: TicketVolume
+    steering: Steering | None = None
 
     @property
     def new_pain_points(self) -> tuple[PainPoint, ...]:

@@ -9,6 +9,7 @@ from pipeline.report.queries.campaigns import load_campaigns
 from pipeline.report.queries.incidents import load_incidents, load_releases
 from pipeline.report.queries.pain_points import load_pain_points
 from pipeline.report.queries.quality import latest_data_time, load_quality, load_ticket_volume
+from pipeline.report.queries.steering import load_steering
 
 __all__ = ["latest_data_time", "load_report_data"]
 
@@ -32,4 +33,5 @@ def load_report_data(engine: Engine, window: ReportWindow) -> ReportData:
             campaigns=load_campaigns(connection, window),
             quality=load_quality(connection, window),
             tickets=load_ticket_volume(connection, window),
+            steering=load_steering(connection),
         )

@@ -61,6 +61,7 @@ def load_pain_points(connection: Connection, window: ReportWindow) -> tuple[Pain
                 link=links.get(point_id),
                 campaign_count=to_int(email_row["campaigns"]) if email_row else 0,
                 emailed_customers=to_int(email_row["customers"]) if email_row else 0,
+                theme_label=row["theme_label"],
             )
         )
     return tuple(points)

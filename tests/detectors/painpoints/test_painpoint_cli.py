@@ -21,17 +21,21 @@ def test_cluster_writes_ids_and_labels_and_keeps_ids_with_a_registry(tmp_path, c
     args = ["cluster", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.csv"), "--embedder", "tfidf"]
     assert main([*args, "--registry", str(tmp_path / "reg.json")]) == 0
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
-    assert list(out.columns) == ["ticket_id", "pain_point_id", "pain_point_label"]
+    # The original three columns first, unchanged; the themes after them.
+    assert list(out.columns) == ["ticket_id", "pain_point_id", "pain_point_label", "theme_id", "theme_label"]
     assert out["ticket_id"].tolist() == [f"T{i}" for i in range(len(texts))]
     assert out["pain_point_id"].iloc[-1] == "" and out["pain_point_label"].iloc[-1] == ""
     assigned = out[out["pain_point_id"] != ""]
     assert assigned["pain_point_id"].str.fullmatch(r"pp-\d{6}").all()
     assert (assigned["pain_point_label"] != "").all()
+    assert assigned["theme_id"].str.fullmatch(r"th-\d{4}").all() and (assigned["theme_label"] != "").all()
+    assert (out["theme_id"] == "").sum() == (out["pain_point_id"] == "").sum()
     assert "pain points" in capsys.readouterr().out
     # Same file again with the registry: same ids.
     assert main([*args, "--registry", str(tmp_path / "reg.json")]) == 0
     again = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert again["pain_point_id"].tolist() == out["pain_point_id"].tolist()
+    assert again["theme_id"].tolist() == out["theme_id"].tolist()
 
 
 def test_missing_file_is_one_clear_line(tmp_path, capsys):

@@ -1,0 +1,79 @@
+"""Themes over the run's pain points: cluster their centroids, keep theme ids, write ``themes``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from detectors.painpoints import PainPointRegistry
+from detectors.painpoints.registry import MERGED
+from detectors.painpoints.theme_identity import ThemeRegistry, group_into_themes
+from pipeline.detect.state import save_state
+from sql import statement
+
+log = logging.getLogger(__name__)
+
+THEME_REGISTRY = "theme_registry"
+
+
+def theme_pain_points(
+    connection: Connection,
+    tickets: pd.DataFrame,
+    registry: PainPointRegistry,
+    saved: dict | None,
+    as_of: datetime,
+    keep_days: int,
+) -> dict[str, str]:
+    """Group the active pain points into themes with stable ids, store them, return pain point -> theme.
+
+    ``tickets`` holds the run's tickets with their ``pain_point_id`` (after corrections). A pain
+    point without a centroid of its own (one a person split off) joins its parent's theme.
+    """
+    previous = ThemeRegistry.from_dict(saved) if saved else None
+    theme_of, themes, events = group_into_themes(registry, previous)
+    if not theme_of:
+        return {}
+    _write_themes(connection, tickets, themes, theme_of, as_of)
+    connection.execute(statement("delete_theme_history_at"), {"as_of": as_of})
+    if events:
+        connection.execute(
+            statement("insert_theme_history"),
+            [{"theme_id": e.pain_point_id, "event": e.kind, "parent_ids": json.dumps(list(e.parent_ids)), "as_of": as_of}
+             for e in events],
+        )
+    save_state(connection, THEME_REGISTRY, as_of, themes.to_dict(), keep_days)
+    log.info("themes: %s over %s pain points, %s events", len(set(theme_of.values())), len(theme_of), len(events))
+    return theme_of
+
+
+def _write_themes(
+    connection: Connection, tickets: pd.DataFrame, themes: ThemeRegistry, theme_of: dict[str, str], as_of: datetime
+) -> None:
+    frame = tickets[tickets["pain_point_id"].isin(list(theme_of))].copy()
+    frame["theme_id"] = frame["pain_point_id"].map(theme_of)
+    rows = []
+    for theme in themes.themes:
+        group = frame[frame["theme_id"] == theme.theme_id]
+        if group.empty:
+            status = "merged" if theme.status == MERGED else "dormant"
+            connection.execute(statement("update_theme_status"), {"theme_id": theme.theme_id, "status": status, "as_of": as_of})
+            continue
+        rows.append(
+            {
+                "theme_id": theme.theme_id,
+                "label": theme.label,
+                "status": "active",
+                "first_seen_at": group["created_at"].min().to_pydatetime(),
+                "last_seen_at": group["created_at"].max().to_pydatetime(),
+                "pain_point_count": int(group["pain_point_id"].nunique()),
+                "ticket_count": len(group),
+                "customer_count": int(group["customer_id"].nunique()),
+                "as_of": as_of,
+            }
+        )
+    if rows:
+        connection.execute(statement("upsert_theme"), rows)

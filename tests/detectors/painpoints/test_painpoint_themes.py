@@ -1,0 +1,59 @@
+"""Themes over pain points: coarse groups found from the centroids, with ids kept across runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from detectors.painpoints.theme_identity import ThemeRegistry, assign_theme_ids
+from detectors.painpoints.themes import ThemeClusterer
+
+
+def _centroids(per_group: list[int], seed: int = 0, dims: int = 32) -> np.ndarray:
+    """Pain point centroids around one direction per group (groups far apart, members close)."""
+    rng = np.random.default_rng(seed)
+    axes = np.linalg.qr(rng.normal(size=(dims, dims)))[0][: len(per_group)]
+    rows = [axis + 0.25 * rng.normal(size=dims) / np.sqrt(dims) for axis, n in zip(axes, per_group, strict=True) for _ in range(n)]
+    out = np.array(rows)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_groups_of_close_pain_points_become_themes():
+    vectors = _centroids([5, 4, 3])
+    names = ["card declined", "card blocked abroad", "card expired", "card not arriving", "card pin locked",
+             "refund late", "refund missing", "refund wrong amount", "refund to paypal",
+             "login fails", "login loops", "login google error"]
+    model = ThemeClusterer()
+    assert model.fit(vectors, sample_weight=[10] * 12, pain_point_labels=names) is model
+    assert [t.pain_point_count for t in model.themes_] == [5, 4, 3]
+    assert len(set(model.labels_[:5])) == 1 and len(set(model.labels_[5:9])) == 1
+    assert model.themes_[0].label.startswith("card")
+    assert model.themes_[1].label.startswith("refund")
+    assert list(model.predict(vectors)) == list(model.labels_)
+
+
+def test_unfitted_and_bad_settings_fail_clearly():
+    with pytest.raises(NotFittedError):
+        ThemeClusterer().predict(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="merge_similarity"):
+        ThemeClusterer(merge_similarity=1.5).fit(np.ones((3, 3)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        ThemeClusterer().fit(np.eye(3), sample_weight=[1, 2])
+
+
+def test_theme_ids_are_kept_when_pain_points_grow_and_a_new_one_joins():
+    vectors = _centroids([4, 3])
+    ids = [f"pp-{i:06d}" for i in range(1, 8)]
+    first_model = ThemeClusterer().fit(vectors, sample_weight=[5] * 7)
+    first, registry, events = assign_theme_ids(None, ids, [5] * 7, first_model)
+    assert [e.kind for e in events] == ["created", "created"]
+    # Next run: tickets grew, and a new pain point close to the first group appeared.
+    grown = np.vstack([_centroids([4, 3], seed=0), _centroids([4, 3], seed=0)[:1] * 0.98 + 0.02])
+    ids2 = [*ids, "pp-000008"]
+    second_model = ThemeClusterer().fit(grown, sample_weight=[9] * 8)
+    second, registry2, events2 = assign_theme_ids(ThemeRegistry.from_dict(registry.to_dict()), ids2, [9] * 8, second_model)
+    assert all(second[p] == first[p] for p in ids)
+    assert second["pp-000008"] == first["pp-000001"]
+    assert events2 == []
+    assert registry2.next_number == registry.next_number
