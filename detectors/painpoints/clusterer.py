@@ -52,7 +52,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         embedder: embed stage; ``None`` picks all-MiniLM-L6-v2 when installed, else TF-IDF/LSA.
         reducer: reduce stage before the neighbour graph; ``None`` is PCA to 128 dimensions
             (same quality on BANKING77, 3-5x less neighbour-search time on 50,000 tickets).
-        community: cluster stage; ``None`` is Louvain on a 20-NN graph at resolution 4.
+        community: cluster stage; ``None`` is Louvain on a 20-NN graph, resolution read from the data.
         min_cluster_size: fewest tickets a pain point needs; ``None`` scales with the input:
             max(3, ceil(n_tickets / 1000)).
         outlier_similarity: a ticket whose cosine to its pain point's centroid is lower is unassigned.

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
+from detectors.painpoints.granularity import stable_resolution
 from detectors.painpoints.louvain import louvain
 from detectors.painpoints.neighbours import nearest_neighbours
 
@@ -82,13 +83,10 @@ class LouvainClusterer:
 
     Args:
         n_neighbors: graph degree; 20 worked from 3,000 to 50,000 tickets.
-        resolution: modularity resolution; higher gives more, smaller pain points. ``None`` scales
-            it with the number of texts n: 4 * (n / 5,000) ** 0.25, kept within [1, 4]. Modularity
-            merges a group into a neighbour when their share of links beats resolution times the
-            group's share of all texts, so a fixed high value shreds small inputs into fragments
-            (60 texts of 3 topics: 5 groups at 4); 4 suits 5,000 texts and more (BANKING77). The
-            fourth root beat a square root on every smaller set measured: simulated worlds of 289
-            to 1,810 tickets and BANKING77 samples of 500 to 3,000 texts (README).
+        resolution: modularity resolution; higher gives more, smaller pain points. ``None`` reads
+            it from the data: the resolution whose groups agree best across random subsets of the
+            graph (``granularity.stable_resolution``). A rule from the number of texts lumped the
+            problems of small queues together (README, design decisions).
         history_weight: extra weight of edges inside an earlier run's group (see ``cluster``).
         n_runs: Louvain runs the consensus is taken over; 1 is a single run. 8 and 16 scored
             alike on BANKING77; 16 costs 1.5 s more on 50,000 tickets.
@@ -128,18 +126,20 @@ class LouvainClusterer:
         graph = knn_graph(vectors, self.n_neighbors)
         if prior is not None and self.history_weight > 0:
             graph = _favour_history(graph, np.asarray(prior), self.history_weight)
-        resolution = self.resolution_for(vectors.shape[0])
+        resolution = self.resolution_for_graph(graph, random_state)
         if self.n_runs > 1 and graph.nnz:
             graph = consensus_graph(graph, resolution, random_state, self.n_runs, self.consensus_floor)
         labels = louvain_labels(graph, resolution, random_state)
         logger.debug("louvain: %s texts, %s communities", labels.size, int(labels.max()) + 1)
         return labels
 
-    def resolution_for(self, n_texts: int) -> float:
-        """The resolution used for ``n_texts`` texts."""
+    def resolution_for_graph(self, graph: sp.csr_matrix, random_state: int = 0) -> float:
+        """The resolution used for ``graph``: the fixed one, else the most stable under resampling."""
         if self.resolution is not None:
             return self.resolution
-        return float(np.clip(4.0 * (n_texts / 5_000) ** 0.25, 1.0, 4.0))
+        choice = stable_resolution(graph, random_state)
+        logger.debug("resolution %.2f chosen, agreement per resolution %s", choice.resolution, choice.agreement)
+        return choice.resolution
 
 
 def _favour_history(graph: sp.csr_matrix, prior: np.ndarray, weight: float) -> sp.csr_matrix:

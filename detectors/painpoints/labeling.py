@@ -29,6 +29,10 @@ from detectors.painpoints.words import (
 )
 
 MAX_LABEL_WORDS = 6
+# A phrase its tickets nearly always continue ("fails with an internal" -> "... server error") may grow
+# past MAX_LABEL_WORDS up to this many words: a complete clause of eight words reads better than a
+# fragment of six ("workload report fails with an internal" was a demo label).
+MAX_COMPLETED_WORDS = 8
 # A "word" can be a 20 KB log blob or hash: a label or key term is cut to this many characters.
 MAX_LABEL_CHARS = 80
 # A group most of whose tickets are in other languages than English (share), and whose best phrase
@@ -185,31 +189,79 @@ def _context(tokens: list[str], start: int, end: int, step: int) -> tuple[str, .
 def _complete(span: list[str], members: Sequence[Words]) -> list[str]:
     """``span`` grown by the words its tickets nearly always put before or after it ("google pay top" ->
     "google pay top up", "long does it take" -> "how long does it take"), while it fits in
-    MAX_LABEL_WORDS."""
+    MAX_LABEL_WORDS; past that, up to MAX_COMPLETED_WORDS, only when the growth reaches the edge of
+    the tickets' sentence ("fails with an internal" -> "workload report fails with an internal
+    server error"), so a long label is a whole clause, never a longer fragment."""
     while True:
-        key = [stem(t) for t in span]
-        before: Counter = Counter()
-        after: Counter = Counter()
-        for member in members:
-            i = _find(member.stems, key)
-            if i >= 0:
-                before[_context(member.tokens, i, i + len(key), -1)] += 1
-                after[_context(member.tokens, i, i + len(key), +1)] += 1
-        held = sum(before.values())
-        if held < _MIN_CONTEXT:
+        for words, side in _dominant_contexts(span, members):
+            grown = [*words, *span] if side < 0 else [*span, *words]
+            if len(grown) <= MAX_LABEL_WORDS:
+                span = grown
+                break
+            clause = _clause(grown, side, members)
+            if clause is not None:
+                return clause
+        else:
             return span
-        sides = [
-            (n / held, side, words)
-            for side, tally in ((-1, before), (1, after))
-            for words, n in tally.most_common(1)
-            if words is not None and n >= _DOMINANT_CONTEXT * held
-        ]
-        if not sides:
-            return span
-        _, side, words = max(sides)
-        if len(span) + len(words) > MAX_LABEL_WORDS:
-            return span
+
+
+def _dominant_contexts(span: list[str], members: Sequence[Words]) -> list[tuple[tuple[str, ...], int]]:
+    """(words, side) that at least _DOMINANT_CONTEXT of the tickets holding ``span`` put next to it,
+    most shared first; side -1 is before, +1 after."""
+    key = [stem(t) for t in span]
+    before: Counter = Counter()
+    after: Counter = Counter()
+    for member in members:
+        i = _find(member.stems, key)
+        if i >= 0:
+            before[_context(member.tokens, i, i + len(key), -1)] += 1
+            after[_context(member.tokens, i, i + len(key), +1)] += 1
+    held = sum(before.values())
+    if held < _MIN_CONTEXT:
+        return []
+    sides = [
+        (n / held, side, words)
+        for side, tally in ((-1, before), (1, after))
+        for words, n in tally.most_common(1)
+        if words is not None and n >= _DOMINANT_CONTEXT * held
+    ]
+    return [(words, side) for _, side, words in sorted(sides, reverse=True)]
+
+
+def _clause(span: list[str], side: int, members: Sequence[Words]) -> list[str] | None:
+    """``span`` grown further on ``side`` while its tickets agree, once it reaches their sentence's edge on
+    that side within MAX_COMPLETED_WORDS and sits at the edge on the other side too; None when it does
+    not (it would stay a fragment)."""
+    while len(span) <= MAX_COMPLETED_WORDS:
+        if _edge_share(span, side, members) >= _DOMINANT_CONTEXT:
+            # A long label must be whole on its other side too ("... fails when titles" is not).
+            return span if _edge_share(span, -side, members) >= _DOMINANT_CONTEXT else None
+        words = next((w for w, s in _dominant_contexts(span, members) if s == side), None)
+        if words is None:
+            return None
         span = [*words, *span] if side < 0 else [*span, *words]
+    return None
+
+
+def _edge_share(span: list[str], side: int, members: Sequence[Words]) -> float:
+    """Share of the tickets holding ``span`` in which it ends their sentence (side +1) or starts it, after
+    any stop words such as "we were" or "the" (side -1)."""
+    key = [stem(t) for t in span]
+    held = edges = 0
+    for member in members:
+        i = _find(member.stems, key)
+        if i < 0:
+            continue
+        held += 1
+        if side > 0:
+            end = i + len(key)
+            edges += end >= len(member.tokens) or member.tokens[end] == SENTENCE_BREAK
+        else:
+            j = i - 1
+            while j >= 0 and member.tokens[j] in STOP_WORDS:
+                j -= 1
+            edges += j < 0 or member.tokens[j] == SENTENCE_BREAK
+    return edges / held if held else 0.0
 
 
 def _display(key: str, table: _PhraseTable) -> str:

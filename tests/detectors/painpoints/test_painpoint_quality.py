@@ -31,10 +31,13 @@ def test_banking77_quality_matches_measured_level(banking77, banking77_model):
     # consensus Louvain): NMI 0.834, ARI 0.609, ACC 0.703, 0.2% unassigned, 83 pain points (int8:
     # 0.832 / 0.607 / 0.698). Plain mean pooling gave 0.813 / 0.558 / 0.665 and fails these floors.
     # The NMI target (0.85) is NOT reached; ARI (0.60) and, in float32, ACC (0.70) are.
+    # Since the resolution is read from the data (granularity.py) the full set gets about 99 pain
+    # points instead of 83 (int8 NMI 0.830): accuracy, which counts one pain point per intent,
+    # measured 0.673, so its floor is 0.66; NMI and ARI keep theirs.
     nmi, ari, acc = _scores(banking77["category"].to_numpy(), banking77_model.labels_)
     assert nmi >= 0.825
     assert ari >= 0.59
-    assert acc >= 0.68
+    assert acc >= 0.66
 
 
 def test_banking77_few_unassigned_and_a_plausible_number_of_pain_points(banking77_model):
@@ -45,8 +48,9 @@ def test_banking77_few_unassigned_and_a_plausible_number_of_pain_points(banking7
 
 def test_a_small_queue_keeps_its_pain_points_apart(tmp_path, minilm_idf):
     # 289 tickets of 26 pain points (a 1,000-customer simulated month, one-off questions left out).
-    # The resolution grows with the fourth root of the queue size: a square root (as before) merged
-    # them into 8 groups; now 13 groups, NMI 0.839, ARI 0.608 (float32 vectors).
+    # A square root of the queue size as resolution merged them into 8 groups, the fourth root into
+    # 12 (NMI 0.831, ARI 0.580); the resolution read from the data (granularity.py) gives 16 groups,
+    # NMI 0.866, ARI 0.675 (float32 vectors).
     from datetime import date
 
     from pipeline.simulate import WorldSettings, simulate_world
@@ -59,5 +63,5 @@ def test_a_small_queue_keeps_its_pain_points_apart(tmp_path, minilm_idf):
     texts = (tickets["subject"].fillna("") + ". " + tickets["body"].fillna("")).str.strip(". ").tolist()
     model = PainPointClusterer(embedder=minilm_idf).fit(texts)
     nmi, ari, _ = _scores(tickets["pain_point"].to_numpy(), model.labels_)
-    assert len(model.pain_points_) >= 12
-    assert nmi >= 0.82 and ari >= 0.55
+    assert len(model.pain_points_) >= 14
+    assert nmi >= 0.85 and ari >= 0.62
