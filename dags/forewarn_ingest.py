@@ -1,7 +1,9 @@
 """
 ### forewarn_ingest
 
-Loads one data interval of the customer, ticket and event source into the Forewarn warehouse.
+Loads one data interval of the customer, ticket and event source into the Forewarn warehouse. The
+interval is hourly by default; `[forewarn] ingest_interval` in `airflow.cfg` (or the environment variable
+`AIRFLOW__FOREWARN__INGEST_INTERVAL`) sets `hourly`, `daily` or a cron expression.
 
 1. **ingest**: reads the source named by the Airflow Variable `forewarn_source` (a folder of CSV/Parquet
    files or a SQLAlchemy URL), validates every chunk with the Great Expectations suites and upserts it;
@@ -16,12 +18,13 @@ Reruns of an interval change nothing (upserts keyed by id).
 
 from __future__ import annotations
 
-from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk import Param, dag, task
 from forewarn_tasks import DEFAULT_ARGS, INGESTED, START_DATE, TAGS
+from forewarn_tasks.cadence import ingest_timetable
 
 
 @dag(
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    schedule=ingest_timetable(),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
