@@ -10,7 +10,8 @@ interval is hourly by default; `[forewarn] ingest_interval` in `airflow.cfg` (or
    failing rows go to `quarantine` with their rule. A table-level failure fails the task, nothing is
    half-written.
 2. **validate**: the interval gate: every table loaded, bad-row share under the limit, data fresh.
-3. **publish**: emits the `forewarn_ingested` asset, which schedules `forewarn_detect`.
+3. **publish**: emits the `forewarn_ingested` asset event carrying the interval end as `as_of`, which
+   schedules `forewarn_detect` as of that time.
 
 Trigger with conf `{"load_history": true}` for a first run that loads everything before the interval.
 Reruns of an interval change nothing (upserts keyed by id).
@@ -64,10 +65,14 @@ def forewarn_ingest() -> None:
         return check.tables
 
     @task(outlets=[INGESTED])
-    def publish(checked: dict, data_interval_end=None) -> str:  # noqa: ANN001
+    def publish(checked: dict, data_interval_end=None, outlet_events=None) -> str:  # noqa: ANN001
         from forewarn_tasks.runtime import naive_utc
 
-        return naive_utc(data_interval_end).isoformat()
+        # The interval end travels on the asset event: detect works as of it, not as of the moment
+        # the event arrived (a backfill or a past interval would otherwise detect "now").
+        as_of = naive_utc(data_interval_end).isoformat()
+        outlet_events[INGESTED].extra = {"as_of": as_of}
+        return as_of
 
     publish(validate(ingest()))
 

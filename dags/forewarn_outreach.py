@@ -26,6 +26,7 @@ from datetime import timedelta
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import dag, task
 from forewarn_tasks import DEFAULT_ARGS, DETECTED, OUTREACH_DONE, START_DATE, TAGS
+from forewarn_tasks.notifiers import ApprovalNotifier
 
 APPROVE, REJECT = "Approve", "Reject"
 # Read at parse time from the environment only (no Variable or DB access while parsing).
@@ -44,13 +45,15 @@ APPROVAL_TIMEOUT = timedelta(hours=float(os.environ.get("FOREWARN_APPROVAL_TIMEO
 def forewarn_outreach() -> None:
     @task
     def build_campaigns(**context) -> list[dict]:  # noqa: ANN003
-        from forewarn_tasks.runtime import as_of_from_context, outreach_settings, variable, warehouse_engine
+        from forewarn_tasks.runtime import as_ofs_from_context, outreach_settings, variable, warehouse_engine
 
         from pipeline.outreach_run import approval_requests, prepare_campaigns
 
         engine = warehouse_engine()
-        as_of = as_of_from_context(context)
-        prepare_campaigns(engine, as_of, outreach_settings(), workarounds_dir=variable("forewarn_workarounds"))
+        settings, workarounds = outreach_settings(), variable("forewarn_workarounds")
+        # Every as-of detect worked through, oldest first, as the same number of CLI runs would.
+        for as_of in as_ofs_from_context(context):
+            prepare_campaigns(engine, as_of, settings, workarounds_dir=workarounds)
         return approval_requests(engine)
 
     requests = build_campaigns()
@@ -65,6 +68,7 @@ def forewarn_outreach() -> None:
         map_index_template="{{ ti.xcom_pull(task_ids='build_campaigns')[ti.map_index]['campaign_id'] }}",
         response_timeout=APPROVAL_TIMEOUT,
         retries=1,
+        notifiers=[ApprovalNotifier()],
     ).expand(defaults=requests.map(lambda _request: [REJECT]))
 
     @task(trigger_rule="all_done")
