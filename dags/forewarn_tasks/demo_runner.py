@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.FileHandler(args.log_file)
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
+    # The demo replays whole days, one ingest interval per day, whatever the deployment's cadence.
+    os.environ["AIRFLOW__FOREWARN__INGEST_INTERVAL"] = "daily"
     from airflow.dag_processing.dagbag import DagBag
 
     from pipeline.simulate.email_events import simulate_email_events
