@@ -14,6 +14,8 @@ interval is hourly by default; `[forewarn] ingest_interval` in `airflow.cfg` (or
    schedules `forewarn_detect` as of that time.
 
 Trigger with conf `{"load_history": true}` for a first run that loads everything before the interval.
+A manual run given a logical date (`airflow dags trigger forewarn_ingest -l 2026-02-21T00:00:00+00:00`)
+loads the interval that ends at that date.
 Reruns of an interval change nothing (upserts keyed by id).
 """
 
@@ -36,8 +38,8 @@ from forewarn_tasks.cadence import ingest_timetable
 )
 def forewarn_ingest() -> None:
     @task
-    def ingest(data_interval_start=None, data_interval_end=None, params=None) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        from forewarn_tasks.runtime import naive_utc, no_retry_on_bad_data, variable, warehouse_engine
+    def ingest(params=None, **context) -> dict[str, dict[str, int]]:  # noqa: ANN001, ANN003
+        from forewarn_tasks.runtime import data_interval, no_retry_on_bad_data, variable, warehouse_engine
 
         from pipeline.ingest import Interval, ingest_summary
         from pipeline.ingest import ingest as run_ingest
@@ -45,33 +47,33 @@ def forewarn_ingest() -> None:
         source = variable("forewarn_source")
         if not source:
             raise ValueError("set the Airflow Variable forewarn_source (or AIRFLOW_VAR_FOREWARN_SOURCE) to the source")
-        start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
+        start, end = data_interval(context)
+        start = None if (params or {}).get("load_history") else start
         with no_retry_on_bad_data():
-            report = run_ingest(warehouse_engine(), source, Interval(start, naive_utc(data_interval_end)))
+            report = run_ingest(warehouse_engine(), source, Interval(start, end))
         return ingest_summary(report)
 
     @task
-    def validate(loaded: dict[str, dict[str, int]], data_interval_start=None, data_interval_end=None, params=None) -> dict:  # noqa: ANN001
-        from forewarn_tasks.runtime import naive_utc, no_retry_on_bad_data, warehouse_engine
+    def validate(loaded: dict[str, dict[str, int]], params=None, **context) -> dict:  # noqa: ANN001, ANN003
+        from forewarn_tasks.runtime import data_interval, no_retry_on_bad_data, warehouse_engine
 
         from pipeline.validation import ValidationSettings
         from pipeline.validation.interval import check_interval
 
-        start = None if (params or {}).get("load_history") else naive_utc(data_interval_start)
+        start, end = data_interval(context)
+        start = None if (params or {}).get("load_history") else start
         with no_retry_on_bad_data():
-            check = check_interval(
-                warehouse_engine(), start, naive_utc(data_interval_end), ValidationSettings.from_env()
-            )
+            check = check_interval(warehouse_engine(), start, end, ValidationSettings.from_env())
         return check.tables
 
     @task(outlets=[INGESTED])
-    def publish(checked: dict, data_interval_end=None, outlet_events=None) -> str:  # noqa: ANN001
-        from forewarn_tasks.runtime import naive_utc
+    def publish(checked: dict, **context) -> str:  # noqa: ANN003
+        from forewarn_tasks.runtime import data_interval
 
         # The interval end travels on the asset event: detect works as of it, not as of the moment
         # the event arrived (a backfill or a past interval would otherwise detect "now").
-        as_of = naive_utc(data_interval_end).isoformat()
-        outlet_events[INGESTED].extra = {"as_of": as_of}
+        as_of = data_interval(context)[1].isoformat()
+        context["outlet_events"][INGESTED].extra = {"as_of": as_of}
         return as_of
 
     publish(validate(ingest()))

@@ -61,6 +61,24 @@ def naive_utc(value: Any) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+def data_interval(context: Any) -> tuple[datetime, datetime]:
+    """The interval this run loads, naive UTC.
+
+    A manual run given a logical date (``airflow dags trigger -l 2026-02-21T00:00:00+00:00``) loads the
+    interval of the configured cadence that ends at that date, as ``dag.test(logical_date=...)`` does:
+    Airflow 3 otherwise gives a manual run the interval before the moment it was triggered, so a past
+    interval would load, and detect, "now".
+    """
+    run, logical = context.get("dag_run"), context.get("logical_date")
+    start, end = context["data_interval_start"], context["data_interval_end"]
+    if run is not None and getattr(run.run_type, "value", run.run_type) == "manual" and logical is not None:
+        from airflow.serialization.encoders import coerce_to_core_timetable
+
+        interval = coerce_to_core_timetable(context["dag"].timetable).infer_manual_data_interval(run_after=logical)
+        start, end = interval.start, interval.end
+    return naive_utc(start), naive_utc(end)
+
+
 def variable(key: str, default: str | None = None) -> str | None:
     """An Airflow Variable (``AIRFLOW_VAR_<KEY>`` works too), else the ``FOREWARN_<KEY>`` env var."""
     from airflow.sdk import Variable
