@@ -61,7 +61,6 @@ def _env(home: Path, warehouse_url: str, api_port: int, world: Path) -> dict[str
         AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
         # The cadence setting reaches the dag-processor's parse: one interval per day here.
         AIRFLOW__FOREWARN__INGEST_INTERVAL="daily",
-        AIRFLOW_VAR_FOREWARN_SOURCE=str(world),
         AIRFLOW_VAR_FOREWARN_EMBEDDER="tfidf",  # MiniLM is exercised by the pain-point tests
         AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}),
     )
@@ -135,11 +134,13 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(wo
         ), 180, "the api-server to answer and the dag-processor to parse the DAGs", interval_s=2)
         assert "0 0 * * *" in cluster.api("GET", "/api/v2/dags/forewarn_ingest")["timetable_summary"]
 
-        # Unpausing ingest makes the scheduler start the latest interval at once (catchup is off); let
-        # that run pass before detect listens, so the only as-ofs detect sees are the ones under test.
+        # Unpausing ingest makes the scheduler start its latest interval at once (catchup is off). That
+        # run must not publish an as-of of its own: with no source set yet it cannot, and it is marked
+        # failed; only then is the source set and detect listening.
         cluster.api("PATCH", "/api/v2/dags/forewarn_ingest", {"is_paused": False})
-        wait_for(lambda: [r for r in _runs(cluster, "forewarn_ingest") if r["state"] in {"success", "failed"}],
-                 240, "the scheduler's own latest-interval run of forewarn_ingest", interval_s=2)
+        [stray] = wait_for(lambda: _runs(cluster, "forewarn_ingest"), 120, "the scheduler's latest-interval run")
+        cluster.api("PATCH", f"/api/v2/dags/forewarn_ingest/dagRuns/{stray['dag_run_id']}", {"state": "failed"})
+        cluster.run("variables", "set", "forewarn_source", str(world))
         cluster.api("PATCH", "/api/v2/dags/forewarn_detect", {"is_paused": False})
 
         # The steps: a past interval (with the history before it), then a backfill.
