@@ -15,7 +15,7 @@ interval is hourly by default; `[forewarn] ingest_interval` in `airflow.cfg` (or
 
 Trigger with conf `{"load_history": true}` for a first run that loads everything before the interval.
 A manual run given a logical date (`airflow dags trigger forewarn_ingest -l 2026-02-21T00:00:00+00:00`)
-loads the interval that ends at that date.
+loads the interval that starts at that date, as scheduled and backfill runs do.
 Reruns of an interval change nothing (upserts keyed by id).
 """
 

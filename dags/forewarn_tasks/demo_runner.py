@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         stamp = pendulum.datetime(day.year, day.month, day.day, tz="UTC")
         conf = {"as_of": as_of.isoformat()}
         _say(f"day {day.isoformat()}" + (" (first run: loads all history before it)" if first else ""))
-        _run(dags["forewarn_ingest"], "forewarn_ingest", logical_date=stamp, run_conf={"load_history": first})
+        # The ingest run of the day before: it loads [day - 1, day), everything detect needs as of the day.
+        _run(dags["forewarn_ingest"], "forewarn_ingest", logical_date=stamp.subtract(days=1),
+             run_conf={"load_history": first})
         _run(dags["forewarn_detect"], "forewarn_detect", run_conf=conf)
         _run(dags["forewarn_outreach"], "forewarn_outreach", run_conf=conf)
         written = simulate_email_events(engine, args.events_dir / f"events-{day.isoformat()}.json")

@@ -65,17 +65,22 @@ def data_interval(context: Any) -> tuple[datetime, datetime]:
     """The interval this run loads, naive UTC.
 
     A manual run given a logical date (``airflow dags trigger -l 2026-02-21T00:00:00+00:00``) loads the
-    interval of the configured cadence that ends at that date, as ``dag.test(logical_date=...)`` does:
-    Airflow 3 otherwise gives a manual run the interval before the moment it was triggered, so a past
-    interval would load, and detect, "now".
+    interval of the configured cadence that starts at that date, the way scheduled and backfill runs
+    read their logical date: Airflow 3 otherwise gives a manual run the interval before the moment it
+    was triggered, so a past interval would load, and detect, "now".
     """
     run, logical = context.get("dag_run"), context.get("logical_date")
     start, end = context["data_interval_start"], context["data_interval_end"]
     if run is not None and getattr(run.run_type, "value", run.run_type) == "manual" and logical is not None:
         from airflow.serialization.encoders import coerce_to_core_timetable
+        from airflow.timetables.base import TimeRestriction
 
-        interval = coerce_to_core_timetable(context["dag"].timetable).infer_manual_data_interval(run_after=logical)
-        start, end = interval.start, interval.end
+        timetable = coerce_to_core_timetable(context["dag"].timetable)
+        before = timetable.infer_manual_data_interval(run_after=logical)  # the interval ending at or before it
+        following = timetable.next_dagrun_info(
+            last_automated_data_interval=before, restriction=TimeRestriction(earliest=None, latest=None, catchup=True)
+        )
+        start, end = following.data_interval.start, following.data_interval.end
     return naive_utc(start), naive_utc(end)
 
 

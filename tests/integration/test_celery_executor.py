@@ -36,8 +36,8 @@ E1,C1,2026-01-02T09:00:00Z,session_start,,5.4.0,android,,
 E2,C1,2026-01-02T09:05:00Z,error,export,5.4.0,android,E1042,Export failed for doc 12345
 E3,C1,2026-01-03T09:05:00Z,error,export,5.4.0,android,E1042,Export failed for doc 777
 """
-# forewarn_ingest's interval ending at this logical date is [2026-01-02, 2026-01-03).
-LOGICAL_DATE = "2026-01-03T00:00:00+00:00"
+# forewarn_ingest's interval starting at this logical date is [2026-01-02, 2026-01-03).
+LOGICAL_DATE = "2026-01-02T00:00:00+00:00"
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FOREWARN = Path(sys.executable).parent / "forewarn"
-# A world whose new-signature incident (first error 2026-02-08 10:57) is found as of 2026-02-10.
-PAST_INTERVAL_END = "2026-02-10T00:00:00+00:00"
+# A world whose new-signature incident (first error 2026-02-08 10:57) is found as of 2026-02-10: the
+# past interval [02-09, 02-10) (logical date = interval start, as Airflow's), then a backfill of two more.
+PAST_INTERVAL = "2026-02-09T00:00:00+00:00"
 BACKFILL_FROM, BACKFILL_TO = "2026-02-10", "2026-02-11"
 AS_OFS = [datetime(2026, 2, 10), datetime(2026, 2, 11), datetime(2026, 2, 12)]
 
@@ -144,7 +145,7 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(wo
         cluster.api("PATCH", "/api/v2/dags/forewarn_detect", {"is_paused": False})
 
         # The steps: a past interval (with the history before it), then a backfill.
-        cluster.run("dags", "trigger", "forewarn_ingest", "-l", PAST_INTERVAL_END, "-c", '{"load_history": true}')
+        cluster.run("dags", "trigger", "forewarn_ingest", "-l", PAST_INTERVAL, "-c", '{"load_history": true}')
         first = wait_for(lambda: _detected_as_ofs(cluster, 1), 300, "detect as of the past interval", interval_s=3)
         assert first == [AS_OFS[0].isoformat()], "detect must work as of the past interval's end, not now"
         cluster.run("backfill", "create", "--dag-id", "forewarn_ingest", "--from-date", BACKFILL_FROM,
