@@ -148,8 +148,9 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(wo
         cluster.run("dags", "trigger", "forewarn_ingest", "-l", PAST_INTERVAL, "-c", '{"load_history": true}')
         first = wait_for(lambda: _detected_as_ofs(cluster, 1), 300, "detect as of the past interval", interval_s=3)
         assert first == [AS_OFS[0].isoformat()], "detect must work as of the past interval's end, not now"
+        # One interval at a time, oldest first (a backfill otherwise runs several at once, out of order).
         cluster.run("backfill", "create", "--dag-id", "forewarn_ingest", "--from-date", BACKFILL_FROM,
-                    "--to-date", BACKFILL_TO)
+                    "--to-date", BACKFILL_TO, "--max-active-runs", "1")
         as_ofs = wait_for(lambda: _detected_as_ofs(cluster, len(AS_OFS)), 420, "detect as of the backfilled intervals", interval_s=3)
         assert sorted(as_ofs) == [a.isoformat() for a in AS_OFS]
 
