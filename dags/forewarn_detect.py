@@ -3,9 +3,9 @@
 
 Runs when `forewarn_ingest` publishes `forewarn_ingested`, as of the interval end that event carries
 (every as-of in order when the scheduler folded several events into one run, so a backfill of N
-intervals detects exactly as N runs would; `conf={"as_of": ...}` overrides). Brings the event aggregates in the
-warehouse (SQL) up to the as-of (adding the new events), clusters tickets into pain points with stable ids, finds incidents (spikes, level
-shifts, new signatures, release regressions) and links pain points to incidents. Idempotent per as-of:
+intervals detects exactly as N runs would; `conf={"as_of": ...}` overrides). Brings the event
+aggregates in the warehouse (SQL) up to the as-of (adding the new events), clusters tickets into pain
+points with stable ids, finds incidents (spikes, level shifts, new signatures, release regressions) and links pain points to incidents. Idempotent per as-of:
 a rerun gives the same ids and rows. Publishes `forewarn_detected` with the as-of, which schedules
 `forewarn_outreach`. Each incident this run opened is sent to its owner (Connections
 `forewarn_notify_smtp`, `forewarn_notify_slack`; none set, nothing sent).

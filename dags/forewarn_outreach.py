@@ -1,15 +1,18 @@
 """
 ### forewarn_outreach
 
-Runs when `forewarn_detect` publishes `forewarn_detected`.
+Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of that event carries.
 
 1. **build_campaigns**: loads the workarounds (Variable `forewarn_workarounds`, a folder), expires
    campaigns that waited too long for a decision, and builds one campaign per open incident: the
    affected customers who have not written in, opted in, not suppressed, not contacted before, under the
    frequency cap, minus a random holdout. Without an approved workaround a campaign is only listed as
    `needs_workaround`. A configured policy (Variable `forewarn_outreach_settings`) may auto-approve.
-2. **approve**: one human-in-the-loop task per campaign waiting for a person, showing the evidence, the
-   audience, the workaround and the rendered preview. *Approve* or *Reject*; no answer within the
+2. **approve**: one human-in-the-loop task per campaign waiting for a person. Its subject leads with the
+   problem, the audience and the severity ("Email 33 customers about 'cannot upload files'? severity
+   65"); the detail shows the evidence, who is left out and why, the workaround and the rendered preview.
+   The owner is notified with a link to it (Connections `forewarn_notify_smtp`,
+   `forewarn_notify_slack`). *Approve* or *Reject*; no answer within the
    approval timeout counts as *Reject* (never as send). `forewarn campaigns approve ID` works too.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
