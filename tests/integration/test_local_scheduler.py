@@ -106,16 +106,17 @@ def _cli_warehouse(world: Path, url: str) -> Engine:
 
 
 def _findings(engine: Engine) -> dict[str, list]:
+    def rows(sql: str) -> list[tuple[str, ...]]:
+        # as text: the two engines may hand SQLite timestamps back as strings or as datetimes
+        return [tuple(str(value) for value in row) for row in connection.execute(text(sql))]
+
     with engine.connect() as connection:
         return {
-            "incidents": [tuple(r) for r in connection.execute(text(
-                "SELECT incident_id, kind, error_code, started_at, detected_at, customer_count FROM incidents "
-                "ORDER BY incident_id"))],
-            "pain_points": [tuple(r) for r in connection.execute(text(
-                "SELECT pain_point_id, ticket_count FROM pain_points ORDER BY pain_point_id"))],
-            "tickets": [tuple(r) for r in connection.execute(text(
-                "SELECT ticket_id, pain_point_id FROM ticket_pain_points ORDER BY ticket_id, pain_point_id"))],
-            "tickets_loaded": [connection.execute(text("SELECT COUNT(*) FROM tickets")).scalar()],
+            "incidents": rows("SELECT incident_id, kind, error_code, started_at, detected_at, customer_count "
+                              "FROM incidents ORDER BY incident_id"),
+            "pain_points": rows("SELECT pain_point_id, ticket_count FROM pain_points ORDER BY pain_point_id"),
+            "tickets": rows("SELECT ticket_id, pain_point_id FROM ticket_pain_points ORDER BY ticket_id, pain_point_id"),
+            "loaded": rows("SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM events)"),
         }
 
 
