@@ -68,9 +68,11 @@ lock:
 	/tmp/forewarn-lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^forewarn' > requirements.txt
 	rm -rf /tmp/forewarn-lock-venv
 
+# `airflow standalone` starts the api-server, scheduler, dag-processor and triggerer as `airflow ...`
+# subprocesses found by name on PATH: the virtualenv's bin must come first, or each dies at once.
 airflow-ui: setup
 	@echo "Airflow UI on http://localhost:8080 (login printed below); Ctrl-C to stop."
-	$(BIN)/airflow standalone
+	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
 
 clean:
 	rm -rf $(FOREWARN_HOME)

@@ -1,15 +1,18 @@
 """
 ### forewarn_outreach
 
-Runs when `forewarn_detect` publishes `forewarn_detected`.
+Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of that event carries.
 
 1. **build_campaigns**: loads the workarounds (Variable `forewarn_workarounds`, a folder), expires
    campaigns that waited too long for a decision, and builds one campaign per open incident: the
    affected customers who have not written in, opted in, not suppressed, not contacted before, under the
    frequency cap, minus a random holdout. Without an approved workaround a campaign is only listed as
    `needs_workaround`. A configured policy (Variable `forewarn_outreach_settings`) may auto-approve.
-2. **approve**: one human-in-the-loop task per campaign waiting for a person, showing the evidence, the
-   audience, the workaround and the rendered preview. *Approve* or *Reject*; no answer within the
+2. **approve**: one human-in-the-loop task per campaign waiting for a person. Its subject leads with the
+   problem, the audience and the severity ("Email 33 customers about 'cannot upload files'? severity
+   65"); the detail shows the evidence, who is left out and why, the workaround and the rendered preview.
+   The owner is notified with a link to it (Connections `forewarn_notify_smtp`,
+   `forewarn_notify_slack`). *Approve* or *Reject*; no answer within the
    approval timeout counts as *Reject* (never as send). `forewarn campaigns approve ID` works too.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
@@ -26,6 +29,7 @@ from datetime import timedelta
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import dag, task
 from forewarn_tasks import DEFAULT_ARGS, DETECTED, OUTREACH_DONE, START_DATE, TAGS
+from forewarn_tasks.notifiers import ApprovalNotifier
 
 APPROVE, REJECT = "Approve", "Reject"
 # Read at parse time from the environment only (no Variable or DB access while parsing).
@@ -44,13 +48,15 @@ APPROVAL_TIMEOUT = timedelta(hours=float(os.environ.get("FOREWARN_APPROVAL_TIMEO
 def forewarn_outreach() -> None:
     @task
     def build_campaigns(**context) -> list[dict]:  # noqa: ANN003
-        from forewarn_tasks.runtime import as_of_from_context, outreach_settings, variable, warehouse_engine
+        from forewarn_tasks.runtime import as_ofs_from_context, outreach_settings, variable, warehouse_engine
 
         from pipeline.outreach_run import approval_requests, prepare_campaigns
 
         engine = warehouse_engine()
-        as_of = as_of_from_context(context)
-        prepare_campaigns(engine, as_of, outreach_settings(), workarounds_dir=variable("forewarn_workarounds"))
+        settings, workarounds = outreach_settings(), variable("forewarn_workarounds")
+        # Every as-of detect worked through, oldest first, as the same number of CLI runs would.
+        for as_of in as_ofs_from_context(context):
+            prepare_campaigns(engine, as_of, settings, workarounds_dir=workarounds)
         return approval_requests(engine)
 
     requests = build_campaigns()
@@ -65,6 +71,7 @@ def forewarn_outreach() -> None:
         map_index_template="{{ ti.xcom_pull(task_ids='build_campaigns')[ti.map_index]['campaign_id'] }}",
         response_timeout=APPROVAL_TIMEOUT,
         retries=1,
+        notifiers=[ApprovalNotifier()],
     ).expand(defaults=requests.map(lambda _request: [REJECT]))
 
     @task(trigger_rule="all_done")

@@ -6,7 +6,6 @@ requests a person can judge, and their answers back into approvals or rejections
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from outreach.approval import InvalidTransition, approve, expire_pending, reject
+from outreach.approval_text import approval_text
 from outreach.campaign_store import list_campaigns, show_campaign
 from outreach.campaigns import build_campaigns
 from outreach.model import OutreachSettings
@@ -41,42 +41,12 @@ def prepare_campaigns(
     return counts
 
 
-def approval_requests(engine: Engine) -> list[dict[str, str]]:
-    """One request per campaign waiting for a person: its id, a subject and a Markdown body."""
-    return [_request(engine, c.campaign_id) for c in list_campaigns(engine, status="pending_approval")]
-
-
-def _request(engine: Engine, campaign_id: str) -> dict[str, str]:
-    detail = show_campaign(engine, campaign_id)
-    campaign = detail.campaign
-    evidence = detail.evidence
-    what = evidence.get("issue_summary") or evidence.get("summary") or campaign.incident_id or campaign_id
-    lines = [
-        f"**{what}**",
-        "",
-        f"- Audience: **{campaign.treated}** customers to email, {campaign.holdout_size} held out to measure the effect",
-        f"- Severity: {campaign.severity:.0f}/100" if campaign.severity is not None else "- Severity: unknown",
-        f"- Workaround: {detail.workaround_title or campaign.workaround_id} ({detail.workaround_status})",
-        f"- Send cap: {campaign.send_cap}",
+def approval_requests(engine: Engine) -> list[dict[str, Any]]:
+    """One request per campaign waiting for a person: its id, subject, Markdown body and headline facts."""
+    return [
+        approval_text(show_campaign(engine, c.campaign_id)).as_dict()
+        for c in list_campaigns(engine, status="pending_approval")
     ]
-    audience = evidence.get("audience") or evidence.get("exclusions")
-    if audience:
-        lines.append(f"- Who is left out and why: `{json.dumps(audience, default=str)[:600]}`")
-    languages = evidence.get("languages") or {}
-    if languages.get("summary"):
-        lines.append(f"- Languages: {languages['summary']}")
-    samples = languages.get("samples") or {}
-    if not samples:  # campaigns built before language previews existed
-        samples = {"": {"subject": detail.preview_subject or "", "text": detail.preview_text or ""}}
-    for language, sample in sorted(samples.items()):
-        title = f"**Preview in {language}**" if language else "**Preview**"
-        lines += ["", f"{title} (a placeholder customer):", "", f"Subject: {sample.get('subject') or ''}", ""]
-        lines += ["> " + line for line in (sample.get("text") or "").splitlines()[:40]]
-    return {
-        "campaign_id": campaign_id,
-        "subject": f"Send proactive email for campaign {campaign_id}? ({campaign.treated} customers)",
-        "body": "\n".join(lines),
-    }
 
 
 def record_decisions(

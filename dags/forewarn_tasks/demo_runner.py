@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.FileHandler(args.log_file)
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
+    # The demo replays whole days, one ingest interval per day, whatever the deployment's cadence.
+    os.environ["AIRFLOW__FOREWARN__INGEST_INTERVAL"] = "daily"
     from airflow.dag_processing.dagbag import DagBag
 
     from pipeline.simulate.email_events import simulate_email_events
@@ -77,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         if reaction is not None:  # the world reacts to the emails sent so far (library: pipeline.backtest.deflection)
             unwritten = write_reactive_view(args.world, args.view, engine, reaction)
             _say(f"  tickets not written after an email so far: {unwritten}")
-        _run(dags["forewarn_ingest"], "forewarn_ingest", logical_date=stamp, run_conf={"load_history": first})
+        # The ingest run of the day before: it loads [day - 1, day), everything detect needs as of the day.
+        _run(dags["forewarn_ingest"], "forewarn_ingest", logical_date=stamp.subtract(days=1),
+             run_conf={"load_history": first})
         _run(dags["forewarn_detect"], "forewarn_detect", run_conf=conf)
         _run(dags["forewarn_outreach"], "forewarn_outreach", run_conf=conf)
         written = simulate_email_events(engine, args.events_dir / f"events-{day.isoformat()}.json")

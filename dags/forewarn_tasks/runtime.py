@@ -61,6 +61,29 @@ def naive_utc(value: Any) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+def data_interval(context: Any) -> tuple[datetime, datetime]:
+    """The interval this run loads, naive UTC.
+
+    A manual run given a logical date (``airflow dags trigger -l 2026-02-21T00:00:00+00:00``) loads the
+    interval of the configured cadence that starts at that date, the way scheduled and backfill runs
+    read their logical date: Airflow 3 otherwise gives a manual run the interval before the moment it
+    was triggered, so a past interval would load, and detect, "now".
+    """
+    run, logical = context.get("dag_run"), context.get("logical_date")
+    start, end = context["data_interval_start"], context["data_interval_end"]
+    if run is not None and getattr(run.run_type, "value", run.run_type) == "manual" and logical is not None:
+        from airflow.serialization.encoders import coerce_to_core_timetable
+        from airflow.timetables.base import TimeRestriction
+
+        timetable = coerce_to_core_timetable(context["dag"].timetable)
+        before = timetable.infer_manual_data_interval(run_after=logical)  # the interval ending at or before it
+        following = timetable.next_dagrun_info(
+            last_automated_data_interval=before, restriction=TimeRestriction(earliest=None, latest=None, catchup=True)
+        )
+        start, end = following.data_interval.start, following.data_interval.end
+    return naive_utc(start), naive_utc(end)
+
+
 def variable(key: str, default: str | None = None) -> str | None:
     """An Airflow Variable (``AIRFLOW_VAR_<KEY>`` works too), else the ``FOREWARN_<KEY>`` env var."""
     from airflow.sdk import Variable
@@ -87,21 +110,51 @@ def no_retry_on_bad_data() -> Iterator[None]:
 
 
 def as_of_from_context(context: Any) -> datetime:
-    """The as-of of this run, naive UTC: ``conf["as_of"]``, else the as-of carried by the asset event
-    that triggered the run, else the data interval end, else the run's own time."""
+    """The as-of of this run, naive UTC: the latest of :func:`as_ofs_from_context`."""
+    return as_ofs_from_context(context)[-1]
+
+
+def as_ofs_from_context(context: Any) -> list[datetime]:
+    """Every as-of this run must work through, oldest first, naive UTC.
+
+    ``conf["as_of"]`` when given (the demo, a manual rerun); else the as-ofs carried by the asset events
+    that triggered the run: the scheduler folds every event that arrived while the previous run was busy
+    into one run, so a backfill of N intervals may reach detect as fewer runs carrying N as-ofs, and
+    working through each keeps the warehouse the same as N runs. Else the data interval end, else the
+    run's own time.
+    """
     conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
     if conf.get("as_of"):
-        return naive_utc(datetime.fromisoformat(str(conf["as_of"]).replace("Z", "+00:00")).replace(tzinfo=UTC))
-    events = context.get("triggering_asset_events") or {}
-    for asset_events in events.values():
-        for event in reversed(list(asset_events)):
-            extra = getattr(event, "extra", None) or {}
-            if extra.get("as_of"):
-                return datetime.fromisoformat(str(extra["as_of"]))
+        return [_parse_as_of(conf["as_of"], "the run's conf as_of")]
+    carried = {
+        _parse_as_of(value, "an asset event's extra as_of")
+        for event in _triggering_events(context)
+        for value in _event_as_ofs(getattr(event, "extra", None) or {})
+    }
+    if carried:
+        return sorted(carried)
     for key in ("data_interval_end", "logical_date"):
         if context.get(key) is not None:
-            return naive_utc(context[key])
-    return naive_utc(context["dag_run"].run_after)
+            return [naive_utc(context[key])]
+    return [naive_utc(context["dag_run"].run_after)]
+
+
+def _triggering_events(context: Any) -> list[Any]:
+    events = context.get("triggering_asset_events") or {}
+    return [event for asset_events in events.values() for event in asset_events]
+
+
+def _event_as_ofs(extra: dict[str, Any]) -> list[Any]:
+    # ``as_ofs`` lists every as-of a detect run worked through; ``as_of`` is the latest (or only) one.
+    return [*(extra.get("as_ofs") or []), *([extra["as_of"]] if extra.get("as_of") else [])]
+
+
+def _parse_as_of(value: Any, where: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"{where} is {value!r}: expected an ISO 8601 timestamp such as 2026-02-21T00:00:00") from exc
+    return naive_utc(parsed) if parsed.tzinfo else parsed
 
 
 def sender_from_airflow(home: Any) -> tuple[Any, str, str]:

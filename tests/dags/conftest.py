@@ -30,6 +30,9 @@ def airflow_db() -> Path:
 def dagbag(airflow_db: Path):  # noqa: ANN201 - airflow types imported lazily
     from airflow.dag_processing.dagbag import DagBag
 
+    # These tests replay whole days; the hourly default is checked by the cadence test, which parses
+    # the ingest DAG under each setting itself.
+    os.environ["AIRFLOW__FOREWARN__INGEST_INTERVAL"] = "daily"
     started = time.perf_counter()
     bag = DagBag(str(DAGS_DIR))
     bag.parse_seconds = time.perf_counter() - started  # type: ignore[attr-defined]

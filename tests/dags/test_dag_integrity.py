@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pendulum
 import pytest
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
@@ -76,3 +77,39 @@ print("PARSE", round(elapsed, 3), "CONNECTIONS", opened, "HEAVY", heavy)
     print(f"\n{path.name}: {line} (wall {time.perf_counter() - started:.1f} s incl. interpreter start)")
     assert "CONNECTIONS []" in line
     assert "HEAVY []" in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "interval_hours"), [(None, 1), ("hourly", 1), ("daily", 24), ("*/30 * * * *", 0.5)]
+)
+def test_ingest_schedule_follows_the_cadence_setting(
+    airflow_db, setting: str | None, interval_hours: float, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    """Hourly unless ``[forewarn] ingest_interval`` says otherwise; measure and report stay daily."""
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.serialization.encoders import coerce_to_core_timetable
+
+    if setting is None:
+        monkeypatch.delenv("AIRFLOW__FOREWARN__INGEST_INTERVAL", raising=False)
+    else:
+        monkeypatch.setenv("AIRFLOW__FOREWARN__INGEST_INTERVAL", setting)
+    bag = DagBag(str(DAGS_DIR))
+    assert bag.import_errors == {}
+    ingest = bag.get_dag("forewarn_ingest")
+    after = pendulum.datetime(2026, 2, 21, tz="UTC")  # a boundary of every cadence tested
+    interval = coerce_to_core_timetable(ingest.timetable).infer_manual_data_interval(run_after=after)
+    assert interval.end == after
+    assert (interval.end - interval.start).total_seconds() == interval_hours * 3600
+    for daily in ("forewarn_measure", "forewarn_report"):
+        timetable = coerce_to_core_timetable(bag.get_dag(daily).timetable)
+        daily_interval = timetable.infer_manual_data_interval(run_after=after)
+        assert (daily_interval.end - daily_interval.start).total_seconds() == 24 * 3600, f"{daily} must stay daily"
+
+
+def test_a_bad_cadence_setting_is_one_clear_import_error(airflow_db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("AIRFLOW__FOREWARN__INGEST_INTERVAL", "fortnightly")
+    bag = DagBag(str(DAGS_DIR / "forewarn_ingest.py"))
+    [error] = bag.import_errors.values()
+    assert "ingest_interval (or AIRFLOW__FOREWARN__INGEST_INTERVAL) is 'fortnightly'" in error

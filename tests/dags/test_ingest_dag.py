@@ -49,8 +49,8 @@ def test_ingest_dag_loads_interval_quarantines_and_is_idempotent(
     monkeypatch.setenv("FOREWARN_MAX_BAD_ROW_SHARE", "0.9")
     dag = dagbag.get_dag("forewarn_ingest")
 
-    # Interval [2026-01-02, 2026-01-03): only the first day's tickets and events.
-    run = _run(dag, pendulum.datetime(2026, 1, 3, tz="UTC"))
+    # Logical date 2026-01-02 = interval [2026-01-02, 2026-01-03): only the first day's tickets and events.
+    run = _run(dag, pendulum.datetime(2026, 1, 2, tz="UTC"))
     assert run.state == "success"
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -63,8 +63,8 @@ def test_ingest_dag_loads_interval_quarantines_and_is_idempotent(
     assert quarantined == [("customers", "malformed_email")]
 
     # A rerun of the same interval changes nothing; the next interval adds only what is new.
+    assert _run(dag, pendulum.datetime(2026, 1, 2, tz="UTC")).state == "success"
     assert _run(dag, pendulum.datetime(2026, 1, 3, tz="UTC")).state == "success"
-    assert _run(dag, pendulum.datetime(2026, 1, 4, tz="UTC")).state == "success"
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM tickets")).scalar() == 2
         assert connection.execute(text("SELECT COUNT(*) FROM events")).scalar() == 3
@@ -84,7 +84,7 @@ def test_ingest_dag_stops_before_publishing_when_the_gate_fails(
     monkeypatch.setenv("FOREWARN_MAX_BAD_ROW_SHARE", "0.1")
     monkeypatch.setenv("FOREWARN_GATE_MIN_ROWS", "1")
     dag = dagbag.get_dag("forewarn_ingest")
-    run = _run(dag, pendulum.datetime(2026, 1, 3, tz="UTC"))
+    run = _run(dag, pendulum.datetime(2026, 1, 2, tz="UTC"))
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
     assert run.state == "failed"
     assert states["ingest"] == "failed"

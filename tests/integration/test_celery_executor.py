@@ -36,8 +36,8 @@ E1,C1,2026-01-02T09:00:00Z,session_start,,5.4.0,android,,
 E2,C1,2026-01-02T09:05:00Z,error,export,5.4.0,android,E1042,Export failed for doc 12345
 E3,C1,2026-01-03T09:05:00Z,error,export,5.4.0,android,E1042,Export failed for doc 777
 """
-# forewarn_ingest's interval ending at this logical date is [2026-01-02, 2026-01-03).
-LOGICAL_DATE = "2026-01-03T00:00:00+00:00"
+# forewarn_ingest's interval starting at this logical date is [2026-01-02, 2026-01-03).
+LOGICAL_DATE = "2026-01-02T00:00:00+00:00"
 
 
 @pytest.fixture
@@ -81,6 +81,8 @@ def _cluster_env(home: Path, metadata_url: str, warehouse_url: str, redis_prefix
         AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+        # One interval per day (the default cadence is hourly), as the interval asserted below.
+        AIRFLOW__FOREWARN__INGEST_INTERVAL="daily",
         # The Forewarn DAGs' inputs, as a deployment would give them.
         AIRFLOW_VAR_FOREWARN_SOURCE=str(source),
         AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps(
@@ -206,3 +208,5 @@ def test_ingest_dag_runs_on_celery_workers_with_postgres_metadata(source: Path, 
         )["asset_events"]
         assert detect["run_type"] == "asset_triggered"
         assert [(e["source_dag_id"], e["source_run_id"]) for e in upstream] == [("forewarn_ingest", run_id)]
+        # ...carrying the interval end, which detect works as of (not the time the event arrived).
+        assert [e["extra"]["as_of"] for e in upstream] == ["2026-01-03T00:00:00"]

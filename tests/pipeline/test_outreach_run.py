@@ -44,7 +44,7 @@ def test_requests_show_what_a_person_needs_to_decide(warehouse: Engine) -> None:
     _campaign(warehouse, "cmp-a")
     [request] = approval_requests(warehouse)
     assert request["campaign_id"] == "cmp-a"
-    assert "18 customers" in request["subject"]
+    assert request["subject"] == "Email 18 customers about 'csv export fails'? severity 55"
     assert "csv export fails" in request["body"]
     assert "Export another way" in request["body"]
     assert "Sorry about exports" in request["body"]

@@ -1,0 +1,168 @@
+"""The scheduler path, not the demo's: Airflow's own scheduler (LocalExecutor, SQLite metadata, every
+component a subprocess) runs forewarn_ingest for a PAST interval (`airflow dags trigger -l`) and then a
+backfill of two more intervals (`airflow backfill create`); each ingest run publishes its interval end on
+the forewarn_ingested asset event, and the asset-triggered forewarn_detect must work as of exactly those
+times and leave the warehouse as the same ingest/detect calls with those as-ofs do (what `forewarn ingest`
+and `forewarn detect --as-of` run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from airflow_cluster import AirflowCluster, free_port, wait_for
+from sqlalchemy import Engine, create_engine, text
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FOREWARN = Path(sys.executable).parent / "forewarn"
+# A world whose new-signature incident (first error 2026-02-08 10:57) is found as of 2026-02-10: the
+# past interval [02-09, 02-10) (logical date = interval start, as Airflow's), then a backfill of two more.
+PAST_INTERVAL = "2026-02-09T00:00:00+00:00"
+BACKFILL_FROM, BACKFILL_TO = "2026-02-10", "2026-02-11"
+AS_OFS = [datetime(2026, 2, 10), datetime(2026, 2, 11), datetime(2026, 2, 12)]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("world") / "world"
+    subprocess.run(
+        [str(FOREWARN), "simulate", "--out", str(out), "--customers", "400", "--days", "16", "--seed", "7",
+         "--start", "2026-02-01", "--no-dirty"],
+        check=True, capture_output=True, timeout=300,
+    )
+    return out
+
+
+def _env(home: Path, warehouse_url: str, api_port: int, world: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_"))}
+    api_url = f"http://127.0.0.1:{api_port}"
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW_CONFIG=str(REPO_ROOT / "airflow.cfg"),  # the embedded default: SQLite metadata, LocalExecutor
+        FOREWARN_REPO=str(REPO_ROOT),
+        FOREWARN_HOME=str(home / "forewarn"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT / "dags"), str(REPO_ROOT), env.get("PYTHONPATH")])),
+        AIRFLOW__API_AUTH__JWT_SECRET=os.environ["AIRFLOW__API_AUTH__JWT_SECRET"],
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{api_url}/execution/",
+        AIRFLOW__API__BASE_URL=api_url,
+        AIRFLOW__API__HOST="127.0.0.1",
+        AIRFLOW__API__PORT=str(api_port),
+        AIRFLOW__API__WORKERS="1",
+        AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
+        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+        # The cadence setting reaches the dag-processor's parse: one interval per day here.
+        AIRFLOW__FOREWARN__INGEST_INTERVAL="daily",
+        AIRFLOW_VAR_FOREWARN_EMBEDDER="tfidf",  # MiniLM is exercised by the pain-point tests
+        AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}),
+    )
+    return env
+
+
+def _runs(cluster: AirflowCluster, dag_id: str) -> list[dict]:
+    cluster.check_alive()
+    return cluster.api("GET", f"/api/v2/dags/{dag_id}/dagRuns?order_by=run_after")["dag_runs"]
+
+
+def _detected_as_ofs(cluster: AirflowCluster, expected: int) -> list[str] | None:
+    """Every as-of the finished detect runs worked through, once all queued asset events are consumed."""
+    runs = _runs(cluster, "forewarn_detect")
+    if any(r["state"] == "failed" for r in runs):
+        raise AssertionError("a forewarn_detect run failed (task logs below)")
+    if not runs or any(r["state"] != "success" for r in runs):
+        return None
+    as_ofs = []
+    for run in runs:
+        entry = cluster.api(
+            "GET", f"/api/v2/dags/forewarn_detect/dagRuns/{run['dag_run_id']}/taskInstances/detect/xcomEntries/return_value"
+        )
+        as_ofs += json.loads(entry["value"])["as_ofs"] if isinstance(entry["value"], str) else entry["value"]["as_ofs"]
+    return as_ofs if len(as_ofs) >= expected else None
+
+
+def _cli_warehouse(world: Path, url: str) -> Engine:
+    """The same intervals through the library calls `forewarn ingest` and `forewarn detect --as-of` make."""
+    from pipeline.detect import DetectSettings, detect
+    from pipeline.ingest import Interval, ingest
+    from pipeline.warehouse import make_engine, migrate
+
+    engine = make_engine(url)
+    migrate(engine)
+    start = None
+    for as_of in AS_OFS:
+        ingest(engine, str(world), Interval(start, as_of))
+        detect(engine, as_of, DetectSettings(embedder="tfidf"))
+        start = as_of
+    return engine
+
+
+def _findings(engine: Engine) -> dict[str, list]:
+    def rows(sql: str) -> list[tuple[str, ...]]:
+        # as text: the two engines may hand SQLite timestamps back as strings or as datetimes
+        return [tuple(str(value) for value in row) for row in connection.execute(text(sql))]
+
+    with engine.connect() as connection:
+        return {
+            "incidents": rows("SELECT incident_id, kind, error_code, started_at, detected_at, customer_count "
+                              "FROM incidents ORDER BY incident_id"),
+            "pain_points": rows("SELECT pain_point_id, ticket_count FROM pain_points ORDER BY pain_point_id"),
+            "tickets": rows("SELECT ticket_id, pain_point_id FROM ticket_pain_points ORDER BY ticket_id, pain_point_id"),
+            "loaded": rows("SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM events)"),
+        }
+
+
+@pytest.mark.timeout(900)
+def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(world: Path, tmp_path: Path) -> None:
+    home = tmp_path / "airflow-home"
+    home.mkdir()
+    api_port = free_port()
+    warehouse_url = f"sqlite:///{tmp_path / 'airflow-warehouse.db'}"
+    with AirflowCluster(home, _env(home, warehouse_url, api_port, world), api_port) as cluster:
+        cluster.run("db", "migrate", timeout_s=300)
+        cluster.start("api-server", "api-server")
+        cluster.start("scheduler", "scheduler")
+        cluster.start("dag-processor", "dag-processor")
+        wait_for(lambda: cluster.check_alive() or all(
+            cluster.api_or_none(f"/api/v2/dags/{d}") for d in ("forewarn_ingest", "forewarn_detect")
+        ), 180, "the api-server to answer and the dag-processor to parse the DAGs", interval_s=2)
+        assert "0 0 * * *" in cluster.api("GET", "/api/v2/dags/forewarn_ingest")["timetable_summary"]
+
+        # Unpausing ingest makes the scheduler start its latest interval at once (catchup is off). That
+        # run must not publish an as-of of its own: with no source set yet it cannot, and it is marked
+        # failed; only then is the source set and detect listening.
+        cluster.api("PATCH", "/api/v2/dags/forewarn_ingest", {"is_paused": False})
+        [stray] = wait_for(lambda: _runs(cluster, "forewarn_ingest"), 120, "the scheduler's latest-interval run")
+        cluster.api("PATCH", f"/api/v2/dags/forewarn_ingest/dagRuns/{stray['dag_run_id']}", {"state": "failed"})
+        cluster.run("variables", "set", "forewarn_source", str(world))
+        cluster.api("PATCH", "/api/v2/dags/forewarn_detect", {"is_paused": False})
+
+        # The issue's steps: a past interval (with the history before it), then a backfill.
+        cluster.run("dags", "trigger", "forewarn_ingest", "-l", PAST_INTERVAL, "-c", '{"load_history": true}')
+        first = wait_for(lambda: _detected_as_ofs(cluster, 1), 300, "detect as of the past interval", interval_s=3)
+        assert first == [AS_OFS[0].isoformat()], "detect must work as of the past interval's end, not now"
+        # One interval at a time, oldest first (a backfill otherwise runs several at once, out of order).
+        cluster.run("backfill", "create", "--dag-id", "forewarn_ingest", "--from-date", BACKFILL_FROM,
+                    "--to-date", BACKFILL_TO, "--max-active-runs", "1")
+        as_ofs = wait_for(lambda: _detected_as_ofs(cluster, len(AS_OFS)), 420, "detect as of the backfilled intervals", interval_s=3)
+        assert sorted(as_ofs) == [a.isoformat() for a in AS_OFS]
+
+        detect_runs = _runs(cluster, "forewarn_detect")
+        assert {r["run_type"] for r in detect_runs} == {"asset_triggered"}
+        upstream = cluster.api(
+            "GET", f"/api/v2/dags/forewarn_detect/dagRuns/{detect_runs[0]['dag_run_id']}/upstreamAssetEvents"
+        )["asset_events"]
+        assert [e["extra"].get("as_of") for e in upstream] == [AS_OFS[0].isoformat()]
+
+        airflow_found = _findings(create_engine(warehouse_url))
+        cli_found = _findings(_cli_warehouse(world, f"sqlite:///{tmp_path / 'cli-warehouse.db'}"))
+        assert [i[1] for i in airflow_found["incidents"]] and "new_signature" in [i[1] for i in airflow_found["incidents"]]
+        assert airflow_found == cli_found
