@@ -20,7 +20,7 @@ def test_ingest_dag_with_a_source_mapping(dagbag, tmp_path: Path, monkeypatch: p
         "AIRFLOW_CONN_FOREWARN_WAREHOUSE", f'{{"conn_type": "generic", "extra": {{"sqlalchemy_url": "{url}"}}}}'
     )
     dag = dagbag.get_dag("forewarn_ingest")
-    run = dag.test(logical_date=pendulum.datetime(2026, 1, 9, tz="UTC"), run_conf={})
+    run = dag.test(logical_date=pendulum.datetime(2026, 1, 8, tz="UTC"), run_conf={})
     assert run.state == "success"
     with create_engine(url).connect() as connection:
         days = connection.execute(text("SELECT DISTINCT substr(CAST(created_at AS TEXT), 1, 10) FROM tickets")).scalars().all()
@@ -41,7 +41,7 @@ def test_a_bad_mapping_fails_the_task_without_retrying(dagbag, tmp_path: Path, m
     monkeypatch.setenv(
         "AIRFLOW_CONN_FOREWARN_WAREHOUSE", f'{{"conn_type": "generic", "extra": {{"sqlalchemy_url": "{url}"}}}}'
     )
-    run = dagbag.get_dag("forewarn_ingest").test(logical_date=pendulum.datetime(2026, 1, 9, tz="UTC"), run_conf={})
+    run = dagbag.get_dag("forewarn_ingest").test(logical_date=pendulum.datetime(2026, 1, 8, tz="UTC"), run_conf={})
     assert run.state == "failed"
     with create_engine(url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM customers")).scalar() == 0

@@ -32,7 +32,7 @@ def test_pull_zendesk_lands_the_interval_through_the_provider_hook(dagbag, tmp_p
             "conn_type": "zendesk", "host": "example.zendesk.com", "login": "agent@example.com",
             "password": "not-a-real-token", "extra": {"use_token": True, "base_url": base_url},
         }))
-        dagbag.get_dag("forewarn_ingest").test(logical_date=pendulum.datetime(2026, 1, 9, tz="UTC"), run_conf={})
+        dagbag.get_dag("forewarn_ingest").test(logical_date=pendulum.datetime(2026, 1, 8, tz="UTC"), run_conf={})
     page = json.loads((tmp_path / "landing" / "20260108T0000" / "tickets-0001.json").read_text())
     assert [t["id"] for t in page["tickets"]] == [1]
     assert state.authorization[0].startswith("Basic ")
