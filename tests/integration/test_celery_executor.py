@@ -188,7 +188,7 @@ def test_ingest_dag_runs_on_celery_workers_with_postgres_metadata(source: Path, 
         tasks = wait_for(lambda: _celery_outcomes(metadata, run_id), 30, "the Celery results of the run's tasks")
         worker_log = (home / "celery-worker.log").read_text(errors="replace")
         assert [(t.task_id, t.state) for t in tasks] == [
-            ("ingest", "success"), ("publish", "success"), ("validate", "success")
+            ("ingest", "success"), ("publish", "success"), ("pull_zendesk", "success"), ("validate", "success")
         ]
         for task in tasks:
             assert task.queue == "default"
