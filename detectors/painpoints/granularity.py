@@ -12,6 +12,12 @@ agreement of those cuts on the texts they share (adjusted Rand index) tells how 
 support that granularity. Groups that are real come back whichever texts are left out; a cut
 that splits one problem in two, or joins two, lands differently each time. The agreement is
 smoothed over neighbouring resolutions (one subset draw is noisy) and the best one is taken.
+
+A cut that leaves most texts alone (a small queue at a high resolution: every ticket its own
+community) agrees perfectly with itself on any subset, and so does a cut that keeps everything in
+one group; neither says anything about the data. Such trivial cuts are no candidates: a
+resolution is judged only when at least half the texts of its cuts sit in groups of
+``MIN_GROUP`` or more and there are at least two groups.
 This is clustering stability in the sense of Ben-Hur et al. (2002) and Lange et al. (2004).
 """
 
@@ -36,6 +42,10 @@ RESOLUTION_GRID = tuple(float(2 ** (i / 2)) for i in range(11))
 SUBSET_SHARE = 0.8
 # Fewer texts than this: too few to resample, the lowest resolution of the grid is used.
 MIN_TEXTS = 40
+# The smallest group that can become a pain point (the clusterer's floor) and the share of the
+# texts that must sit in such groups for a cut to count as a grouping rather than scattered singles.
+MIN_GROUP = 3
+MIN_GROUPED_SHARE = 0.5
 # Subset cuts per resolution: the cost grows with n, the noise of one agreement shrinks with it,
 # so small inputs get more draws (at least 3, at most 8; about 30,000 node visits per resolution).
 _DRAW_BUDGET = 30_000
@@ -70,9 +80,22 @@ def stable_resolution(
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the compiled part drops the GIL
         cuts = list(pool.map(lambda job: louvain(subgraphs[job[1]], resolution=grid[job[0]], seed=seed * 7919 + job[1]), jobs))
     agreement = np.array([_agreement(subsets, cuts[g * draws : (g + 1) * draws], n) for g in range(len(grid))])
+    judged = np.array([not _trivial(cuts[g * draws : (g + 1) * draws]) for g in range(len(grid))])
+    if not judged.any():
+        return ResolutionChoice(grid[0], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
     smoothed = np.convolve(np.pad(agreement, 1, mode="edge"), np.ones(3) / 3, mode="valid")
-    best = int(np.argmax(smoothed))
+    best = int(np.argmax(np.where(judged, smoothed, -np.inf)))
     return ResolutionChoice(grid[best], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
+
+
+def _trivial(cuts: list[np.ndarray]) -> bool:
+    """Whether the cuts are mostly singletons or a single group: perfect agreement that means nothing."""
+    grouped, groups = [], []
+    for labels in cuts:
+        _, sizes = np.unique(labels, return_counts=True)
+        grouped.append(sizes[sizes >= MIN_GROUP].sum() / max(len(labels), 1))
+        groups.append(len(sizes))
+    return float(np.mean(grouped)) < MIN_GROUPED_SHARE or float(np.median(groups)) < 2
 
 
 def _agreement(subsets: list[np.ndarray], cuts: list[np.ndarray], n: int) -> float:

@@ -94,3 +94,15 @@ def test_a_small_sample_of_clinc150_gets_about_as_many_pain_points_as_it_has_int
     labels = np.where(model.labels_ >= 0, model.labels_, model.labels_.max() + 1)
     assert 0.75 * intents <= len(model.pain_points_) <= 1.4 * intents
     assert normalized_mutual_info_score(truth, labels) >= 0.85
+
+
+def test_a_small_queue_is_not_scattered_into_single_tickets():
+    # 60 loosely written texts of 6 problems: at the top of the grid Louvain leaves every text
+    # alone, and cuts of singletons agree perfectly on any subset. Without the guard that empty
+    # agreement won and all 60 texts came back as 60 groups (0 pain points in the walk-through).
+    vectors, truth = _topics(6, 10, 1.2, seed=0)
+    choice = stable_resolution(knn_graph(vectors, 20), seed=0)
+    labels = LouvainClusterer().cluster(vectors, 0)
+    assert choice.resolution < RESOLUTION_GRID[-1]
+    assert 4 <= len(set(labels.tolist())) <= 9
+    assert normalized_mutual_info_score(truth, labels) >= 0.6

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from outreach.standing_approval import STANDING_PREFIX
 from pipeline.cli import main
 from pipeline.simulate import WorldSettings, simulate_world
 from pipeline.warehouse import make_engine
@@ -101,7 +102,16 @@ def test_the_warehouse_is_kept_and_the_outbox_holds_every_email_sent(at_once) ->
     engine.dispose()
     assert sent > 0 and sent == len(list((folder / "outbox").glob("*.eml")))
     assert sent == sum(day["outreach"]["sent"] for day in document["days"])
-    assert approvers == {"backtest"}
+    # A person ("backtest") approves the first campaign of an incident; its follow-ups carry that standing approval.
+    people = {a for a in approvers if not a.startswith(STANDING_PREFIX)}
+    standing = {a.removeprefix(STANDING_PREFIX) for a in approvers if a.startswith(STANDING_PREFIX)}
+    assert people == {"backtest"}
+    with engine.connect() as connection:
+        for campaign_id in standing:
+            source = connection.execute(text("SELECT approved_by FROM campaigns WHERE campaign_id = :c"),
+                                        {"c": campaign_id}).scalar()
+            assert source == "backtest", campaign_id
+    engine.dispose()
 
 
 def test_html_shows_the_json_figures(at_once) -> None:  # noqa: ANN001
@@ -123,18 +133,26 @@ def test_approve_after_delays_every_first_email_by_at_least_that_long(at_once, a
     engine = make_engine(after_12h[2])
     with engine.connect() as connection:
         rows = connection.execute(text(
-            "SELECT c.created_at, c.approved_at, MIN(m.sent_at) FROM campaigns c JOIN outreach_messages m "
-            "ON m.campaign_id = c.campaign_id WHERE m.status = 'sent' GROUP BY c.campaign_id, c.created_at, "
-            "c.approved_at")).all()
+            "SELECT c.created_at, c.approved_at, c.approved_by, MIN(m.sent_at) FROM campaigns c "
+            "JOIN outreach_messages m ON m.campaign_id = c.campaign_id WHERE m.status = 'sent' "
+            "GROUP BY c.campaign_id, c.created_at, c.approved_at, c.approved_by")).all()
     engine.dispose()
     assert rows
-    for created, approved, first_sent in rows:
+    asked = [row for row in rows if not row[2].startswith(STANDING_PREFIX)]
+    assert asked
+    for created, approved, _, first_sent in asked:
         created, approved, first_sent = (datetime.fromisoformat(str(v)) for v in (created, approved, first_sent))
         assert (approved - created).total_seconds() >= 12 * 3600 and first_sent >= approved
+    # Follow-ups under a standing approval go out without waiting, but never before the approval they stand on.
+    first_approval = min(datetime.fromisoformat(str(row[1])) for row in asked)
+    for _, approved, by, first_sent in rows:
+        if by.startswith(STANDING_PREFIX):
+            assert datetime.fromisoformat(str(first_sent)) >= datetime.fromisoformat(str(approved)) >= first_approval
     soon = {f["incident_id"]: f for f in at_once[0]["outreach"]["found_incidents"]}
     for late in after_12h[0]["outreach"]["found_incidents"]:
         early = soon.get(late["incident_id"])
         if late["first_email_at"] and early and early["first_email_at"]:
             hours = (datetime.fromisoformat(late["first_email_at"]) -
                      datetime.fromisoformat(early["first_email_at"])).total_seconds() / 3600
-            assert hours >= 12
+            # A send is stamped with its run's as-of plus the seconds the run has taken so far.
+            assert hours >= 12 - 1 / 60
