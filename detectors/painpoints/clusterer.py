@@ -185,6 +185,11 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
             return self.min_cluster_size
         return max(3, math.ceil(n_tickets / 1000))
 
+    @property
+    def resolution_(self) -> float | None:
+        """The community stage's resolution in the last fit (None for a stage without one)."""
+        return getattr(getattr(self, "community_", None), "resolution_", None)
+
     def embedding_texts(self, X: Sequence[str]) -> list[str]:  # noqa: N803
         """The distinct texts ``fit`` would embed for ``X`` (boilerplate stripped, duplicates merged).
 
@@ -209,6 +214,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
             return np.zeros(0, dtype=np.int64)
         reducer = self.reducer if self.reducer is not None else PcaReducer(128)
         community = self.community if self.community is not None else LouvainClusterer()
+        self.community_ = community
         reduced = reducer.reduce(vectors, self.random_state)
         if prior is None:
             return community.cluster(reduced, self.random_state)

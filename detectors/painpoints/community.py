@@ -121,12 +121,14 @@ class LouvainClusterer:
         partition stays close to the old one unless the data clearly disagree (evolutionary
         clustering, as in Chakrabarti et al., KDD 2006).
         """
+        self.resolution_ = None
         if vectors.shape[0] <= 1:
             return np.zeros(vectors.shape[0], dtype=np.int64)
         graph = knn_graph(vectors, self.n_neighbors)
         if prior is not None and self.history_weight > 0:
             graph = _favour_history(graph, np.asarray(prior), self.history_weight)
         resolution = self.resolution_for_graph(graph, random_state)
+        self.resolution_ = resolution  # what this fit used, fixed or read from the data
         if self.n_runs > 1 and graph.nnz:
             graph = consensus_graph(graph, resolution, random_state, self.n_runs, self.consensus_floor)
         labels = louvain_labels(graph, resolution, random_state)

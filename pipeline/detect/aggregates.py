@@ -22,7 +22,7 @@ from sql import statement
 
 log = logging.getLogger(__name__)
 
-AGGREGATES = ("event_hourly", "version_activity_daily", "customer_signature_exposure")
+AGGREGATES = ("event_hourly", "version_activity_daily", "customer_signature_exposure", "customer_version_activity")
 _WATERMARK = "events"
 _BEGINNING = datetime(1, 1, 1)  # before any event: "since the beginning" for a rebuild
 
@@ -41,7 +41,7 @@ class AggregatePlan:
 
 
 def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False) -> AggregatePlan:
-    """Bring the hourly, daily-per-version and per-customer exposure aggregates to ``as_of``.
+    """Bring the hourly, daily-per-version, per-customer exposure and per-customer version aggregates to ``as_of``.
 
     Args:
         rebuild: recount from all events even when adding the new ones would do.
@@ -54,6 +54,7 @@ def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False
         if plan.rebuild:
             hour = day = exposure_since = _BEGINNING
             connection.execute(statement("delete_customer_signature_exposure", dialect))
+            connection.execute(statement("delete_customer_version_activity", dialect))
         else:
             exposure_since = plan.since
             hour = plan.since.replace(minute=0, second=0, microsecond=0)
@@ -62,9 +63,8 @@ def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False
         connection.execute(statement("refresh_event_hourly", dialect), {"since": hour, "until": as_of})
         connection.execute(statement("delete_version_activity_daily", dialect), {"since": day})
         connection.execute(statement("refresh_version_activity_daily", dialect), {"since": day, "until": as_of})
-        connection.execute(
-            statement("refresh_customer_signature_exposure", dialect), {"since": exposure_since, "until": as_of}
-        )
+        for name in ("refresh_customer_signature_exposure", "refresh_customer_version_activity"):
+            connection.execute(statement(name, dialect), {"since": exposure_since, "until": as_of})
         connection.execute(
             statement("upsert_aggregate_watermark", dialect),
             {

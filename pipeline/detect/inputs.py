@@ -50,7 +50,7 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
         ["day", "platform", "app_version", "active_customers", "error_events", "erroring_customers"],
     )
     version_customers = _frame(
-        connection, "select_version_customers", {"as_of": as_of},
+        connection, "select_version_customers", {},
         ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"],
     )
     mrr = _frame(connection, "select_customer_mrr", {}, ["customer_id", "mrr"]).set_index("customer_id")["mrr"]

@@ -25,7 +25,9 @@ from detectors.painpoints import (
     learns_token_weights,
     weights_for_run,
 )
+from detectors.painpoints.community import LouvainClusterer
 from detectors.painpoints.corrections import CorrectedRun, apply_corrections, reserve_ids
+from detectors.painpoints.granularity import kept_resolution, resolution_state, vector_space
 from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 REGISTRY = PAIN_POINT_REGISTRY
 TOKEN_WEIGHTS = "painpoint_token_weights"
+RESOLUTION = "painpoint_resolution"
 Progress = Callable[[str, int, int], None]
 
 
@@ -75,6 +78,7 @@ def detect_pain_points(
     clusterer = PainPointClusterer(random_state=0)
     chosen, weights_state = _embedder(engine, settings, as_of, lambda: clusterer.embedding_texts(texts), embedder)
     clusterer.set_params(embedder=chosen)
+    resolution = _resolution(engine, clusterer, len(texts), vector_space(chosen.name), as_of)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(texts, prior_groups=prior, progress=progress)
     if isinstance(clusterer.embedder_, StoredEmbedder):
@@ -97,10 +101,30 @@ def detect_pain_points(
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
         if weights_state is not None:
             save_state(connection, TOKEN_WEIGHTS, as_of, weights_state, settings.state_keep_days)
+        if resolution is not None or clusterer.resolution_ is not None:
+            kept = resolution or resolution_state(clusterer.resolution_, len(texts), vector_space(chosen.name), as_of)
+            save_state(connection, RESOLUTION, as_of, kept, settings.state_keep_days)
     assigned = int(tickets["pain_point_id"].notna().sum())
     created = sum(1 for e in events if e.kind == "created")
     log.info("pain points: %s tickets, %s assigned, %s pain points, %s new", len(tickets), assigned, written, created)
     return PainPointRun(len(tickets), assigned, written, created, len(events))
+
+
+def _resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
+    """Fix the clusterer's resolution to an earlier run's choice while it holds; that choice's state, else None.
+
+    The stable-resolution sweep is the costliest part of clustering after embedding, and an hour's
+    tickets do not change how finely the queue's problems are cut: it runs again once the queue
+    changed by a tenth or the choice is a day old (``granularity.kept_resolution``).
+    """
+    with engine.connect() as connection:
+        saved = load_state(connection, RESOLUTION, as_of)
+    kept = kept_resolution(saved, n_texts, space, as_of)
+    if kept is None:
+        return None
+    log.info("resolution %.2f kept from %s (%s texts then, %s now)", kept, saved["chosen_at"], saved["texts"], n_texts)
+    clusterer.set_params(community=LouvainClusterer(resolution=kept))
+    return dict(saved)
 
 
 def _tickets(connection: Connection, since: datetime, as_of: datetime) -> pd.DataFrame:

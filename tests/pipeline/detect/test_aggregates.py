@@ -15,13 +15,29 @@ AGGREGATE_QUERIES = {
     "event_hourly": "SELECT * FROM event_hourly ORDER BY hour, signature_id, platform, app_version",
     "version_activity_daily": "SELECT * FROM version_activity_daily ORDER BY day, platform, app_version",
     "customer_signature_exposure": "SELECT * FROM customer_signature_exposure ORDER BY customer_id, signature_id",
+    "customer_version_activity": "SELECT * FROM customer_version_activity ORDER BY platform, app_version, customer_id",
 }
+# What release-regression detection grouped from all events on every run before the aggregate existed.
+VERSION_CUSTOMERS_FROM_EVENTS = """
+SELECT platform, app_version, customer_id, MIN(occurred_at),
+       MIN(CASE WHEN signature_id IS NOT NULL THEN occurred_at END),
+       SUM(CASE WHEN signature_id IS NOT NULL THEN 1 ELSE 0 END)
+FROM events
+WHERE occurred_at < :as_of AND platform IS NOT NULL AND app_version IS NOT NULL
+GROUP BY platform, app_version, customer_id
+ORDER BY platform, app_version, customer_id
+"""
 START = datetime(2026, 3, 2)
 
 
 def _aggregates(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {name: [tuple(row) for row in connection.execute(text(sql))] for name, sql in AGGREGATE_QUERIES.items()}
+
+
+def _typed(row: tuple) -> tuple:
+    """A row with times as datetimes: MIN() over a time column comes back as text on SQLite."""
+    return tuple(datetime.fromisoformat(v) if isinstance(v, str) and v[:4].isdigit() and "-" in v else v for v in row)
 
 
 def _rebuilt(engine: Engine, as_of: datetime) -> dict[str, list[tuple]]:
@@ -50,6 +66,10 @@ def test_daily_refreshes_add_up_to_a_rebuild(warehouse: Engine, world_dir: Path)
     totals = _aggregates(warehouse)
     assert sum(row[4] for row in totals["customer_signature_exposure"]) > 1_000  # real counts, not empty tables
     assert totals["version_activity_daily"] and totals["event_hourly"]
+    with warehouse.connect() as connection:
+        from_events = [_typed(r) for r in connection.execute(text(VERSION_CUSTOMERS_FROM_EVENTS), {"as_of": as_of})]
+    assert [_typed(r) for r in totals["customer_version_activity"]] == from_events
+    assert any(row[4] is not None for row in from_events) and any(row[4] is None for row in from_events)
 
 
 def test_nothing_at_or_after_the_as_of_is_counted_even_going_back(warehouse: Engine, world_dir: Path) -> None:

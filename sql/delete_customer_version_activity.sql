@@ -1,0 +1,2 @@
+-- Clear per-customer version activity before it is rebuilt from all events.
+DELETE FROM customer_version_activity
