@@ -78,7 +78,8 @@ def detect_pain_points(
     clusterer = PainPointClusterer(random_state=0)
     chosen, weights_state = _embedder(engine, settings, as_of, lambda: clusterer.embedding_texts(texts), embedder)
     clusterer.set_params(embedder=chosen)
-    resolution = _resolution(engine, clusterer, len(texts), vector_space(chosen.name), as_of)
+    space = vector_space(chosen.name)
+    kept_choice = _keep_resolution(engine, clusterer, len(texts), space, as_of)
     prior = previous.prior_groups(ids) if previous else None
     clusterer.fit(texts, prior_groups=prior, progress=progress)
     if isinstance(clusterer.embedder_, StoredEmbedder):
@@ -101,16 +102,18 @@ def detect_pain_points(
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
         if weights_state is not None:
             save_state(connection, TOKEN_WEIGHTS, as_of, weights_state, settings.state_keep_days)
-        if resolution is not None or clusterer.resolution_ is not None:
-            kept = resolution or resolution_state(clusterer.resolution_, len(texts), vector_space(chosen.name), as_of)
-            save_state(connection, RESOLUTION, as_of, kept, settings.state_keep_days)
+        choice = kept_choice
+        if choice is None and clusterer.resolution_ is not None:
+            choice = resolution_state(clusterer.resolution_, len(texts), space, as_of)
+        if choice is not None:
+            save_state(connection, RESOLUTION, as_of, choice, settings.state_keep_days)
     assigned = int(tickets["pain_point_id"].notna().sum())
     created = sum(1 for e in events if e.kind == "created")
     log.info("pain points: %s tickets, %s assigned, %s pain points, %s new", len(tickets), assigned, written, created)
     return PainPointRun(len(tickets), assigned, written, created, len(events))
 
 
-def _resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
+def _keep_resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
     """Fix the clusterer's resolution to an earlier run's choice while it holds; that choice's state, else None.
 
     The stable-resolution sweep is the costliest part of clustering after embedding, and an hour's
