@@ -75,9 +75,10 @@ def quality(args: argparse.Namespace) -> list[dict]:
         first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
         plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+        kept = f"sqlite:///{Path(args.keep).resolve() / f'warehouse-{seed}.db'}" if args.keep else None
         began = time.perf_counter()
         result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
-                          settings=DetectSettings(embedder=args.embedder), plan=plan)
+                          settings=DetectSettings(embedder=args.embedder), plan=plan, database_url=kept)
         rows.append({"seed": seed, "seconds": round(time.perf_counter() - began, 1),
                      "summary": result.outreach["summary"], "incidents": result.outreach["injected_incidents"]})
         print(json.dumps(rows[-1], indent=1, default=str), flush=True)
@@ -95,6 +96,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
     parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
+    parser.add_argument("--keep", metavar="DIR", help="quality: keep each seed's warehouse in DIR to inspect")
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
     args = parser.parse_args()
     result = scale(args) if args.part == "scale" else quality(args)

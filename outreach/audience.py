@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Exclusion reasons in the order the SQL applies them, with how the evidence says them.
 EXCLUSION_REASONS: dict[str, str] = {
     "wrote_in": "already wrote in",
+    "wrote_since_exposed": "wrote to support since they were affected",
     "open_ticket": "have an open ticket",
     "no_email": "have no email address",
     "opted_out": "opted out",

@@ -35,7 +35,8 @@ class OutreachSettings:
     # Address for mailto: one-click unsubscribe (RFC 2369); empty means reply_to.
     unsubscribe_email: str = ""
     # A person's approval of an incident's campaign also covers its follow-ups (customers exposed later)
-    # for this long, with the same workaround, while the incident's emailed customers stay within
+    # until this long after the approval or the latest follow-up it covered (rolling), with the same
+    # workaround, while the incident's emailed customers stay within
     # max(standing_approval_growth x what was approved, standing_approval_min_customers), capped by send_cap.
     standing_approval_hours: float = 72.0
     standing_approval_growth: float = 5.0

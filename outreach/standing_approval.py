@@ -6,7 +6,9 @@ customers it was meant for wrote in. A follow-up therefore goes out under the ap
 campaign a person (or the policy) approved for the same incident, within what that person saw:
 
 * the same workaround, unchanged since (its content hash is in the approved campaign's evidence);
-* within ``standing_approval_hours`` of that approval;
+* while the incident keeps going: within ``standing_approval_hours`` of that approval or of the latest
+  follow-up it covered (a rolling window, so a regression that exposes customers for a week is asked about
+  once, and an incident that went quiet for that long and came back is asked about again);
 * no campaign of the incident cancelled or rejected since;
 * the incident's emailed customers, this batch included, within the bound: ``standing_approval_growth``
   times what was approved, at least ``standing_approval_min_customers``, never above the send cap.
@@ -53,7 +55,7 @@ def standing_grant(
         return None
     if _approved_hash(anchor) != match.workaround.content_hash:
         return None  # the workaround was edited after the person read it
-    expires = anchor.approved_at + timedelta(hours=settings.standing_approval_hours)
+    expires = _last_covered(rows, anchor) + timedelta(hours=settings.standing_approval_hours)
     if as_of > expires:
         return None
     if any(r.status in _REFUSED and r.created_at >= anchor.created_at for r in rows):
@@ -97,6 +99,13 @@ def _latest_decision(rows: list[Any]) -> Any | None:
         if r.status in _DECIDED and r.approved_at is not None and not str(r.approved_by or "").startswith(STANDING_PREFIX)
     ]
     return max(decided, key=lambda r: (r.approved_at, r.campaign_id), default=None)
+
+
+def _last_covered(rows: list[Any], anchor: Any) -> datetime:
+    """When the anchor's approval last let a campaign go: its own approval or its latest follow-up's."""
+    standing = f"{STANDING_PREFIX}{anchor.campaign_id}"
+    covered = [r.approved_at for r in rows if r.approved_by == standing and r.status in _DECIDED and r.approved_at]
+    return max([anchor.approved_at, *covered])
 
 
 def _approved_hash(row: Any) -> str | None:

@@ -1,6 +1,8 @@
 -- Purpose: every customer exposed to an incident by :as_of, with the first rule that excludes them from
 --   the campaign's audience (NULL reason = eligible). Rules in order: wrote_in (a ticket since first exposure
---   in a pain point linked to the incident, or mentioning its error code), open_ticket, no_email, opted_out,
+--   in a pain point linked to the incident, or mentioning its error code), wrote_since_exposed (any other ticket
+--   since first exposure: its pain point may be linked to the incident only hours later, and a customer in a
+--   conversation with support hears from the agent, not from a second, crossing email), open_ticket, no_email, opted_out,
 --   suppressed, contacted_before (in an earlier live or sent campaign on the incident or a linked pain point,
 --   holdout included), frequency_cap (proactive emails sent since :cap_since or queued in a live campaign).
 -- Params: :incident_id, :campaign_id (rows of this campaign itself are ignored), :as_of,
@@ -26,6 +28,12 @@ SELECT
                       LIKE :error_code_pattern ESCAPE '\'
               )
         ) THEN 'wrote_in'
+        WHEN EXISTS (
+            SELECT 1 FROM tickets t
+            WHERE t.customer_id = ic.customer_id
+              AND t.created_at >= ic.first_exposed_at
+              AND t.created_at <= :as_of
+        ) THEN 'wrote_since_exposed'
         WHEN EXISTS (
             SELECT 1 FROM tickets t
             WHERE t.customer_id = ic.customer_id

@@ -138,7 +138,7 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     world.incident()
     world.pain_point()
     exposed_at = T0 - timedelta(hours=3)
-    for cid in ["ok", "ok_wrote_before_exposure", "ok_cap_expired", "wrote", "wrote_code", "open", "optout",
+    for cid in ["ok", "ok_wrote_before_exposure", "ok_cap_expired", "wrote", "wrote_code", "wrote_other", "open", "optout",
                 "supp", "supp_email", "contacted", "capped"]:
         world.customer(cid, opt_in=cid != "optout")
         world.exposed(cid)
@@ -147,6 +147,7 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     world.ticket("t-before", "ok_wrote_before_exposure", at=exposed_at - timedelta(days=2), pain_point_id="pp1")
     world.ticket("t-wrote", "wrote", at=exposed_at + timedelta(hours=1), pain_point_id="pp1")
     world.ticket("t-code", "wrote_code", at=exposed_at + timedelta(hours=1), body="I keep seeing e_sync_timeout")
+    world.ticket("t-other", "wrote_other", at=exposed_at + timedelta(hours=2), subject="app keeps closing")
     world.ticket("t-open", "open", at=T0 - timedelta(days=30), status="Open", subject="billing question")
     world.suppress("supp")
     world.customer("other-id")
@@ -160,13 +161,14 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     audience = _audience(world)
 
     assert sorted(m.customer_id for m in audience.members) == ["ok", "ok_cap_expired", "ok_wrote_before_exposure"]
-    assert audience.affected == 12
+    assert audience.affected == 13
     assert audience.excluded == {
-        "wrote_in": 2, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
+        "wrote_in": 2, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
         "contacted_before": 1, "frequency_cap": 1,
     }
     assert audience.summary() == (
-        "12 affected, 2 already wrote in, 1 have an open ticket, 1 have no email address, 1 opted out, "
+        "13 affected, 2 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
+        "1 have no email address, 1 opted out, "
         "2 are suppressed, 1 were contacted about it before, 1 hit the frequency cap, 3 eligible"
     )
 

@@ -97,6 +97,21 @@ def test_an_expired_approval_asks_again(world: World) -> None:
     assert _decisions(world)[-1][1:] == ("pending_approval", None)
 
 
+def test_an_incident_that_keeps_going_is_not_asked_again_when_the_window_passes(world: World) -> None:
+    # The window rolls with the follow-ups it covered: hourly newcomers for longer than the window stay covered.
+    settings = OutreachSettings(standing_approval_hours=6)
+    build_campaigns(world.engine, as_of=T0, settings=settings)
+    approve(world.engine, "cmp-inc1", "lead@support", T0)
+    for hour in range(4, 13, 4):
+        _newcomers(world, 2, at=T0 + timedelta(hours=hour), prefix=f"h{hour}-")
+        build_campaigns(world.engine, as_of=T0 + timedelta(hours=hour), settings=settings)
+
+    decisions = _decisions(world)
+    assert len(decisions) == 4
+    assert {d[2] for d in decisions[1:]} == {"standing:cmp-inc1"}
+    assert _approved_by_a_person(world) == 1
+
+
 def test_an_edited_workaround_asks_again(world: World) -> None:
     build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
     approve(world.engine, "cmp-inc1", "lead@support", T0)
