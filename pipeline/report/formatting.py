@@ -125,6 +125,27 @@ def release(app_version: str | None, platform_name: str | None) -> str:
     return " ".join(part for part in (app_version, platform(platform_name)) if part)
 
 
+_KIND_PHRASES = {"spike": "a spike of", "level_shift": "a lasting rise in", "new_signature": "a new error,"}
+
+
+def incident_phrase(kind: str, name: str | None, error_code: str | None, feature: str | None,
+                    platform_name: str | None, app_version: str | None) -> str:
+    """What happened, as a sentence names it: 'a spike of E_SYNC_TIMEOUT in sync on iOS'.
+
+    The error code comes before the signature's name: a name is often only the event's ("error",
+    "crash"), which says nothing to a reader.
+    """
+    if kind == "release_regression":
+        return f"a release regression in {release(app_version, platform_name)}".rstrip()
+    what = error_code or name or "errors"
+    phrase = f"{_KIND_PHRASES.get(kind, kind.replace('_', ' ') + ' of')} {what}"
+    if feature:
+        phrase += f" in {feature}"
+    if platform_name:
+        phrase += f" on {platform(platform_name)}"
+    return phrase
+
+
 def rate(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 

@@ -133,8 +133,8 @@ def _incidents(data: ReportData) -> str:
     if not recent:
         return f"No incidents were detected {period}." if data.incidents or data.releases else ""
     worst = max(recent, key=lambda incident: (incident.customer_count, incident.severity or 0.0))
-    what = (f"a release regression in {fmt.release(worst.app_version, worst.platform)}"
-            if worst.kind == "release_regression" else (worst.name or worst.error_code or worst.kind))
+    what = fmt.incident_phrase(worst.kind, worst.name, worst.error_code, worst.feature, worst.platform,
+                               worst.app_version)
     lag = fmt.duration(timedelta(seconds=median(i.detection_lag.total_seconds() for i in recent)))
     count = fmt.counted(len(recent), "incident", words=True).capitalize()
     was = "was" if len(recent) == 1 else "were"

@@ -122,6 +122,14 @@ def test_incidents_with_median_lag_and_the_largest_named() -> None:
             "regression in 5.4.0 Android, hit 300 customers and was found 4 h after it began.") in paragraph
 
 
+def test_the_largest_incident_is_named_by_its_code_feature_and_platform_not_its_event_name() -> None:
+    started = datetime(2026, 3, 4)
+    spike = Incident("inc-1", "spike", "error", "E_SYNC_TIMEOUT", "sync", "ios", None, started,
+                     started + timedelta(hours=2), 40, 0, None, None, "open", (), ())
+    paragraph = write_paragraph(_data(incidents=(spike,)))
+    assert "the largest, a spike of E_SYNC_TIMEOUT in sync on iOS, hit 40 customers" in paragraph
+
+
 def test_stale_data_and_quarantine_are_reported() -> None:
     loads = (TableLoad("tickets", 7, 0, 100, 1, END - timedelta(hours=2), END),
              TableLoad("events", 7, 0, 100, 0, END - timedelta(days=3), END))
