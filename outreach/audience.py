@@ -11,13 +11,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 
 from outreach.findings import Incident, like_pattern
 from outreach.model import OutreachSettings
 from sql import statement
 
 log = logging.getLogger(__name__)
+
+CONTEXT_BATCH = 5_000  # customer ids per query: within every database's limit on bound parameters
 
 # Exclusion reasons in the order the SQL applies them, with how the evidence says them.
 EXCLUSION_REASONS: dict[str, str] = {
@@ -93,11 +95,12 @@ def select_audience(
     unknown = set(excluded) - set(EXCLUSION_REASONS)
     if unknown:  # the SQL and this module must agree on the reasons
         raise RuntimeError(f"audience query returned unknown exclusion reasons {sorted(unknown)}")
-    contexts = _contexts(conn, incident, as_of)
+    eligible = [row for row in rows if row.reason is None]
+    # Only the eligible customers' events are read: most exposed customers of a long incident were emailed
+    # by an earlier campaign already, and reading everyone's events cost a second per incident each hour.
+    contexts = _contexts(conn, incident, as_of, [row.customer_id for row in eligible])
     members = tuple(
-        _member(row.customer_id, row.first_exposed_at, incident, contexts.get(row.customer_id))
-        for row in rows
-        if row.reason is None
+        _member(row.customer_id, row.first_exposed_at, incident, contexts.get(row.customer_id)) for row in eligible
     )
     audience = Audience(
         affected=len(rows), members=members, excluded={reason: excluded.get(reason, 0) for reason in EXCLUSION_REASONS}
@@ -106,7 +109,9 @@ def select_audience(
     return audience
 
 
-def _contexts(conn: Connection, incident: Incident, as_of: datetime) -> dict[str, tuple]:
+def _contexts(conn: Connection, incident: Incident, as_of: datetime, customer_ids: list[str]) -> dict[str, tuple]:
+    if not customer_ids:
+        return {}
     if incident.signature_id:
         name = "audience_select_context_signature"
         params = {"incident_id": incident.incident_id, "signature_id": incident.signature_id, "as_of": as_of}
@@ -120,8 +125,13 @@ def _contexts(conn: Connection, incident: Incident, as_of: datetime) -> dict[str
         }
     else:
         return {}
-    rows = conn.execute(statement(name, conn.dialect.name), params)
-    return {row.customer_id: (row.platform, row.app_version, row.feature, row.error_code) for row in rows}
+    query = statement(name, conn.dialect.name).bindparams(bindparam("customer_ids", expanding=True))
+    contexts = {}
+    for begin in range(0, len(customer_ids), CONTEXT_BATCH):
+        batch = {**params, "customer_ids": customer_ids[begin:begin + CONTEXT_BATCH]}
+        for row in conn.execute(query, batch):
+            contexts[row.customer_id] = (row.platform, row.app_version, row.feature, row.error_code)
+    return contexts
 
 
 def _member(customer_id: str, first_exposed_at: datetime, incident: Incident, own: tuple | None) -> AudienceMember:

@@ -1,6 +1,7 @@
 -- Purpose: for an incident without a signature (a release regression), each exposed customer's latest error
 --   event on the incident's platform and app version: their own platform, app_version, feature, error_code.
--- Params: :incident_id, :platform, :app_version, :as_of
+-- Params: :incident_id, :customer_ids (expanding: the eligible customers, the only ones an email speaks to),
+--   :platform, :app_version, :as_of
 SELECT customer_id, platform, app_version, feature, error_code
 FROM (
     SELECT
@@ -9,6 +10,7 @@ FROM (
     FROM events e
     JOIN incident_customers ic ON ic.customer_id = e.customer_id AND ic.incident_id = :incident_id
     WHERE e.signature_id IS NOT NULL
+      AND e.customer_id IN :customer_ids
       AND e.platform = :platform
       AND e.app_version = :app_version
       AND e.occurred_at >= ic.first_exposed_at

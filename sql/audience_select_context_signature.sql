@@ -2,7 +2,8 @@
 --   (platform, app_version, feature, error_code), so the email speaks to what they saw. One bug may span
 --   several signatures (one per platform): they share name, error code and feature (and the message
 --   pattern when there is no code), as the detector groups them.
--- Params: :incident_id, :signature_id, :as_of
+-- Params: :incident_id, :customer_ids (expanding: the eligible customers, the only ones an email speaks to),
+--   :signature_id, :as_of
 SELECT customer_id, platform, app_version, feature, error_code
 FROM (
     SELECT
@@ -13,6 +14,7 @@ FROM (
     LEFT JOIN signatures s ON s.signature_id = e.signature_id
     LEFT JOIN signatures s0 ON s0.signature_id = :signature_id
     WHERE e.signature_id IS NOT NULL
+      AND e.customer_id IN :customer_ids
       AND (e.signature_id = :signature_id OR (
             s0.signature_id IS NOT NULL
             AND s.name IS NOT DISTINCT FROM s0.name

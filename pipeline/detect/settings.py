@@ -21,6 +21,9 @@ class DetectSettings:
     # share of its events fell on one release (then it is that release's symptom).
     regression_explain_max_share: float = 0.8
     spike_min_customers: int = 5
+    # A spike's customers at a number of events its usual traffic explains more of than this share (the
+    # week before, same window length) are left out of its audience: they would have hit it anyway.
+    spike_max_background_share: float = 0.05
     # Family-wise error of the Poisson count test every spike alert must also pass (over bug-hours).
     spike_max_p_value: float = 0.01
     state_keep_days: int = 14

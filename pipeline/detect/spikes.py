@@ -8,7 +8,8 @@ alert until the count falls back, at the bug's mean rate of the week before, is 
 series that averages under one event an hour is a handful of events, which chance gives daily
 somewhere among many series). The incident then names the signatures that carry the excess over
 their own recent level (a platform only when one does), and its customers are those who hit them
-from the alert until the count falls back.
+from the alert until the count falls back, less those its usual traffic explains
+(``spike_audience``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pipeline.detect.bugs import bug_of_signatures, describe_bug
 from pipeline.detect.found import Found
 from pipeline.detect.inputs import IncidentInputs
 from pipeline.detect.settings import DetectSettings
+from pipeline.detect.spike_audience import drop_background, expected_background
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,11 @@ def _spike(
     if len(affected) < settings.spike_min_customers:
         log.info("spike of %s at %s: only %s customers, below %s", alert.series_id, start, len(affected), settings.spike_min_customers)
         return None
+    background = expected_background(
+        _events(connection, involved, start - pd.Timedelta(hours=BASELINE_HOURS), start),
+        start=start, baseline_hours=BASELINE_HOURS, window_hours=(end - start) / pd.Timedelta(hours=1),
+    )
+    hit = drop_background(affected, background, max_share=settings.spike_max_background_share)
     described = describe_bug(inputs.catalog, involved)
     window = members[(members["hour"] >= start) & (members["hour"] < end)]
     finding = IncidentFinding(
@@ -98,7 +105,7 @@ def _spike(
         app_version=None,
         started_at=start,
         detected_at=start + pd.Timedelta(hours=1),
-        customer_count=len(affected),
+        customer_count=len(hit),
         event_count=int(window["event_count"].sum()),
         evidence={
             "hourly_count": float(alert.value),
@@ -107,9 +114,10 @@ def _spike(
             "excess_events": round(excess, 1),
             "count_p_value": p_value,
             "signature_ids": involved,
+            "usual_traffic_customers": len(affected) - len(hit),
         },
     )
-    return Found(finding, affected, tuple(involved), described["message_pattern"])
+    return Found(finding, hit, tuple(involved), described["message_pattern"])
 
 
 def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> float:
@@ -160,3 +168,11 @@ def _customers(connection: Connection, signatures: list[str], start: pd.Timestam
         query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
     ).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "first_exposed_at", "event_count"])
+
+
+def _events(connection: Connection, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    query = statement("select_signatures_events_between").bindparams(bindparam("signature_ids", expanding=True))
+    rows = connection.execute(
+        query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "occurred_at"])

@@ -13,11 +13,11 @@ from pipeline.detect import DetectSettings
 from pipeline.simulate import WorldSettings, simulate_world
 
 SEEDS = (3, 5, 11)
-pytestmark = pytest.mark.slow  # three daily replays of 2,000-customer worlds (minutes)
+pytestmark = pytest.mark.slow  # three daily replays of 3,000-customer worlds (minutes)
 
 
 def _measured(tmp_path: Path, seed: int) -> list[dict]:
-    settings = WorldSettings(customers=2000, days=20, seed=seed, start=date(2026, 1, 1))
+    settings = WorldSettings(customers=3000, days=20, seed=seed, start=date(2026, 1, 1))
     world = tmp_path / f"world-{seed}"
     simulate_world(settings, world)
     # Half of each audience held out and approved at once, so arms are big enough for an interval.

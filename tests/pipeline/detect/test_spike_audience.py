@@ -1,0 +1,69 @@
+"""A spike's audience leaves out the customers its signature's usual traffic explains, and only them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.detect.spike_audience import drop_background, expected_background
+
+START = pd.Timestamp("2026-01-08 12:00")
+WEEK = 168
+
+
+def _baseline(customers: int, rng: np.random.Generator) -> pd.DataFrame:
+    """One event each for ``customers`` customers at random moments of the week before START."""
+    hours = rng.uniform(0, WEEK, size=customers)
+    return pd.DataFrame({"customer_id": [f"usual{i}" for i in range(customers)],
+                         "occurred_at": START - pd.to_timedelta(WEEK - hours, unit="h")})
+
+
+def _affected(counts: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": list(counts), "first_exposed_at": START, "event_count": list(counts.values())})
+
+
+def test_the_background_per_level_is_the_weeks_customers_in_a_window_as_long_as_the_burst() -> None:
+    background = expected_background(_baseline(168, np.random.default_rng(1)), start=START, baseline_hours=WEEK,
+                                     window_hours=10)
+    # 168 one-off customers over 168 hours: about 10 in any 10-hour window, none twice.
+    assert 7 <= background[1] <= 13
+    assert set(background) == {1}
+
+
+def test_a_small_burst_on_a_noisy_signature_keeps_those_who_hit_it_more_than_its_usual_traffic() -> None:
+    background = expected_background(_baseline(40, np.random.default_rng(2)), start=START, baseline_hours=WEEK,
+                                     window_hours=19)
+    burst = {f"hit{i}": 2 + i % 3 for i in range(50)} | {f"once{i}": 1 for i in range(14)}
+
+    kept = drop_background(_affected(burst), background, max_share=0.05)
+
+    assert set(kept["customer_id"]) == {f"hit{i}" for i in range(50)}
+
+
+def test_a_large_outage_keeps_its_one_time_visitors() -> None:
+    background = expected_background(_baseline(40, np.random.default_rng(3)), start=START, baseline_hours=WEEK,
+                                     window_hours=19)
+    outage = {f"once{i}": 1 for i in range(400)}
+
+    assert len(drop_background(_affected(outage), background, max_share=0.05)) == 400
+
+
+def test_a_signature_quiet_all_week_keeps_everyone() -> None:
+    empty = pd.DataFrame(columns=["customer_id", "occurred_at"])
+    background = expected_background(empty, start=START, baseline_hours=WEEK, window_hours=5)
+    burst = _affected({"a": 1, "b": 1, "c": 3})
+
+    assert background == {}
+    assert drop_background(burst, background, max_share=0.05).equals(burst)
+
+
+def test_a_level_partly_explained_is_kept_while_the_whole_audience_stays_within_the_share() -> None:
+    background = expected_background(_baseline(40, np.random.default_rng(2)), start=START, baseline_hours=WEEK,
+                                     window_hours=19)
+    assert 0.2 < background[1] / 14 < 0.5  # a third or so of 14 one-time visitors is the usual traffic
+    burst = {f"hit{i}": 2 + i % 3 for i in range(200)} | {f"once{i}": 1 for i in range(14)}
+
+    # About 4 expected among 214 kept is under 5%: the one-time visitors stay.
+    assert len(drop_background(_affected(burst), background, max_share=0.05)) == 214
+    # Held to 1%, they go.
+    assert len(drop_background(_affected(burst), background, max_share=0.01)) == 200
