@@ -163,16 +163,19 @@ def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> 
 
 
 def _customers(connection: Connection, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    query = statement("select_signatures_customers_between").bindparams(bindparam("signature_ids", expanding=True))
-    rows = connection.execute(
-        query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "first_exposed_at", "event_count"])
+    return _read(connection, "select_signatures_customers_between", signatures, start, end,
+                 ["customer_id", "first_exposed_at", "event_count"])
 
 
 def _events(connection: Connection, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    query = statement("select_signatures_events_between").bindparams(bindparam("signature_ids", expanding=True))
+    return _read(connection, "select_signatures_events_between", signatures, start, end, ["customer_id", "occurred_at"])
+
+
+def _read(connection: Connection, name: str, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp,
+          columns: list[str]) -> pd.DataFrame:
+    """Rows of a query over ``signatures`` (an expanding list) in [start, end)."""
+    query = statement(name).bindparams(bindparam("signature_ids", expanding=True))
     rows = connection.execute(
         query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "occurred_at"])
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
