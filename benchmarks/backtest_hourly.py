@@ -61,9 +61,20 @@ def scale(args: argparse.Namespace) -> dict:
         "seconds": round(seconds, 1), "seconds_per_run": round(seconds / runs, 2),
         "extrapolated_720_runs_minutes": round(seconds / runs * 720 / 60, 1),
         "stage_seconds": result.replay.stage_seconds(),
+        "median_later_stage_seconds": _median_stages(result.replay.days[1:]),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "summary": result.outreach.get("summary"),
     }
+
+
+def _median_stages(days: list) -> dict[str, float]:
+    """Per stage, its median seconds over ``days`` (the runs after the first, which loads the history)."""
+    stages = sorted({stage for day in days for stage in day.seconds})
+    medians = {}
+    for stage in stages:
+        values = sorted(day.seconds.get(stage, 0.0) for day in days)
+        medians[stage] = round(values[len(values) // 2], 2) if values else None
+    return medians
 
 
 def quality(args: argparse.Namespace) -> list[dict]:

@@ -21,6 +21,7 @@ from detectors.painpoints.stored_embedder import CachingEmbedder, StoredEmbedder
 from detectors.painpoints.token_weights import (
     TokenWeights,
     fit_token_weights,
+    kept_weights,
     learns_token_weights,
     refit_reason,
     weights_for_run,
@@ -46,6 +47,7 @@ __all__ = [
     "assign_stable_ids",
     "default_embedder",
     "fit_token_weights",
+    "kept_weights",
     "learns_token_weights",
     "refit_reason",
     "weights_for_run",

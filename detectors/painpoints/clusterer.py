@@ -20,6 +20,7 @@ from detectors.painpoints.assignment import assign_pain_points
 from detectors.painpoints.community import LouvainClusterer
 from detectors.painpoints.embedder import Embedder, default_embedder, has_fixed_vectors
 from detectors.painpoints.labeling import describe_clusters
+from detectors.painpoints.placement import place_texts
 from detectors.painpoints.reducer import PcaReducer
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
 from detectors.painpoints.text import deduplicate_texts, truncate_text, validate_texts
@@ -67,6 +68,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         pain_points_: tuple of ``PainPoint``, index = label.
         centroids_: unit centroid per pain point in the embedder's space.
         accept_similarity_: cosine to a centroid a new text needs to join that pain point.
+        min_cluster_size_: fewest tickets a pain point needed in this fit.
         embedder_: the embedder used (fitted when it learns from the data).
         result_: ``FitResult`` for ``assign_stable_ids``.
     """
@@ -136,6 +138,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         self.labels_ = row_labels.astype(np.int64)
         self.centroids_ = assignment.centroids
         self.accept_similarity_ = assignment.accept_similarity
+        self.min_cluster_size_ = self._min_cluster_size(len(texts))
         self.pain_points_ = self._describe(texts, unique, vectors, assignment.labels)
         if progress is not None:
             progress("label", 1, 1)
@@ -157,22 +160,15 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         """Assign new texts to the fitted pain points: nearest centroid if close enough, else -1."""
         check_is_fitted(self, "result_")
         texts = validate_texts(X, "X")
-        out = np.full(len(texts), UNASSIGNED, dtype=np.int64)
-        if not texts or len(self.pain_points_) == 0:
-            return out
-        unique = self._unique(texts)
-        if not unique.texts:
-            return out
-        sims = self.embedder_.embed(list(unique.texts)) @ self.centroids_.T
-        nearest = sims.argmax(axis=1)
-        close = sims[np.arange(len(nearest)), nearest] >= self.accept_similarity_[nearest]
-        per_unique = np.where(close, nearest, UNASSIGNED)
-        has = unique.row_to_unique >= 0
-        out[has] = per_unique[unique.row_to_unique[has]]
-        return out
+        return place_texts(texts, self.embedder_, self.centroids_, self.accept_similarity_, self.text_cleaner)
+
+    @property
+    def text_cleaner(self) -> Callable[[str], str] | None:
+        """What is done to each text before it is deduplicated and embedded (None: nothing)."""
+        return boilerplate.strip_boilerplate if self.strip_boilerplate else None
 
     def _unique(self, texts: Sequence[str]):  # noqa: ANN202 - UniqueTexts
-        return deduplicate_texts(texts, boilerplate.strip_boilerplate if self.strip_boilerplate else None)
+        return deduplicate_texts(texts, self.text_cleaner)
 
     def _check_params(self) -> None:
         if self.min_cluster_size is not None and self.min_cluster_size < 1:

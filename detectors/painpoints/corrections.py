@@ -16,6 +16,7 @@ applying the whole list to a run that already honours it changes nothing:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +68,12 @@ def phrase_matches(text: str, phrase: str) -> bool:
     if not words:
         return False
     return re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", text.casefold()) is not None
+
+
+def corrections_fingerprint(corrections: Sequence[Correction]) -> str:
+    """A digest of every correction, to tell whether any was made or withdrawn since an earlier run."""
+    ordered = sorted(repr(c) for c in corrections)
+    return hashlib.sha256("\n".join(ordered).encode()).hexdigest()[:16]
 
 
 def reserve_ids(previous: PainPointRegistry | None, corrections: Sequence[Correction]) -> PainPointRegistry | None:

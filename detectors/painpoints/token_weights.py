@@ -120,6 +120,17 @@ def learns_token_weights(model: Any) -> bool:
     return callable(getattr(model, "with_token_weights", None)) and not has_fixed_vectors(model)
 
 
+def kept_weights(model: Any, saved: Mapping[str, Any] | None) -> Any | None:
+    """``model`` with the token weights ``saved`` by an earlier run, without asking whether they are due
+    for a refit (that needs every text of the queue); None when none usable were saved for it."""
+    if not saved or saved.get("model") != model.model_name:
+        return None
+    try:
+        return model.with_token_weights(TokenWeights.from_dict(saved["weights"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def weights_for_run(
     model: Any, texts: Sequence[str], saved: Mapping[str, Any] | None, now: datetime | None = None
 ) -> tuple[Any, dict[str, Any], str | None]:

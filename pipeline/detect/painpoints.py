@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -22,12 +22,20 @@ from detectors.painpoints import (
     TfidfLsaEmbedder,
     assign_stable_ids,
     default_embedder,
+    kept_weights,
     learns_token_weights,
     weights_for_run,
 )
 from detectors.painpoints.community import LouvainClusterer
-from detectors.painpoints.corrections import CorrectedRun, apply_corrections, reserve_ids
+from detectors.painpoints.corrections import (
+    CorrectedRun,
+    apply_corrections,
+    corrections_fingerprint,
+    reserve_ids,
+)
 from detectors.painpoints.granularity import kept_resolution, resolution_state, vector_space
+from detectors.painpoints.placement import FitMemory, RefitPolicy, place_texts, recluster_reason
+from detectors.painpoints.registry import ACTIVE, INACTIVE
 from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
@@ -40,6 +48,7 @@ log = logging.getLogger(__name__)
 REGISTRY = PAIN_POINT_REGISTRY
 TOKEN_WEIGHTS = "painpoint_token_weights"
 RESOLUTION = "painpoint_resolution"
+FIT_MEMORY = "painpoint_fit"
 Progress = Callable[[str, int, int], None]
 
 
@@ -62,13 +71,20 @@ def detect_pain_points(
     *,
     embedder: Embedder | None = None,
 ) -> PainPointRun:
-    """Cluster the tickets of the window before ``as_of`` and store pain points with stable ids."""
+    """Store pain points with stable ids for the tickets of the window before ``as_of``.
+
+    The whole window is clustered again when ``recluster_reason`` says so (a day after the last fit, a
+    queue changed by a tenth, new tickets no pain point takes, a person's correction, new vectors);
+    otherwise the tickets the last fit did not see are placed in its pain points, which costs a
+    fraction of a second where a fit of a month's queue costs seconds every hour.
+    """
     since = as_of - timedelta(days=settings.ticket_window_days)
     with engine.connect() as connection:
         tickets = _tickets(connection, since, as_of)
         saved = load_state(connection, REGISTRY, as_of)
         saved_themes = load_state(connection, THEME_REGISTRY, as_of)
         corrections = load_corrections(connection)
+        memory = FitMemory.from_dict(load_state(connection, FIT_MEMORY, as_of))
     if tickets.empty:
         log.info("no tickets before %s: no pain points to find", as_of)
         return PainPointRun(0, 0, 0, 0, 0)
@@ -76,15 +92,36 @@ def detect_pain_points(
     ids = tickets["ticket_id"].tolist()
     texts = _texts(tickets)
     clusterer = PainPointClusterer(random_state=0)
-    chosen, weights_state = _embedder(engine, settings, as_of, lambda: clusterer.embedding_texts(texts), embedder)
-    clusterer.set_params(embedder=chosen)
-    space = vector_space(chosen.name)
-    kept_choice = _keep_resolution(engine, clusterer, len(texts), space, as_of)
-    prior = previous.prior_groups(ids) if previous else None
-    clusterer.fit(texts, prior_groups=prior, progress=progress)
-    if isinstance(clusterer.embedder_, StoredEmbedder):
-        log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
-    mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
+    fingerprint = corrections_fingerprint(corrections)
+    policy = RefitPolicy(timedelta(hours=settings.painpoint_refit_hours), settings.painpoint_refit_change)
+    new_rows = _new_rows(previous, memory, ids)
+    # Whether token weights are due for a refit needs every text of the queue cleaned: only asked
+    # when the window will be re-clustered anyway, which a refit would force.
+    early = recluster_reason(memory, as_of, memory.embedder_name if memory else "", fingerprint, len(ids), len(new_rows), 0, policy)
+    if early is not None:
+        log.info("re-clustering the ticket window: %s", early)
+    may_place = memory is not None and early is None
+    chosen, weights_state = _embedder(
+        engine, settings, as_of, lambda: clusterer.embedding_texts(texts), embedder, may_refit=not may_place
+    )
+    placed = None
+    if may_place:
+        placed = _place(previous, memory, ids, texts, new_rows, chosen, clusterer.text_cleaner, fingerprint, as_of, policy)
+    kept_choice = None
+    if placed is not None:
+        mapping, registry = placed
+        events: list[HistoryEvent] = []
+        fit = None
+    else:
+        clusterer.set_params(embedder=chosen)
+        space = vector_space(chosen.name)
+        kept_choice = _keep_resolution(engine, clusterer, len(texts), space, as_of)
+        prior = previous.prior_groups(ids) if previous else None
+        clusterer.fit(texts, prior_groups=prior, progress=progress)
+        if isinstance(clusterer.embedder_, StoredEmbedder):
+            log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
+        mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
+        fit = clusterer
     # A person's corrections win over the refit: applied after identity, every run.
     corrected = apply_corrections(
         previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)), as_of=as_of
@@ -93,24 +130,127 @@ def detect_pain_points(
     if corrections:
         log.info("applied %s corrections (%s muted, %s pinned)", len(corrections), len(corrected.muted), len(corrected.pinned))
     tickets["pain_point_id"] = tickets["ticket_id"].map(mapping)
-    tickets["cluster"] = clusterer.labels_
+    split_off = {s.pain_point_id for s in registry.pain_points if not s.centroid}
+    if fit is not None:
+        tickets["cluster"] = fit.labels_
+        # A ticket the fit left out counts only where a person put it (a part split off by phrase).
+        tickets["placed"] = tickets["pain_point_id"].notna() & (
+            (tickets["cluster"] != UNASSIGNED) | tickets["pain_point_id"].isin(list(split_off))
+        )
+        described = _fit_descriptions(tickets, fit, split_off)
+        memory = _fit_memory(tickets, fit, chosen.name, fingerprint, described, as_of)
+    else:
+        tickets["placed"] = tickets["pain_point_id"].notna()
+        described = dict(memory.described)
     with engine.begin() as connection:
         _write_assignments(connection, tickets, since, as_of)
         theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days)
-        written = _write_pain_points(connection, tickets, clusterer, registry, as_of, settings, corrected, theme_of)
+        written = _write_pain_points(connection, tickets, described, registry, as_of, settings, corrected, theme_of)
         _write_history(connection, events, as_of)
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
+        save_state(connection, FIT_MEMORY, as_of, memory.to_dict(), settings.state_keep_days)
         if weights_state is not None:
             save_state(connection, TOKEN_WEIGHTS, as_of, weights_state, settings.state_keep_days)
         choice = kept_choice
-        if choice is None and clusterer.resolution_ is not None:
-            choice = resolution_state(clusterer.resolution_, len(texts), space, as_of)
+        if fit is not None and choice is None and fit.resolution_ is not None:
+            choice = resolution_state(fit.resolution_, len(texts), vector_space(chosen.name), as_of)
         if choice is not None:
             save_state(connection, RESOLUTION, as_of, choice, settings.state_keep_days)
     assigned = int(tickets["pain_point_id"].notna().sum())
     created = sum(1 for e in events if e.kind == "created")
-    log.info("pain points: %s tickets, %s assigned, %s pain points, %s new", len(tickets), assigned, written, created)
+    log.info(
+        "pain points (%s): %s tickets, %s assigned, %s pain points, %s new",
+        "re-clustered" if fit is not None else "new tickets placed", len(tickets), assigned, written, created,
+    )
     return PainPointRun(len(tickets), assigned, written, created, len(events))
+
+
+def _new_rows(previous: PainPointRegistry | None, memory: FitMemory | None, ids: list[str]) -> list[int]:
+    """Rows of the window's tickets the last fit did not see (neither a member nor left unplaced)."""
+    if previous is None or memory is None:
+        return list(range(len(ids)))
+    owned = {t for s in previous.active for t in s.ticket_ids}
+    return [i for i, t in enumerate(ids) if t not in owned and t not in memory.unplaced]
+
+
+def _place(
+    previous: PainPointRegistry | None,
+    memory: FitMemory,
+    ids: list[str],
+    texts: list[str],
+    new_rows: list[int],
+    embedder: Embedder,
+    clean: Callable[[str], str] | None,
+    corrections: str,
+    as_of: datetime,
+    policy: RefitPolicy,
+) -> tuple[dict[str, str | None], PainPointRegistry] | None:
+    """The window's tickets mapped to the last fit's pain points, new ones placed by centroid, and the
+    registry with those members; None when the window must be clustered again (``recluster_reason``)."""
+    if previous is None:
+        return None
+    owner = {t: s.pain_point_id for s in previous.active for t in s.ticket_ids}
+    reason = recluster_reason(memory, as_of, embedder.name, corrections, len(ids), len(new_rows), 0, policy)
+    targets = [s for s in previous.active if s.centroid and s.pain_point_id in memory.accept]
+    widths = {len(s.centroid) for s in targets}
+    if reason is None and len(widths) > 1:
+        reason = "the pain points' centroids are of different lengths"
+    if reason is None:
+        centroids = np.array([s.centroid for s in targets], dtype=np.float32).reshape(len(targets), -1)
+        accept = np.array([memory.accept[s.pain_point_id] for s in targets], dtype=np.float32)
+        labels = place_texts([texts[i] for i in new_rows], embedder, centroids, accept, clean)
+        unplaced = int((labels == UNASSIGNED).sum())
+        reason = recluster_reason(memory, as_of, embedder.name, corrections, len(ids), len(new_rows), unplaced, policy)
+    if reason is not None:
+        log.info("re-clustering the ticket window: %s", reason)
+        return None
+    mapping: dict[str, str | None] = {t: owner.get(t) for t in ids}
+    for row, label in zip(new_rows, labels, strict=True):
+        if label != UNASSIGNED:
+            mapping[ids[row]] = targets[label].pain_point_id
+    members: dict[str, list[str]] = {}
+    for ticket, pain_point in mapping.items():
+        if pain_point is not None:
+            members.setdefault(pain_point, []).append(ticket)
+    states = tuple(
+        replace(s, ticket_ids=tuple(members.get(s.pain_point_id, ())), status=ACTIVE if s.pain_point_id in members else INACTIVE)
+        if s.status == ACTIVE
+        else s
+        for s in previous.pain_points
+    )
+    log.info("placed %s of %s new tickets in the pain points fitted at %s", len(new_rows) - unplaced, len(new_rows), memory.fitted_at)
+    return mapping, replace(previous, pain_points=states)
+
+
+def _fit_descriptions(tickets: pd.DataFrame, fit: PainPointClusterer, split_off: set[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Key terms and examples per pain point id, from the fitted cluster holding most of its tickets."""
+    described = {p.cluster: p for p in fit.pain_points_}
+    out = {}
+    for pain_point_id, group in tickets[tickets["placed"]].groupby("pain_point_id", sort=True):
+        description = described.get(int(group["cluster"].mode().iat[0]))
+        if description is not None and pain_point_id not in split_off:
+            out[str(pain_point_id)] = (tuple(description.key_terms), tuple(description.representative_texts))
+    return out
+
+
+def _fit_memory(tickets: pd.DataFrame, fit: PainPointClusterer, embedder_name: str, corrections: str, described, as_of: datetime) -> FitMemory:  # noqa: ANN001
+    placed = tickets[tickets["placed"] & (tickets["cluster"] != UNASSIGNED)]
+    accept = {
+        str(pain_point_id): float(fit.accept_similarity_[int(group["cluster"].mode().iat[0])])
+        for pain_point_id, group in placed.groupby("pain_point_id", sort=True)
+    }
+    unplaced = tickets.loc[tickets["pain_point_id"].isna(), "ticket_id"]
+    return FitMemory(
+        fitted_at=as_of,
+        tickets=len(tickets),
+        embedder_name=embedder_name,
+        unassigned_share=len(unplaced) / len(tickets),
+        min_cluster_size=fit.min_cluster_size_,
+        corrections=corrections,
+        unplaced=frozenset(unplaced.astype(str)),
+        accept=accept,
+        described=described,
+    )
 
 
 def _keep_resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
@@ -149,6 +289,8 @@ def _embedder(
     as_of: datetime,
     distinct_texts: Callable[[], Sequence[str]],
     model: Embedder | None,
+    *,
+    may_refit: bool = True,
 ) -> tuple[Embedder, dict | None]:
     """The run's embedder, and the token-weight state to save with the run (None when it has none).
 
@@ -166,7 +308,7 @@ def _embedder(
         return (model if isinstance(model, RunTfidfEmbedder) else RunTfidfEmbedder(as_of)), None
     weights_state = None
     if learns_token_weights(model):
-        model, weights_state = _with_kept_weights(engine, model, as_of, distinct_texts())
+        model, weights_state = _with_kept_weights(engine, model, as_of, distinct_texts, may_refit)
     store = WarehouseVectorStore(engine, as_of)
     # A text stored before the window opened belongs to no ticket the run can still cluster.
     pruned = store.prune(as_of - timedelta(days=settings.ticket_window_days))
@@ -175,13 +317,18 @@ def _embedder(
     return StoredEmbedder(model, store), weights_state
 
 
-def _with_kept_weights(engine: Engine, model, as_of: datetime, texts: Sequence[str]):  # noqa: ANN001, ANN202
-    """``model`` with the token weights of the last run, or refitted on ``texts`` when due."""
+def _with_kept_weights(engine: Engine, model, as_of: datetime, texts: Callable[[], Sequence[str]], may_refit: bool):  # noqa: ANN001, ANN202
+    """``model`` with the token weights of the last run, or refitted on ``texts`` when due and allowed."""
     with engine.connect() as connection:
         saved = load_state(connection, TOKEN_WEIGHTS, as_of)
-    fitted, state, refitted = weights_for_run(model, texts, saved, as_of)
+    if not may_refit:
+        kept = kept_weights(model, saved)
+        if kept is not None:
+            return kept, None
+    distinct = texts()
+    fitted, state, refitted = weights_for_run(model, distinct, saved, as_of)
     if refitted:
-        log.info("token weights refitted on %s texts (%s): every text is embedded again", len(texts), refitted)
+        log.info("token weights refitted on %s texts (%s): every text is embedded again", len(distinct), refitted)
     return fitted, state
 
 
@@ -222,29 +369,21 @@ def _write_assignments(connection: Connection, tickets: pd.DataFrame, since: dat
 def _write_pain_points(
     connection: Connection,
     tickets: pd.DataFrame,
-    clusterer: PainPointClusterer,
+    described: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
     registry: PainPointRegistry,
     as_of: datetime,
     settings: DetectSettings,
     corrected: CorrectedRun,
     theme_of: dict[str, str],
 ) -> int:
-    described = {p.cluster: p for p in clusterer.pain_points_}
     texts = dict(zip(tickets["ticket_id"], _texts(tickets), strict=True))
-    # A part a person split off has no cluster of its own; its own tickets are its examples.
-    split_off = {s.pain_point_id for s in registry.pain_points if not s.centroid}
-    assigned = tickets[
-        tickets["pain_point_id"].notna()
-        & ((tickets["cluster"] != UNASSIGNED) | tickets["pain_point_id"].isin(list(split_off)))
-    ]
+    assigned = tickets[tickets["placed"]]
     trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
     rows = []
     for pain_point_id, group in assigned.groupby("pain_point_id", sort=True):
-        cluster = int(group["cluster"].mode().iat[0])
-        description = described.get(cluster) if pain_point_id not in split_off else None
-        examples = (
-            description.representative_texts if description else [texts[t] for t in group["ticket_id"].head(3)]
-        )
+        # A part a person split off has no cluster of its own; its own tickets are its examples.
+        key_terms, examples = described.get(str(pain_point_id), ((), ()))
+        examples = examples or [texts[t] for t in group["ticket_id"].head(3)]
         state = registry.get(str(pain_point_id))
         daily = group["created_at"].dt.normalize().value_counts()
         trend = [[day.strftime("%Y-%m-%d"), int(daily.get(day, 0))] for day in trend_days]
@@ -259,7 +398,7 @@ def _write_pain_points(
                 "ticket_count": len(group),
                 "customer_count": len(customers),
                 "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
-                "key_terms": json.dumps(list(description.key_terms) if description else []),
+                "key_terms": json.dumps(list(key_terms)),
                 "representatives": json.dumps([{"text": text} for text in examples]),
                 "trend": json.dumps(trend),
                 "as_of": as_of,

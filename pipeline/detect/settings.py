@@ -29,4 +29,9 @@ class DetectSettings:
     # Family-wise error of the Poisson count test every spike alert must also pass (over bug-hours).
     spike_max_p_value: float = 0.01
     state_keep_days: int = 14
+    # Between full re-clusterings of the ticket window, new tickets are only placed in the last fit's
+    # pain points. The window is clustered again when the fit is this old, when the queue changed by
+    # this share, or when new tickets that found no pain point could make a new one.
+    painpoint_refit_hours: int = 24
+    painpoint_refit_change: float = 0.1
     embedder: str = "auto"
