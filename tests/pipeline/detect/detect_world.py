@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
-from pipeline.detect import DetectSettings
+from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
+from pipeline.detect import DetectSettings, detect
+from pipeline.ingest import ingest
 from pipeline.simulate import WorldSettings
 
 # The backtest's world: a spike on 2026-03-14, a new signature on 03-16, an iOS regression on 03-20.
@@ -30,3 +35,16 @@ def findings(engine: Engine) -> dict[str, list[tuple]]:
     """Every row of every finding table."""
     with engine.connect() as connection:
         return {table: [tuple(row) for row in connection.execute(text(sql))] for table, sql in FINDING_QUERIES.items()}
+
+
+def minilm_first_run(engine: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture) -> DetectSettings:
+    """Ingest the world and detect once as of SPIKE_AS_OF with the packaged MiniLM (skip without it);
+    pain-point log lines from then on are captured, the first run's are cleared."""
+    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
+        pytest.skip("the packaged MiniLM is not installed: TF-IDF vectors and weights are refitted every run")
+    settings = DetectSettings(embedder="auto")
+    ingest(engine, str(world_dir))
+    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
+    detect(engine, SPIKE_AS_OF, settings)
+    caplog.clear()
+    return settings

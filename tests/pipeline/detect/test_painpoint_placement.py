@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-from detect_world import SPIKE_AS_OF, findings
+from detect_world import SPIKE_AS_OF, findings, minilm_first_run
 from sqlalchemy import Engine, text
 
-from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
 from detectors.painpoints.placement import FitMemory, RefitPolicy, nearest_accepted, recluster_reason
 from detectors.painpoints.result import UNASSIGNED
-from pipeline.detect import DetectSettings, detect
+from pipeline.detect import detect
 from pipeline.detect.corrections import CorrectionRequest, correct_pain_point
-from pipeline.ingest import ingest
 
 FITTED = datetime(2026, 3, 10, 12)
 MEMORY = FitMemory(
@@ -87,18 +84,12 @@ def _lines(caplog: pytest.LogCaptureFixture, start: str) -> list[str]:
 def test_hourly_runs_place_new_tickets_keep_the_rest_and_refit_when_due(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
-        pytest.skip("the packaged MiniLM is not installed: TF-IDF vectors are refitted every run, so every run fits")
-    settings = DetectSettings(embedder="auto")
-    ingest(sqlite_warehouse, str(world_dir))
-    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
-    detect(sqlite_warehouse, SPIKE_AS_OF, settings)
+    settings = minilm_first_run(sqlite_warehouse, world_dir, caplog)
     fitted = _assignments(sqlite_warehouse)
     with sqlite_warehouse.connect() as connection:
         pain_points = set(connection.execute(text("SELECT pain_point_id FROM pain_points WHERE status = 'active'")).scalars())
 
     # Six hours on, each run only places the tickets new since the fit.
-    caplog.clear()
     as_of = SPIKE_AS_OF
     for _ in range(6):
         as_of += timedelta(hours=1)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-from detect_world import LAST_AS_OF, SPIKE_AS_OF
+from detect_world import LAST_AS_OF, SPIKE_AS_OF, minilm_first_run
 from sqlalchemy import Engine, text
 
-from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
 from detectors.painpoints.stored_embedder import text_digest
-from pipeline.detect import DetectSettings, detect
+from pipeline.detect import detect
 from pipeline.detect.vector_store import WarehouseVectorStore
-from pipeline.ingest import ingest
 
 AS_OF = datetime(2026, 3, 10)
 
@@ -74,22 +71,10 @@ def _run_log(caplog: pytest.LogCaptureFixture) -> tuple[int, int, list[str]]:
     return reused, embedded, [m for m in messages if m.startswith("token weights refitted")]
 
 
-def _first_run(engine: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture) -> DetectSettings:
-    """Ingest the world and detect once as of SPIKE_AS_OF with the packaged MiniLM (skip without it)."""
-    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
-        pytest.skip("the packaged MiniLM is not installed: TF-IDF vectors and weights are not stored")
-    settings = DetectSettings(embedder="auto")
-    ingest(engine, str(world_dir))
-    caplog.set_level(logging.INFO, logger="pipeline.detect.painpoints")
-    detect(engine, SPIKE_AS_OF, settings)
-    caplog.clear()
-    return settings
-
-
 def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = _first_run(sqlite_warehouse, world_dir, caplog)
+    settings = minilm_first_run(sqlite_warehouse, world_dir, caplog)
     (name,) = _vector_counts(sqlite_warehouse)  # one model, one weight table
     stored_first = _vector_counts(sqlite_warehouse)[name]
     # two days later the queue has grown by far less than double: the token weights are kept
@@ -106,7 +91,7 @@ def test_a_later_detect_run_embeds_only_tickets_new_since_the_last(
 def test_token_weights_are_refitted_once_a_young_queue_doubled_and_a_rerun_refits_alike(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = _first_run(sqlite_warehouse, world_dir, caplog)
+    settings = minilm_first_run(sqlite_warehouse, world_dir, caplog)
     (first_name,) = _vector_counts(sqlite_warehouse)
 
     detect(sqlite_warehouse, LAST_AS_OF, settings)  # 11 days on, the window holds over twice the texts
