@@ -94,7 +94,8 @@ def detect_pain_points(
     clusterer = PainPointClusterer(random_state=0)
     fingerprint = corrections_fingerprint(corrections)
     policy = RefitPolicy(timedelta(hours=settings.painpoint_refit_hours), settings.painpoint_refit_change)
-    new_rows = _new_rows(previous, memory, ids)
+    owner = {t: p.pain_point_id for p in previous.active for t in p.ticket_ids} if previous else {}
+    new_rows = _new_rows(owner, memory, ids)
     # Whether token weights are due for a refit needs every text of the queue cleaned: only asked
     # when the window will be re-clustered anyway, which a refit would force.
     early = recluster_reason(memory, as_of, memory.embedder_name if memory else "", fingerprint, len(ids), len(new_rows), 0, policy)
@@ -106,7 +107,7 @@ def detect_pain_points(
     )
     placed = None
     if may_place:
-        placed = _place(previous, memory, ids, texts, new_rows, chosen, clusterer.text_cleaner, fingerprint, as_of, policy)
+        placed = _place(previous, owner, memory, ids, texts, new_rows, chosen, clusterer.text_cleaner, fingerprint, as_of, policy)
     kept_choice = None
     if placed is not None:
         mapping, registry = placed
@@ -165,16 +166,16 @@ def detect_pain_points(
     return PainPointRun(len(tickets), assigned, written, created, len(events))
 
 
-def _new_rows(previous: PainPointRegistry | None, memory: FitMemory | None, ids: list[str]) -> list[int]:
+def _new_rows(owner: dict[str, str], memory: FitMemory | None, ids: list[str]) -> list[int]:
     """Rows of the window's tickets the last fit did not see (neither a member nor left unplaced)."""
-    if previous is None or memory is None:
+    if memory is None:
         return list(range(len(ids)))
-    owned = {t for s in previous.active for t in s.ticket_ids}
-    return [i for i, t in enumerate(ids) if t not in owned and t not in memory.unplaced]
+    return [i for i, t in enumerate(ids) if t not in owner and t not in memory.unplaced]
 
 
 def _place(
     previous: PainPointRegistry | None,
+    owner: dict[str, str],
     memory: FitMemory,
     ids: list[str],
     texts: list[str],
@@ -189,11 +190,10 @@ def _place(
     registry with those members; None when the window must be clustered again (``recluster_reason``)."""
     if previous is None:
         return None
-    owner = {t: s.pain_point_id for s in previous.active for t in s.ticket_ids}
-    reason = recluster_reason(memory, as_of, embedder.name, corrections, len(ids), len(new_rows), 0, policy)
     targets = [s for s in previous.active if s.centroid and s.pain_point_id in memory.accept]
-    widths = {len(s.centroid) for s in targets}
-    if reason is None and len(widths) > 1:
+    # Vectors of another embedder cannot be compared with the fit's centroids: ask before embedding.
+    reason = recluster_reason(memory, as_of, embedder.name, corrections, len(ids), len(new_rows), 0, policy)
+    if reason is None and len({len(s.centroid) for s in targets}) > 1:
         reason = "the pain points' centroids are of different lengths"
     if reason is None:
         centroids = np.array([s.centroid for s in targets], dtype=np.float32).reshape(len(targets), -1)
@@ -233,7 +233,15 @@ def _fit_descriptions(tickets: pd.DataFrame, fit: PainPointClusterer, split_off:
     return out
 
 
-def _fit_memory(tickets: pd.DataFrame, fit: PainPointClusterer, embedder_name: str, corrections: str, described, as_of: datetime) -> FitMemory:  # noqa: ANN001
+def _fit_memory(
+    tickets: pd.DataFrame,
+    fit: PainPointClusterer,
+    embedder_name: str,
+    corrections: str,
+    described: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    as_of: datetime,
+) -> FitMemory:
+    """What this fit leaves for the runs that only place new tickets until the next one."""
     placed = tickets[tickets["placed"] & (tickets["cluster"] != UNASSIGNED)]
     accept = {
         str(pain_point_id): float(fit.accept_similarity_[int(group["cluster"].mode().iat[0])])
