@@ -13,6 +13,7 @@ from typing import Any
 
 from outreach.audience import EXCLUSION_REASONS
 from outreach.campaign_store import CampaignDetail
+from outreach.follow_up_bound import FollowUpBound
 
 # Long enough for a pain point's label, short enough for a list row in Airflow's Required Actions.
 ISSUE_CHARS = 60
@@ -86,6 +87,7 @@ def approval_text(detail: CampaignDetail) -> ApprovalText:
         *_incident_lines(evidence.get("incident")),
         f"- Workaround: {workaround} ({detail.workaround_status or 'status unknown'})",
         f"- Send cap: {campaign.send_cap}",
+        *_follow_up_lines(evidence.get("follow_ups")),
         f"- Campaign: `{campaign.campaign_id}`",
         "",
         "**Who is left out and why**",
@@ -104,6 +106,15 @@ def approval_text(detail: CampaignDetail) -> ApprovalText:
         incident_id=campaign.incident_id,
         workaround=workaround,
     )
+
+
+def _follow_up_lines(follow_ups: Any) -> list[str]:
+    """What the yes covers later, as ``outreach.follow_up_bound`` stored it (nothing for older campaigns)."""
+    if not isinstance(follow_ups, dict) or not isinstance(follow_ups.get("bound"), int):
+        return []
+    bound = FollowUpBound(customers=follow_ups["bound"], at_risk=int(follow_ups.get("at_risk") or 0),
+                          scope=str(follow_ups.get("scope") or "in its scope"), hours=float(follow_ups.get("hours") or 0))
+    return [f"- Follow-ups: {bound.sentence()}"]
 
 
 def _preview_lines(detail: CampaignDetail) -> list[str]:

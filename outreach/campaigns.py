@@ -22,9 +22,10 @@ from outreach.approval import policy_rule
 from outreach.audience import Audience, select_audience
 from outreach.campaign_evidence import build_evidence, language_preview, render_preview
 from outreach.findings import Incident, read_example_tickets, read_incidents, read_pain_point_link
+from outreach.follow_up_bound import follow_up_bound
 from outreach.holdout import is_held_out, message_id_for
 from outreach.model import OutreachSettings
-from outreach.standing_approval import Grant, pre_approval, standing_grant
+from outreach.standing_approval import STANDING_PREFIX, Grant, pre_approval, standing_grant
 from outreach.workaround_matching import IssueFacts, WorkaroundMatch, match_workaround
 from outreach.workarounds import Workaround, read_workarounds
 from sql import statement
@@ -134,6 +135,11 @@ def _build_for_incident(
         incident=incident, link=link, match=match, audience=audience, holdout_size=holdout_size,
         examples=examples, as_of=as_of, policy=approved_by, follow_up_of=follow_up_of,
     )
+    if match is not None and not str(approved_by or "").startswith(STANDING_PREFIX):
+        # A campaign a person (or a policy) decides on: what its yes covers, follow-ups included, is shown
+        # with it and is what later follow-ups are held to.
+        bound = follow_up_bound(conn, incident, treated=treated, as_of=as_of, settings=settings)
+        evidence["follow_ups"] = bound.as_evidence()
     if match is not None:  # emails per language, fallbacks with their reason, one sample per language
         treated_members = [m for m in audience.members if not arms[m.customer_id]]
         evidence["languages"] = language_preview(conn, campaign_id=campaign_id, incident=incident, link=link,

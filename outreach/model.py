@@ -36,11 +36,14 @@ class OutreachSettings:
     unsubscribe_email: str = ""
     # A person's approval of an incident's campaign also covers its follow-ups (customers exposed later)
     # until this long after the approval or the latest follow-up it covered (rolling), with the same
-    # workaround, while the incident's emailed customers stay within
-    # max(standing_approval_growth x what was approved, standing_approval_min_customers), capped by send_cap.
+    # workaround, while the incident's emailed customers stay within the bound the approver was shown:
+    # max(standing_approval_growth x what was approved, standing_approval_min_customers, the treated share of
+    # the customers who can be emailed and used the incident's scope in the last standing_approval_at_risk_days
+    # days), capped by send_cap (outreach.follow_up_bound). 0 days leaves the population at risk out.
     standing_approval_hours: float = 72.0
     standing_approval_growth: float = 5.0
     standing_approval_min_customers: int = 200
+    standing_approval_at_risk_days: float = 7.0
     # Product profile YAML (outreach.profile); empty means env FOREWARN_PRODUCT_PROFILE, else the built-in one.
     product_profile: str = ""
 

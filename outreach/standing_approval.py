@@ -10,8 +10,10 @@ campaign a person (or the policy) approved for the same incident, within what th
   follow-up it covered (a rolling window, so a regression that exposes customers for a week is asked about
   once, and an incident that went quiet for that long and came back is asked about again);
 * no campaign of the incident cancelled or rejected since;
-* the incident's emailed customers, this batch included, within the bound: ``standing_approval_growth``
-  times what was approved, at least ``standing_approval_min_customers``, never above the send cap.
+* the incident's emailed customers, this batch included, within the bound the approver was shown
+  (``outreach.follow_up_bound``: the customers at risk in the incident's scope, at least
+  ``standing_approval_growth`` times what was approved and ``standing_approval_min_customers``, never above
+  the send cap).
 
 Anything else (a new incident, another or edited workaround, an audience past the bound, an expired
 approval) asks a person again. The kill switch and cancellation still stop sending as always.
@@ -20,13 +22,13 @@ approval) asks a person again. The kill switch and cancellation still stop sendi
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
+from outreach.follow_up_bound import approved_bound, growth_bound
 from outreach.model import OutreachSettings
 from outreach.workaround_matching import WorkaroundMatch
 from sql import statement
@@ -53,18 +55,18 @@ def standing_grant(
     anchor = _latest_decision(rows)
     if anchor is None or anchor.workaround_id != match.workaround.workaround_id:
         return None
-    if _approved_hash(anchor) != match.workaround.content_hash:
+    evidence = _evidence(anchor)
+    workaround = evidence.get("workaround") if isinstance(evidence.get("workaround"), dict) else {}
+    if workaround.get("content_hash") != match.workaround.content_hash:
         return None  # the workaround was edited after the person read it
     expires = _last_covered(rows, anchor) + timedelta(hours=settings.standing_approval_hours)
     if as_of > expires:
         return None
     if any(r.status in _REFUSED and r.created_at >= anchor.created_at for r in rows):
         return None
-    approved_treated = int(anchor.audience_size or 0) - int(anchor.holdout_size or 0)
-    bound = min(
-        settings.send_cap_per_campaign,
-        max(math.ceil(settings.standing_approval_growth * approved_treated), settings.standing_approval_min_customers),
-    )
+    bound = approved_bound(evidence)
+    if bound is None:  # approved before the bound was shown: what it would have been from the audience alone
+        bound = growth_bound(settings, int(anchor.audience_size or 0) - int(anchor.holdout_size or 0))
     emailed = sum(
         int(r.audience_size or 0) - int(r.holdout_size or 0)
         for r in rows
@@ -108,10 +110,9 @@ def _last_covered(rows: list[Any], anchor: Any) -> datetime:
     return max([anchor.approved_at, *covered])
 
 
-def _approved_hash(row: Any) -> str | None:
+def _evidence(row: Any) -> dict[str, Any]:
     try:
         evidence = json.loads(row.evidence or "{}")
     except ValueError:
-        return None
-    workaround = evidence.get("workaround") or {}
-    return workaround.get("content_hash") if isinstance(workaround, dict) else None
+        return {}
+    return evidence if isinstance(evidence, dict) else {}

@@ -71,3 +71,13 @@ def test_an_unknown_reason_is_still_shown_and_nobody_left_out_says_so() -> None:
     assert left_out_list({"legal_hold": 2}) == ["2 legal hold"]
     body = approval_text(_detail({"issue_summary": "x"}, holdout=0)).body
     assert "**Who is left out and why**\n\n- nobody" in body
+
+
+def test_the_body_says_what_the_yes_covers_later_and_older_campaigns_say_nothing() -> None:
+    evidence = {**EVIDENCE, "follow_ups": {"bound": 1350, "at_risk": 1500, "scope": "used export in the last 7 days",
+                                           "hours": 72.0}}
+    body = approval_text(_detail(evidence)).body
+    assert ("- Follow-ups: customers exposed later are emailed under this approval, up to 1,350 in all "
+            "(1,500 customers who can be emailed used export in the last 7 days), while it keeps going "
+            "(each follow-up within 72 h of the last)") in body
+    assert "Follow-ups" not in approval_text(_detail(EVIDENCE)).body

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from outreach.approval import approve, cancel
 from outreach.campaigns import build_campaigns
@@ -167,3 +168,69 @@ def test_a_malformed_pre_approval_is_refused_with_the_file(value: str) -> None:
     with pytest.raises(WorkaroundError, match=r"wa\.md: field 'pre_approved'"):
         parse_workaround(doc, source="wa.md")
 
+
+
+def _users_of_the_scope(world: World, n: int, *, feature: str = "sync", platform: str = "android",
+                        opt_in: bool = True, prefix: str = "user") -> None:
+    """``n`` customers who used the incident's scope yesterday without hitting the problem."""
+    for i in range(n):
+        cid = f"{prefix}{i:03d}"
+        world.customer(cid, opt_in=opt_in)
+        world.event(cid, at=T0 - timedelta(days=1), feature=feature, platform=platform, signature_id=None)
+
+
+def test_the_approver_is_shown_a_bound_from_the_customers_at_risk_and_one_yes_covers_it(world: World) -> None:
+    # 20 exposed, 60 more opted-in users of sync on Android 5.2.0 (the scope), 30 users of other things.
+    _users_of_the_scope(world, 60)
+    _users_of_the_scope(world, 20, feature="export", prefix="other")
+    _users_of_the_scope(world, 10, platform="ios", prefix="ios")
+    _users_of_the_scope(world, 15, opt_in=False, prefix="optout")
+    settings = OutreachSettings(standing_approval_growth=1.5, standing_approval_min_customers=0, holdout_share=0.0)
+    build_campaigns(world.engine, as_of=T0, settings=settings)
+    [(evidence,)] = world.rows("SELECT evidence FROM campaigns")
+    follow_ups = json.loads(evidence)["follow_ups"]
+    assert follow_ups["at_risk"] == 60  # the exposed 20 have no events in this world; only the scope's users count
+    assert follow_ups["bound"] == 60  # above 1.5 x 20
+    assert "used sync on android 5.2.0" in follow_ups["scope"]
+    approve(world.engine, "cmp-inc1", "lead@support", T0 + timedelta(minutes=20))
+
+    _newcomers(world, 30, at=T0 + timedelta(hours=1))  # 50 emailed in all: past 1.5 x 20, within 60
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=settings)
+    assert _decisions(world)[-1][1:] == ("approved", "standing:cmp-inc1")
+
+    _newcomers(world, 11, at=T0 + timedelta(hours=2), prefix="more")  # 61: past what the person was shown
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=2), settings=settings)
+    assert _decisions(world)[-1][1:] == ("pending_approval", None)
+    assert _approved_by_a_person(world) == 1
+
+
+def test_the_bound_never_passes_the_send_cap_and_follows_a_regression_s_version_not_its_feature(warehouse: Engine) -> None:
+    world = World(warehouse)
+    world.incident(kind="release_regression", feature="sync")
+    world.pain_point()
+    world.customer("c00")
+    world.exposed("c00")
+    world.workaround()
+    _users_of_the_scope(world, 12, feature="export")  # other feature, the regression's version
+    build_campaigns(world.engine, as_of=T0, settings=OutreachSettings(standing_approval_min_customers=0,
+                                                                       holdout_share=0.0, send_cap_per_campaign=10))
+    [(evidence,)] = world.rows("SELECT evidence FROM campaigns")
+    follow_ups = json.loads(evidence)["follow_ups"]
+    assert (follow_ups["at_risk"], follow_ups["bound"]) == (12, 10)
+    assert follow_ups["scope"] == "used the app on android 5.2.0 in the last 7 days"
+
+
+def test_a_campaign_approved_before_bounds_were_shown_keeps_the_growth_bound(world: World) -> None:
+    _users_of_the_scope(world, 60)
+    settings = OutreachSettings(standing_approval_growth=1.5, standing_approval_min_customers=0, holdout_share=0.0)
+    build_campaigns(world.engine, as_of=T0, settings=settings)
+    with world.engine.begin() as conn:  # what an older version stored: no follow_ups in the evidence
+        [(evidence,)] = conn.execute(text("SELECT evidence FROM campaigns")).all()
+        old = {k: v for k, v in json.loads(evidence).items() if k != "follow_ups"}
+        conn.execute(text("UPDATE campaigns SET evidence = :e"), {"e": json.dumps(old)})
+    approve(world.engine, "cmp-inc1", "lead@support", T0 + timedelta(minutes=20))
+    _newcomers(world, 30, at=T0 + timedelta(hours=1))
+
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=settings)
+
+    assert _decisions(world)[-1][1:] == ("pending_approval", None)
