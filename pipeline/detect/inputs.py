@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
+from detectors.incidents import NewSignatureDetector
 from pipeline.detect.settings import DetectSettings
 from sql import statement
 
@@ -20,7 +21,7 @@ class IncidentInputs:
     history_start: datetime | None
     hourly: pd.DataFrame
     catalog: pd.DataFrame
-    exposures: pd.DataFrame
+    exposures: pd.DataFrame  # only of signatures first seen once the new-signature warm-up had passed
     activity: pd.DataFrame
     version_customers: pd.DataFrame
     mrr: pd.Series
@@ -34,6 +35,8 @@ def _frame(connection: Connection, name: str, params: dict[str, object], columns
 def read_incident_inputs(connection: Connection, as_of: datetime, settings: DetectSettings) -> IncidentInputs:
     """Load hourly counts, the signature catalog, exposures and per-version activity."""
     since = as_of - timedelta(days=settings.series_history_days)
+    start = connection.execute(statement("select_events_start")).scalar()
+    history_start = pd.Timestamp(start).to_pydatetime() if start is not None else None
     hourly = _frame(
         connection, "select_signature_hourly", {"since": since, "as_of": as_of},
         ["hour", "signature_id", "event_count", "customer_count"],
@@ -43,7 +46,8 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
         ["signature_id", "name", "error_code", "feature", "platform", "message_pattern"],
     )
     exposures = _frame(
-        connection, "select_signature_exposures", {}, ["signature_id", "customer_id", "first_exposed_at", "event_count"]
+        connection, "select_signature_exposures", {"first_seen_since": _new_signatures_since(history_start)},
+        ["signature_id", "customer_id", "first_exposed_at", "event_count"],
     )
     activity = _frame(
         connection, "select_version_activity", {"as_of": as_of},
@@ -54,7 +58,6 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
         ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"],
     )
     mrr = _frame(connection, "select_customer_mrr", {}, ["customer_id", "mrr"]).set_index("customer_id")["mrr"]
-    start = connection.execute(statement("select_events_start")).scalar()
     for frame, columns in (
         (hourly, ["hour"]),
         (exposures, ["first_exposed_at"]),
@@ -65,7 +68,7 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
             frame[column] = pd.to_datetime(frame[column], format="ISO8601")
     return IncidentInputs(
         as_of=as_of,
-        history_start=pd.Timestamp(start).to_pydatetime() if start is not None else None,
+        history_start=history_start,
         hourly=hourly,
         catalog=catalog,
         exposures=exposures,
@@ -73,3 +76,12 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
         version_customers=version_customers,
         mrr=mrr.astype(float),
     )
+
+
+def _new_signatures_since(history_start: datetime | None) -> datetime:
+    """The earliest first sighting a new signature can have: the new-signature detector's warm-up after the
+    history starts, on the hour (the detector compares the hour of a first sighting; this bound is not later)."""
+    if history_start is None:
+        return datetime.min
+    warm = pd.Timestamp(history_start) + pd.Timedelta(hours=NewSignatureDetector().min_history_hours)
+    return warm.floor("h").to_pydatetime()
