@@ -64,6 +64,7 @@ def scale(args: argparse.Namespace) -> dict:
         "median_later_stage_seconds": _median_stages(result.replay.days[1:]),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "summary": result.outreach.get("summary"),
+        "incidents": result.outreach.get("injected_incidents"),
     }
 
 

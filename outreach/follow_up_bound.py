@@ -4,7 +4,8 @@ A bound grown only from what the person approved (5x, at least 200) asked again 
 passed it: in a 30-day hourly replay of 10,000 customers, one new-signature incident whose first campaign had
 16 customers (634 affected in the end) asked a person five times. When the person is asked, the population at
 risk is already known: the customers who can be emailed and used what the incident breaks (its feature,
-platform and app version, where it names them) in the last days. The bound shown to the approver covers
+platform and app version, where it names them; a release regression's platform, as its version is still
+rolling out) in the last days. The bound shown to the approver covers
 them, so one yes covers the incident as it grows inside its scope, and an incident that grows past it (or
 past the send cap) asks again. The audience itself is unchanged: only customers who hit the problem are
 emailed; the bound limits how many of them one yes may cover.
@@ -80,9 +81,12 @@ def approved_bound(evidence: dict[str, Any]) -> int | None:
 
 
 def _scope(incident: Incident) -> dict[str, str | None]:
-    # A release regression is about its version, whatever feature its symptoms are in.
-    feature = None if incident.kind == "release_regression" else incident.feature
-    return {"feature": feature, "platform": incident.platform, "app_version": incident.app_version}
+    if incident.kind == "release_regression":
+        # A regression is found while its version rolls out: the customers on it then are a few of those
+        # who will be (in the 30-day replay the bound from them asked a person four times); the platform's
+        # customers are who the release reaches, whatever feature its symptoms are in.
+        return {"feature": None, "platform": incident.platform, "app_version": None}
+    return {"feature": incident.feature, "platform": incident.platform, "app_version": incident.app_version}
 
 
 def _at_risk(conn: Connection, incident: Incident, *, as_of: datetime, days: float) -> int:

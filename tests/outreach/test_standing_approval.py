@@ -204,7 +204,7 @@ def test_the_approver_is_shown_a_bound_from_the_customers_at_risk_and_one_yes_co
     assert _approved_by_a_person(world) == 1
 
 
-def test_the_bound_never_passes_the_send_cap_and_follows_a_regression_s_version_not_its_feature(warehouse: Engine) -> None:
+def test_a_regression_s_bound_counts_its_platform_whose_customers_the_release_reaches(warehouse: Engine) -> None:
     world = World(warehouse)
     world.incident(kind="release_regression", feature="sync")
     world.pain_point()
@@ -212,12 +212,24 @@ def test_the_bound_never_passes_the_send_cap_and_follows_a_regression_s_version_
     world.exposed("c00")
     world.workaround()
     _users_of_the_scope(world, 12, feature="export")  # other feature, the regression's version
+    for i in range(5):  # still on the version before: the rollout reaches them next
+        world.customer(f"old{i}")
+        world.event(f"old{i}", at=T0 - timedelta(days=2), app_version="5.1.0", signature_id=None)
+    _users_of_the_scope(world, 7, platform="ios", prefix="ios")  # not reached by an Android release
     build_campaigns(world.engine, as_of=T0, settings=OutreachSettings(standing_approval_min_customers=0,
-                                                                       holdout_share=0.0, send_cap_per_campaign=10))
+                                                                       holdout_share=0.0))
     [(evidence,)] = world.rows("SELECT evidence FROM campaigns")
     follow_ups = json.loads(evidence)["follow_ups"]
-    assert (follow_ups["at_risk"], follow_ups["bound"]) == (12, 10)
-    assert follow_ups["scope"] == "used the app on android 5.2.0 in the last 7 days"
+    assert (follow_ups["at_risk"], follow_ups["bound"]) == (17, 17)
+    assert follow_ups["scope"] == "used the app on android in the last 7 days"
+
+
+def test_the_bound_never_passes_the_send_cap(world: World) -> None:
+    _users_of_the_scope(world, 60)
+    build_campaigns(world.engine, as_of=T0, settings=OutreachSettings(standing_approval_min_customers=0,
+                                                                       send_cap_per_campaign=25))
+    [(evidence,)] = world.rows("SELECT evidence FROM campaigns")
+    assert json.loads(evidence)["follow_ups"]["bound"] == 25
 
 
 def test_a_campaign_approved_before_bounds_were_shown_keeps_the_growth_bound(world: World) -> None:
