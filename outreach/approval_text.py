@@ -87,7 +87,7 @@ def approval_text(detail: CampaignDetail) -> ApprovalText:
         *_incident_lines(evidence.get("incident")),
         f"- Workaround: {workaround} ({detail.workaround_status or 'status unknown'})",
         f"- Send cap: {campaign.send_cap}",
-        *_follow_up_lines(evidence.get("follow_ups")),
+        *_follow_up_lines(evidence),
         f"- Campaign: `{campaign.campaign_id}`",
         "",
         "**Who is left out and why**",
@@ -108,13 +108,10 @@ def approval_text(detail: CampaignDetail) -> ApprovalText:
     )
 
 
-def _follow_up_lines(follow_ups: Any) -> list[str]:
+def _follow_up_lines(evidence: dict[str, Any]) -> list[str]:
     """What the yes covers later, as ``outreach.follow_up_bound`` stored it (nothing for older campaigns)."""
-    if not isinstance(follow_ups, dict) or not isinstance(follow_ups.get("bound"), int):
-        return []
-    bound = FollowUpBound(customers=follow_ups["bound"], at_risk=int(follow_ups.get("at_risk") or 0),
-                          scope=str(follow_ups.get("scope") or "in its scope"), hours=float(follow_ups.get("hours") or 0))
-    return [f"- Follow-ups: {bound.sentence()}"]
+    bound = FollowUpBound.from_evidence(evidence)
+    return [f"- Follow-ups: {bound.sentence()}"] if bound is not None else []
 
 
 def _preview_lines(detail: CampaignDetail) -> list[str]:

@@ -41,6 +41,18 @@ class FollowUpBound:
     def as_evidence(self) -> dict[str, Any]:
         return {"bound": self.customers, "at_risk": self.at_risk, "scope": self.scope, "hours": self.hours}
 
+    @classmethod
+    def from_evidence(cls, evidence: dict[str, Any]) -> FollowUpBound | None:
+        """The bound a campaign's approver was shown, or None for a campaign built before bounds were shown."""
+        follow_ups = evidence.get("follow_ups")
+        if not isinstance(follow_ups, dict):
+            return None
+        bound = follow_ups.get("bound")
+        if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+            return None
+        return cls(customers=int(bound), at_risk=int(follow_ups.get("at_risk") or 0),
+                   scope=str(follow_ups.get("scope") or "in its scope"), hours=float(follow_ups.get("hours") or 0))
+
     def sentence(self) -> str:
         """One line for the approval request."""
         return (
@@ -69,15 +81,6 @@ def follow_up_bound(
     customers = min(settings.send_cap_per_campaign, max(growth_bound(settings, treated), expected_treated))
     return FollowUpBound(customers=customers, at_risk=at_risk, scope=_scope_words(incident, days),
                          hours=settings.standing_approval_hours)
-
-
-def approved_bound(evidence: dict[str, Any]) -> int | None:
-    """The bound a campaign's approver was shown, or None for a campaign built before bounds were shown."""
-    follow_ups = evidence.get("follow_ups")
-    if not isinstance(follow_ups, dict):
-        return None
-    bound = follow_ups.get("bound")
-    return int(bound) if isinstance(bound, (int, float)) and not isinstance(bound, bool) else None
 
 
 def _scope(incident: Incident) -> dict[str, str | None]:

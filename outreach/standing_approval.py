@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from outreach.follow_up_bound import approved_bound, growth_bound
+from outreach.follow_up_bound import FollowUpBound, growth_bound
 from outreach.model import OutreachSettings
 from outreach.workaround_matching import WorkaroundMatch
 from sql import statement
@@ -64,9 +64,11 @@ def standing_grant(
         return None
     if any(r.status in _REFUSED and r.created_at >= anchor.created_at for r in rows):
         return None
-    bound = approved_bound(evidence)
-    if bound is None:  # approved before the bound was shown: what it would have been from the audience alone
-        bound = growth_bound(settings, int(anchor.audience_size or 0) - int(anchor.holdout_size or 0))
+    shown = FollowUpBound.from_evidence(evidence)
+    # Approved before the bound was shown: what it would have been from the audience alone.
+    bound = shown.customers if shown is not None else growth_bound(
+        settings, int(anchor.audience_size or 0) - int(anchor.holdout_size or 0)
+    )
     emailed = sum(
         int(r.audience_size or 0) - int(r.holdout_size or 0)
         for r in rows

@@ -22,7 +22,6 @@ from sql import statement
 
 log = logging.getLogger(__name__)
 
-AGGREGATES = ("event_hourly", "version_activity_daily", "customer_signature_exposure", "customer_version_activity")
 _WATERMARK = "events"
 _BEGINNING = datetime(1, 1, 1)  # before any event: "since the beginning" for a rebuild
 

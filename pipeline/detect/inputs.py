@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from detectors.incidents import NewSignatureDetector
 from pipeline.detect.settings import DetectSettings
 from sql import statement
 
@@ -46,7 +45,7 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
         ["signature_id", "name", "error_code", "feature", "platform", "message_pattern"],
     )
     exposures = _frame(
-        connection, "select_signature_exposures", {"first_seen_since": _new_signatures_since(history_start)},
+        connection, "select_signature_exposures", {"first_seen_since": _new_signatures_since(history_start, settings)},
         ["signature_id", "customer_id", "first_exposed_at", "event_count"],
     )
     activity = _frame(
@@ -78,10 +77,10 @@ def read_incident_inputs(connection: Connection, as_of: datetime, settings: Dete
     )
 
 
-def _new_signatures_since(history_start: datetime | None) -> datetime:
+def _new_signatures_since(history_start: datetime | None, settings: DetectSettings) -> datetime:
     """The earliest first sighting a new signature can have: the new-signature detector's warm-up after the
     history starts, on the hour (the detector compares the hour of a first sighting; this bound is not later)."""
     if history_start is None:
         return datetime.min
-    warm = pd.Timestamp(history_start) + pd.Timedelta(hours=NewSignatureDetector().min_history_hours)
+    warm = pd.Timestamp(history_start) + pd.Timedelta(hours=settings.new_signature_min_history_hours)
     return warm.floor("h").to_pydatetime()

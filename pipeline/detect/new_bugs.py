@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 
 def detect_new_bugs(inputs: IncidentInputs, settings: DetectSettings) -> list[Found]:
     """New-signature incidents, one per new bug (group of new signatures), with the union of their customers."""
-    detector = NewSignatureDetector(min_customers=settings.new_signature_min_customers)
+    detector = NewSignatureDetector(
+        min_customers=settings.new_signature_min_customers,
+        min_history_hours=settings.new_signature_min_history_hours,
+    )
     if inputs.hourly.empty or inputs.exposures.empty or inputs.history_start is None:
         return []
     members = _new_groups(inputs, detector.min_history_hours, settings.incident_merge_hours)

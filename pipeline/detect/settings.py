@@ -16,6 +16,9 @@ class DetectSettings:
     incident_merge_hours: int = 72
     link_window_hours: int = 72
     new_signature_min_customers: int = 5
+    # History a signature's first sighting needs before it for the signature to count as new (else it may
+    # simply predate the data); also bounds which signatures' exposures each run reads.
+    new_signature_min_history_hours: int = 168
     regression_min_active_customers: int = 30
     # An open incident explains its errors away from the release-regression test unless at least this
     # share of its events fell on one release (then it is that release's symptom).
