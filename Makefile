@@ -2,6 +2,8 @@
 # Both set everything up first (virtualenv, pinned dependencies, Airflow metadata database).
 
 PYTHON ?= python3.11
+# Test processes (pytest-xdist): a module's tests stay in one process, so its fixtures are built once.
+TEST_WORKERS ?= 2
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -53,7 +55,7 @@ chromium:
 	@bash scripts/install_chromium.sh
 
 test: setup chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"

@@ -48,9 +48,10 @@ def scale(args: argparse.Namespace) -> dict:
     first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS + args.skip_days)
     last = first + timedelta(hours=args.hours)
     plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+    kept = f"sqlite:///{Path(args.keep).resolve() / 'warehouse-scale.db'}" if args.keep else None
     began = time.perf_counter()
     result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
-                      settings=DetectSettings(embedder=args.embedder), plan=plan)
+                      settings=DetectSettings(embedder=args.embedder), plan=plan, database_url=kept)
     seconds = time.perf_counter() - began
     runs = len(result.replay.days)
     later = sorted(sum(day.seconds.values()) for day in result.replay.days[1:])
@@ -108,7 +109,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
     parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
-    parser.add_argument("--keep", metavar="DIR", help="quality: keep each seed's warehouse in DIR to inspect")
+    parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
     args = parser.parse_args()
     result = scale(args) if args.part == "scale" else quality(args)
