@@ -20,6 +20,7 @@ from sql import statement
 log = logging.getLogger(__name__)
 
 CONTEXT_BATCH = 5_000  # customer ids per query: within every database's limit on bound parameters
+_BEGINNING = datetime(1, 1, 1)  # before any exposure: nobody is too late
 
 # Exclusion reasons in the order the SQL applies them, with how the evidence says them.
 EXCLUSION_REASONS: dict[str, str] = {
@@ -31,6 +32,7 @@ EXCLUSION_REASONS: dict[str, str] = {
     "suppressed": "are suppressed",
     "contacted_before": "were contacted about it before",
     "frequency_cap": "hit the frequency cap",
+    "too_late": "were affected too long ago for a proactive email",
 }
 
 
@@ -89,6 +91,7 @@ def select_audience(
             "error_code_pattern": like_pattern(incident.error_code),
             "cap_since": as_of - timedelta(days=settings.frequency_cap_days),
             "cap_max": settings.max_emails_per_frequency_window,
+            "fresh_since": _fresh_since(incident, as_of, settings),
         },
     ).all()
     excluded = Counter(row.reason for row in rows if row.reason is not None)
@@ -107,6 +110,21 @@ def select_audience(
     )
     log.info("audience of %s: %s", campaign_id, audience.summary())
     return audience
+
+
+def _fresh_since(incident: Incident, as_of: datetime, settings: OutreachSettings) -> datetime:
+    """The earliest exposure still emailed: a customer is too late once both their exposure and the incident's
+    detection are more than ``max_exposure_age_hours`` old.
+
+    The frequency cap holds a customer emailed about another incident for days; in the 30-day hourly replay
+    such customers were emailed about a search outage four to seven days after it ended (and each late batch
+    past the standing approval's expiry asked a person again). An email that late tells them nothing they
+    could act on before writing in.
+    """
+    if settings.max_exposure_age_hours <= 0:
+        return _BEGINNING
+    fresh_since = as_of - timedelta(hours=settings.max_exposure_age_hours)
+    return fresh_since if incident.detected_at < fresh_since else _BEGINNING
 
 
 def _contexts(conn: Connection, incident: Incident, as_of: datetime, customer_ids: list[str]) -> dict[str, tuple]:

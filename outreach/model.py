@@ -32,6 +32,9 @@ class OutreachSettings:
     default_locale: str = "en"
     workaround_min_score: float = 0.2
     campaign_lookback_days: int = 14
+    # A customer exposed (and an incident detected) longer ago than this is not emailed about it: the email
+    # would no longer come before they write in (the frequency cap can hold a customer for days). 0 disables.
+    max_exposure_age_hours: float = 72.0
     # Address for mailto: one-click unsubscribe (RFC 2369); empty means reply_to.
     unsubscribe_email: str = ""
     # A person's approval of an incident's campaign also covers its follow-ups (customers exposed later)

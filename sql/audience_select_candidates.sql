@@ -4,10 +4,11 @@
 --   since first exposure: its pain point may be linked to the incident only hours later, and a customer in a
 --   conversation with support hears from the agent, not from a second, crossing email), open_ticket, no_email, opted_out,
 --   suppressed, contacted_before (in an earlier live or sent campaign on the incident or a linked pain point,
---   holdout included), frequency_cap (proactive emails sent since :cap_since or queued in a live campaign).
+--   holdout included), frequency_cap (proactive emails sent since :cap_since or queued in a live campaign),
+--   too_late (exposed before :fresh_since, which the caller sets only once the incident is that old too).
 -- Params: :incident_id, :campaign_id (rows of this campaign itself are ignored), :as_of,
 --   :error_code_pattern (LIKE pattern on lower-cased redacted ticket text with '\' escapes, or NULL),
---   :cap_since, :cap_max (emails allowed per frequency window)
+--   :cap_since, :cap_max (emails allowed per frequency window), :fresh_since
 SELECT
     ic.customer_id,
     ic.first_exposed_at,
@@ -75,6 +76,7 @@ SELECT
                   OR (m.status = 'queued' AND other.status IN ('pending_approval', 'approved', 'sending'))
               )
         ) >= :cap_max THEN 'frequency_cap'
+        WHEN ic.first_exposed_at < :fresh_since THEN 'too_late'
     END AS reason
 FROM incident_customers ic
 LEFT JOIN customers c ON c.customer_id = ic.customer_id

@@ -164,7 +164,7 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     assert audience.affected == 13
     assert audience.excluded == {
         "wrote_in": 2, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
-        "contacted_before": 1, "frequency_cap": 1,
+        "contacted_before": 1, "frequency_cap": 1, "too_late": 0,
     }
     assert audience.summary() == (
         "13 affected, 2 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
@@ -189,6 +189,32 @@ def test_frequency_cap_is_configurable_and_counts_queued_rows_of_live_campaigns(
 
     two_per_week = _audience(world, OutreachSettings(max_emails_per_frequency_window=2))
     assert sorted(m.customer_id for m in two_per_week.members) == ["a", "b", "c"]
+
+
+def test_customers_affected_too_long_ago_are_left_out_once_the_incident_is_that_old(world: World) -> None:
+    # Detected four days ago: a customer exposed then (held back, e.g. by the frequency cap) is too late now,
+    # one exposed 71 hours ago is not.
+    world.incident(detected_at=T0 - timedelta(days=4))
+    for cid, hours in [("then", 96), ("edge_in", 71), ("edge_out", 73), ("now", 1)]:
+        world.customer(cid)
+        world.exposed(cid, at=T0 - timedelta(hours=hours))
+
+    audience = _audience(world)
+    assert sorted(m.customer_id for m in audience.members) == ["edge_in", "now"]
+    assert audience.excluded["too_late"] == 2
+    assert "2 were affected too long ago for a proactive email" in audience.summary()
+
+    # Disabled, everyone exposed is eligible again.
+    unbounded = _audience(world, OutreachSettings(max_exposure_age_hours=0))
+    assert sorted(m.customer_id for m in unbounded.members) == ["edge_in", "edge_out", "now", "then"]
+
+
+def test_a_freshly_detected_incident_emails_customers_exposed_before_it_was_found(world: World) -> None:
+    # A slow incident found only now: its early customers were exposed days ago, and are still told.
+    world.incident(detected_at=T0 - timedelta(hours=1))
+    world.customer("early")
+    world.exposed("early", at=T0 - timedelta(days=5))
+    assert [m.customer_id for m in _audience(world).members] == ["early"]
 
 
 def test_holdout_of_an_earlier_campaign_counts_as_contacted(world: World) -> None:
