@@ -51,7 +51,7 @@ def scale(args: argparse.Namespace) -> dict:
     kept = f"sqlite:///{Path(args.keep).resolve() / 'warehouse-scale.db'}" if args.keep else None
     began = time.perf_counter()
     result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
-                      settings=DetectSettings(embedder=args.embedder), plan=plan, database_url=kept)
+                      settings=_detect_settings(args), plan=plan, database_url=kept)
     seconds = time.perf_counter() - began
     runs = len(result.replay.days)
     later = sorted(sum(day.seconds.values()) for day in result.replay.days[1:])
@@ -67,6 +67,19 @@ def scale(args: argparse.Namespace) -> dict:
         "summary": result.outreach.get("summary"),
         "incidents": result.outreach.get("injected_incidents"),
     }
+
+
+def _detect_settings(args: argparse.Namespace) -> DetectSettings:
+    """``DetectSettings`` with the embedder and any ``--set NAME=VALUE`` overrides (numbers as numbers)."""
+    overrides = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        field = DetectSettings.__dataclass_fields__.get(name)
+        if field is None:
+            raise SystemExit(f"--set {item}: DetectSettings has no field {name!r}")
+        default = getattr(DetectSettings(), name)
+        overrides[name] = float(value) if default is None else type(default)(value)
+    return DetectSettings(embedder=args.embedder, **overrides)
 
 
 def _median_stages(days: list) -> dict[str, float]:
@@ -91,7 +104,7 @@ def quality(args: argparse.Namespace) -> list[dict]:
         kept = f"sqlite:///{Path(args.keep).resolve() / f'warehouse-{seed}.db'}" if args.keep else None
         began = time.perf_counter()
         result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
-                          settings=DetectSettings(embedder=args.embedder), plan=plan, database_url=kept)
+                          settings=_detect_settings(args), plan=plan, database_url=kept)
         rows.append({"seed": seed, "seconds": round(time.perf_counter() - began, 1),
                      "summary": result.outreach["summary"], "incidents": result.outreach["injected_incidents"]})
         print(json.dumps(rows[-1], indent=1, default=str), flush=True)
@@ -111,6 +124,8 @@ def main() -> int:
     parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
     parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a DetectSettings field, e.g. --set spike_max_background_share=0.25")
     args = parser.parse_args()
     result = scale(args) if args.part == "scale" else quality(args)
     print(json.dumps(result, indent=1, default=str))

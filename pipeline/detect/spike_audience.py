@@ -19,8 +19,9 @@ MAX_WINDOW_STARTS = 48  # window positions sampled over the baseline; enough for
 
 
 def expected_background(baseline: pd.DataFrame, *, start: pd.Timestamp, baseline_hours: int,
-                        window_hours: float) -> dict[int, float]:
-    """Mean number of customers with exactly k events in a ``window_hours`` window of the baseline.
+                        window_hours: float, quantile: float | None = None) -> dict[int, float]:
+    """Number of customers with exactly k events in a ``window_hours`` window of the baseline: the mean over
+    window positions, or their ``quantile`` (a bursty week's busier windows, not its average).
 
     Args:
         baseline: ``customer_id, occurred_at`` of the signatures' events in the ``baseline_hours`` before
@@ -39,16 +40,18 @@ def expected_background(baseline: pd.DataFrame, *, start: pd.Timestamp, baseline
                / pd.Timedelta(hours=1)).to_numpy(dtype=float)
     customers = pd.factorize(baseline["customer_id"])[0]
     starts = np.linspace(0.0, span, num=min(MAX_WINDOW_STARTS, int(span) + 1))
-    totals: dict[int, float] = {}
+    per_window: list[dict[int, int]] = []
     for begin in starts:
         inside = (offsets >= begin) & (offsets < begin + hours)
-        if not inside.any():
-            continue
-        per_customer = np.bincount(customers[inside])
+        per_customer = np.bincount(customers[inside]) if inside.any() else np.zeros(0, dtype=int)
         levels, counts = np.unique(per_customer[per_customer > 0], return_counts=True)
-        for level, count in zip(levels.tolist(), counts.tolist(), strict=True):
-            totals[level] = totals.get(level, 0.0) + count
-    return {level: total / len(starts) for level, total in sorted(totals.items())}
+        per_window.append(dict(zip(levels.tolist(), counts.tolist(), strict=True)))
+    seen = sorted({level for window in per_window for level in window})
+    expected = {}
+    for level in seen:
+        values = np.array([window.get(level, 0) for window in per_window], dtype=float)
+        expected[level] = float(values.mean() if quantile is None else np.quantile(values, quantile))
+    return {level: value for level, value in expected.items() if value > 0} or {}
 
 
 def drop_background(affected: pd.DataFrame, background: dict[int, float], *, max_share: float) -> pd.DataFrame:

@@ -91,6 +91,7 @@ def _spike(
     background = expected_background(
         _events(connection, involved, start - pd.Timedelta(hours=BASELINE_HOURS), start),
         start=start, baseline_hours=BASELINE_HOURS, window_hours=(end - start) / pd.Timedelta(hours=1),
+        quantile=settings.spike_background_quantile,
     )
     hit = drop_background(affected, background, max_share=settings.spike_max_background_share)
     described = describe_bug(inputs.catalog, involved)

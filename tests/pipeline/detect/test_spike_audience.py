@@ -67,3 +67,22 @@ def test_a_level_mostly_real_is_still_left_out_when_the_background_explains_more
     assert len(drop_background(_affected(burst), background, max_share=0.05)) == 200
     # Allowed half of a level, they stay.
     assert len(drop_background(_affected(burst), background, max_share=0.5)) == 214
+
+
+def test_a_quantile_of_the_windows_reads_a_bursty_week_by_its_busier_windows() -> None:
+    # The same 40 one-off customers, but half of them in one burst of four hours: the mean window holds as many
+    # as before, the busier windows (the burst inside them) many more.
+    rng = np.random.default_rng(4)
+    hours = np.concatenate([rng.uniform(0, WEEK, size=20), rng.uniform(100, 104, size=20)])
+    bursty = pd.DataFrame({"customer_id": [f"usual{i}" for i in range(40)],
+                           "occurred_at": START - pd.to_timedelta(WEEK - hours, unit="h")})
+
+    mean = expected_background(bursty, start=START, baseline_hours=WEEK, window_hours=19)
+    busy = expected_background(bursty, start=START, baseline_hours=WEEK, window_hours=19, quantile=0.9)
+
+    assert 3 <= mean[1] <= 7  # 40 customers x 19 / 168 on average
+    assert busy[1] >= 15  # a window holding the burst (20 of them, and a few others)
+    # 14 one-time visitors: the mean calls a third of them usual traffic, the busier windows all of them.
+    once = _affected({f"once{i}": 1 for i in range(14)})
+    assert len(drop_background(once, mean, max_share=0.5)) == 14
+    assert drop_background(once, busy, max_share=0.5).empty
