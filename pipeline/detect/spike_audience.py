@@ -51,7 +51,7 @@ def expected_background(baseline: pd.DataFrame, *, start: pd.Timestamp, baseline
     for level in seen:
         values = np.array([window.get(level, 0) for window in per_window], dtype=float)
         expected[level] = float(values.mean() if quantile is None else np.quantile(values, quantile))
-    return {level: value for level, value in expected.items() if value > 0} or {}
+    return {level: value for level, value in expected.items() if value > 0}
 
 
 def drop_background(affected: pd.DataFrame, background: dict[int, float], *, max_share: float) -> pd.DataFrame:
