@@ -71,13 +71,12 @@ def scale(args: argparse.Namespace) -> dict:
 
 def _detect_settings(args: argparse.Namespace) -> DetectSettings:
     """``DetectSettings`` with the embedder and any ``--set NAME=VALUE`` overrides (numbers as numbers)."""
-    overrides = {}
+    defaults, overrides = DetectSettings(), {}
     for item in args.set:
         name, _, value = item.partition("=")
-        field = DetectSettings.__dataclass_fields__.get(name)
-        if field is None:
+        if name not in DetectSettings.__dataclass_fields__:
             raise SystemExit(f"--set {item}: DetectSettings has no field {name!r}")
-        default = getattr(DetectSettings(), name)
+        default = getattr(defaults, name)
         overrides[name] = float(value) if default is None else type(default)(value)
     return DetectSettings(embedder=args.embedder, **overrides)
 

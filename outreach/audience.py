@@ -117,7 +117,7 @@ def _fresh_since(incident: Incident, as_of: datetime, settings: OutreachSettings
     detection are more than ``max_exposure_age_hours`` old.
 
     The frequency cap holds a customer emailed about another incident for days; in the 30-day hourly replay
-    such customers were emailed about a search outage four to seven days after it ended (and each late batch
+    such customers were emailed about a search outage three to six days after it ended (and each late batch
     past the standing approval's expiry asked a person again). An email that late tells them nothing they
     could act on before writing in.
     """

@@ -40,18 +40,16 @@ def expected_background(baseline: pd.DataFrame, *, start: pd.Timestamp, baseline
                / pd.Timedelta(hours=1)).to_numpy(dtype=float)
     customers = pd.factorize(baseline["customer_id"])[0]
     starts = np.linspace(0.0, span, num=min(MAX_WINDOW_STARTS, int(span) + 1))
-    per_window: list[dict[int, int]] = []
-    for begin in starts:
+    # Row per window position, column per level k (0 unused): customers with exactly k events in it.
+    table = np.zeros((len(starts), 1))
+    for row, begin in enumerate(starts):
         inside = (offsets >= begin) & (offsets < begin + hours)
-        per_customer = np.bincount(customers[inside]) if inside.any() else np.zeros(0, dtype=int)
-        levels, counts = np.unique(per_customer[per_customer > 0], return_counts=True)
-        per_window.append(dict(zip(levels.tolist(), counts.tolist(), strict=True)))
-    seen = sorted({level for window in per_window for level in window})
-    expected = {}
-    for level in seen:
-        values = np.array([window.get(level, 0) for window in per_window], dtype=float)
-        expected[level] = float(values.mean() if quantile is None else np.quantile(values, quantile))
-    return {level: value for level, value in expected.items() if value > 0}
+        levels = np.bincount(np.bincount(customers[inside])) if inside.any() else np.zeros(1)
+        if len(levels) > table.shape[1]:
+            table = np.pad(table, ((0, 0), (0, len(levels) - table.shape[1])))
+        table[row, : len(levels)] = levels
+    per_level = table[:, 1:].mean(axis=0) if quantile is None else np.quantile(table[:, 1:], quantile, axis=0)
+    return {level: float(value) for level, value in enumerate(per_level, start=1) if value > 0}
 
 
 def drop_background(affected: pd.DataFrame, background: dict[int, float], *, max_share: float) -> pd.DataFrame:
