@@ -111,17 +111,26 @@ class AirflowCluster:
             # pytest shows captured stdout of a failed test: the tails say which component broke and why.
             print(self.log_tails())
 
-    def run(self, *args: str, timeout_s: float = 180) -> None:
-        """Run a one-shot ``airflow`` command to completion; raise with its output if it fails."""
+    def run(self, *args: str, timeout_s: float = 180, attempts: int = 3) -> None:
+        """Run a one-shot ``airflow`` command to completion; raise with its output if it fails.
+
+        On the embedded SQLite metadata database a command can meet the running scheduler's write lock
+        ("database is locked", seen once in CI with the suite in two processes); its transaction rolled
+        back, so it is run again, up to ``attempts`` times. Any other failure raises at once.
+        """
         log_path = self.home / f"{'-'.join(args[:2])}.log"
         self.logs.append(log_path)
-        with log_path.open("w") as log:
-            result = subprocess.run(
-                [str(AIRFLOW_BIN), *args], env=self.env, cwd=self.home, stdout=log, stderr=subprocess.STDOUT,
-                timeout=timeout_s, check=False,
-            )
-        if result.returncode != 0:
-            raise RuntimeError(f"airflow {' '.join(args)} exited {result.returncode}:\n{_tail(log_path, 40)}")
+        for attempt in range(1, attempts + 1):
+            with log_path.open("w") as log:
+                result = subprocess.run(
+                    [str(AIRFLOW_BIN), *args], env=self.env, cwd=self.home, stdout=log, stderr=subprocess.STDOUT,
+                    timeout=timeout_s, check=False,
+                )
+            if result.returncode == 0:
+                return
+            if attempt == attempts or "database is locked" not in log_path.read_text(errors="replace"):
+                raise RuntimeError(f"airflow {' '.join(args)} exited {result.returncode}:\n{_tail(log_path, 40)}")
+            time.sleep(2 * attempt)
 
     def start(self, name: str, *args: str) -> Component:
         """Start ``airflow <args>`` in its own process group, output to ``<home>/<name>.log``."""
