@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from pipeline.detect.settings import DetectSettings
+from pipeline.warehouse.frames import read_frame
 from sql import statement
 
 
@@ -21,58 +22,36 @@ class IncidentInputs:
     hourly: pd.DataFrame
     catalog: pd.DataFrame
     exposures: pd.DataFrame  # only of signatures first seen once the new-signature warm-up had passed
-    activity: pd.DataFrame
-    version_customers: pd.DataFrame
     mrr: pd.Series
 
 
-def _frame(connection: Connection, name: str, params: dict[str, object], columns: list[str]) -> pd.DataFrame:
-    rows = connection.execute(statement(name, connection.dialect.name), params).all()
-    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
-
-
 def read_incident_inputs(connection: Connection, as_of: datetime, settings: DetectSettings) -> IncidentInputs:
-    """Load hourly counts, the signature catalog, exposures and per-version activity."""
+    """Load hourly counts, the signature catalog and exposures (the release test reads its own, see
+    :mod:`pipeline.detect.regressions`: which errors it counts depends on the other detectors' findings)."""
     since = as_of - timedelta(days=settings.series_history_days)
     start = connection.execute(statement("select_events_start")).scalar()
     history_start = pd.Timestamp(start).to_pydatetime() if start is not None else None
-    hourly = _frame(
+    hourly = read_frame(
         connection, "select_signature_hourly", {"since": since, "as_of": as_of},
         ["hour", "signature_id", "event_count", "customer_count"],
     )
-    catalog = _frame(
+    catalog = read_frame(
         connection, "select_signature_catalog", {},
         ["signature_id", "name", "error_code", "feature", "platform", "message_pattern"],
     )
-    exposures = _frame(
+    exposures = read_frame(
         connection, "select_signature_exposures", {"first_seen_since": _new_signatures_since(history_start, settings)},
         ["signature_id", "customer_id", "first_exposed_at", "event_count"],
     )
-    activity = _frame(
-        connection, "select_version_activity", {"as_of": as_of},
-        ["day", "platform", "app_version", "active_customers", "error_events", "erroring_customers"],
-    )
-    version_customers = _frame(
-        connection, "select_version_customers", {},
-        ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"],
-    )
-    mrr = _frame(connection, "select_customer_mrr", {}, ["customer_id", "mrr"]).set_index("customer_id")["mrr"]
-    for frame, columns in (
-        (hourly, ["hour"]),
-        (exposures, ["first_exposed_at"]),
-        (activity, ["day"]),
-        (version_customers, ["first_active_at", "first_error_at"]),
-    ):
-        for column in columns:
-            frame[column] = pd.to_datetime(frame[column], format="ISO8601")
+    mrr = read_frame(connection, "select_customer_mrr", {}, ["customer_id", "mrr"]).set_index("customer_id")["mrr"]
+    hourly["hour"] = pd.to_datetime(hourly["hour"], format="ISO8601")
+    exposures["first_exposed_at"] = pd.to_datetime(exposures["first_exposed_at"], format="ISO8601")
     return IncidentInputs(
         as_of=as_of,
         history_start=history_start,
         hourly=hourly,
         catalog=catalog,
         exposures=exposures,
-        activity=activity,
-        version_customers=version_customers,
         mrr=mrr.astype(float),
     )
 

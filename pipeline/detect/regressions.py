@@ -24,6 +24,7 @@ from detectors.incidents import ReleaseRegressionDetector, canonical_version
 from pipeline.detect.found import Found
 from pipeline.detect.inputs import IncidentInputs
 from pipeline.detect.settings import DetectSettings
+from pipeline.warehouse.frames import read_frame
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -63,20 +64,19 @@ def detect_regressions(
     connection: Connection, inputs: IncidentInputs, settings: DetectSettings, explainers: list[Explainer]
 ) -> list[Found]:
     """Release-regression incidents, tested on errors no other incident explains (see :func:`locate_explainers`)."""
-    if inputs.activity.empty:
-        return []
     explaining = [e for e in explainers if e.release is None]
     excluded = sorted({s for e in explaining for s in e.signatures})
-    activity, customers = inputs.activity, inputs.version_customers
-    if excluded:
-        activity, customers = _without(connection, inputs, excluded)
-    detector = ReleaseRegressionDetector(min_active_customers=settings.regression_min_active_customers).fit(
+    detector = ReleaseRegressionDetector(min_active_customers=settings.regression_min_active_customers)
+    horizon = pd.Timestamp(inputs.as_of - timedelta(days=settings.series_history_days), tz="UTC")
+    activity, customers = _release_inputs(connection, inputs, excluded, _versions_since(inputs, detector, horizon))
+    if activity.empty:
+        return []
+    detector.fit(
         activity,
         customers,
         history_start=inputs.history_start,
         as_of=pd.Timestamp(inputs.as_of - timedelta(microseconds=1)).floor("D").to_pydatetime(),
     )
-    horizon = pd.Timestamp(inputs.as_of - timedelta(days=settings.series_history_days), tz="UTC")
     found = []
     for finding in detector.findings_:
         if finding.detected_at < horizon:
@@ -91,6 +91,47 @@ def detect_regressions(
         len(explaining), len(excluded), len(found),
     )
     return found
+
+
+def _versions_since(inputs: IncidentInputs, detector: ReleaseRegressionDetector, horizon: pd.Timestamp) -> datetime:
+    """The earliest first sighting of a version the test can still report: one seen earlier was released
+    before the history warm-up (never judged) or so long ago that its watch ended before the horizon
+    (a finding then would be older than the findings kept)."""
+    if inputs.history_start is None:
+        return datetime.min
+    warmed = pd.Timestamp(inputs.history_start) + pd.Timedelta(hours=detector.min_history_hours)
+    watched = horizon.tz_convert(None) - pd.Timedelta(hours=detector.watch_hours)
+    return max(warmed, watched).to_pydatetime()
+
+
+def _release_inputs(
+    connection: Connection, inputs: IncidentInputs, excluded: list[str], versions_since: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The detector's daily activity and per-customer frames, with the excluded signatures' errors left out.
+
+    Per-customer rows are read only for versions first seen at or after ``versions_since``, once, with the
+    exclusion applied in SQL.
+    """
+    params = {"as_of": inputs.as_of, "excluded": excluded, "versions_since": versions_since}
+    activity = read_frame(connection, "select_version_activity", params,
+                          ["day", "platform", "app_version", "active_customers", "error_events", "erroring_customers"])
+    activity["day"] = pd.to_datetime(activity["day"], format="ISO8601")
+    columns = ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"]
+    if excluded:
+        daily = read_frame(connection, "select_version_errors_excluding", params,
+                           ["day", "platform", "app_version", "error_events", "erroring_customers"], expanding=["excluded"])
+        daily["day"] = pd.to_datetime(daily["day"], format="ISO8601")
+        keys = ["day", "platform", "app_version"]
+        activity = activity.drop(columns=["error_events", "erroring_customers"]).merge(daily, on=keys, how="left")
+        errors = ["error_events", "erroring_customers"]
+        activity[errors] = activity[errors].fillna(0).astype("int64")
+        customers = read_frame(connection, "select_version_customers_excluding", params, columns, expanding=["excluded"])
+    else:
+        customers = read_frame(connection, "select_version_customers", params, columns)
+    for column in ("first_active_at", "first_error_at"):
+        customers[column] = pd.to_datetime(customers[column], format="ISO8601")
+    customers["error_events"] = customers["error_events"].fillna(0).astype("int64")
+    return activity, customers
 
 
 def _main_release(connection: Connection, explainer: Explainer, as_of: datetime, share: float) -> Release | None:
@@ -108,27 +149,3 @@ def _main_release(connection: Connection, explainer: Explainer, as_of: datetime,
         return None
     release, events = max(by_release.items(), key=lambda item: (item[1], item[0]))
     return release if events / total >= share else None
-
-
-def _without(connection: Connection, inputs: IncidentInputs, excluded: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The detector's activity and per-customer frames with the excluded signatures' errors removed."""
-    dialect = connection.dialect.name
-    params = {"excluded": excluded, "as_of": inputs.as_of}
-    daily = _frame(connection, "select_version_errors_excluding", dialect, params,
-                   ["day", "platform", "app_version", "error_events", "erroring_customers"])
-    per_customer = _frame(connection, "select_version_error_customers_excluding", dialect, params,
-                          ["platform", "app_version", "customer_id", "first_error_at", "error_events"])
-    daily["day"] = pd.to_datetime(daily["day"], format="ISO8601")
-    per_customer["first_error_at"] = pd.to_datetime(per_customer["first_error_at"], format="ISO8601")
-    keys = ["day", "platform", "app_version"]
-    activity = inputs.activity.drop(columns=["error_events", "erroring_customers"]).merge(daily, on=keys, how="left")
-    activity[["error_events", "erroring_customers"]] = activity[["error_events", "erroring_customers"]].fillna(0).astype("int64")
-    keys = ["platform", "app_version", "customer_id"]
-    customers = inputs.version_customers.drop(columns=["first_error_at", "error_events"]).merge(per_customer, on=keys, how="left")
-    customers["error_events"] = customers["error_events"].fillna(0).astype("int64")
-    return activity, customers
-
-
-def _frame(connection: Connection, name: str, dialect: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    query = statement(name, dialect).bindparams(bindparam("excluded", expanding=True))
-    return pd.DataFrame([tuple(r) for r in connection.execute(query, params).all()], columns=columns)

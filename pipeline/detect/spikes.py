@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
 from detectors.incidents import IncidentFinding
 from detectors.series import AnomalySettings, score_many
@@ -29,7 +29,7 @@ from pipeline.detect.found import Found
 from pipeline.detect.inputs import IncidentInputs
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.spike_audience import drop_background, expected_background
-from sql import statement
+from pipeline.warehouse.frames import read_frame
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +175,5 @@ def _events(connection: Connection, signatures: list[str], start: pd.Timestamp, 
 def _read(connection: Connection, name: str, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp,
           columns: list[str]) -> pd.DataFrame:
     """Rows of a query over ``signatures`` (an expanding list) in [start, end)."""
-    query = statement(name).bindparams(bindparam("signature_ids", expanding=True))
-    rows = connection.execute(
-        query, {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    params = {"signature_ids": signatures, "start": start.to_pydatetime(), "end": end.to_pydatetime()}
+    return read_frame(connection, name, params, columns, expanding=["signature_ids"])

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam
 
 from pipeline.detect.found import Found
+from pipeline.warehouse.frames import read_frame
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -112,11 +113,11 @@ def find_symptoms(
 
 
 def _events(connection: Connection, platform: str, version: str, since: datetime, until: datetime) -> pd.DataFrame:
-    rows = connection.execute(
-        statement("select_version_signature_events"),
+    return read_frame(
+        connection, "select_version_signature_events",
         {"platform": platform, "app_version": version, "since": since, "until": until},
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["signature_id", "name", "error_code", "feature", "events"])
+        ["signature_id", "name", "error_code", "feature", "events"],
+    )
 
 
 def _active_days(connection: Connection, platform: str, version: str, since: datetime, until: datetime) -> int:

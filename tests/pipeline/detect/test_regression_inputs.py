@@ -1,0 +1,78 @@
+"""The release test's own reads: explained errors left out in SQL, old versions not read at all.
+
+The expected frames are computed here in pandas from the raw events, independently of the SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from detect_world import LAST_AS_OF, SETTINGS
+from sqlalchemy import Engine, text
+
+from pipeline.contract import CUSTOMERS, EVENTS
+from pipeline.detect.aggregates import refresh_aggregates
+from pipeline.detect.inputs import read_incident_inputs
+from pipeline.detect.regressions import _release_inputs
+from pipeline.ingest import ingest
+
+
+def raw_events(engine: Engine, as_of: datetime) -> pd.DataFrame:
+    query = text(
+        "SELECT customer_id, platform, app_version, signature_id, occurred_at FROM events "
+        "WHERE occurred_at < :as_of AND platform IS NOT NULL AND app_version IS NOT NULL"
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query, {"as_of": as_of}).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["customer_id", "platform", "app_version", "signature_id", "occurred_at"])
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], format="ISO8601")
+    return frame
+
+
+def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: Engine, world_dir: Path) -> None:
+    ingest(warehouse, str(world_dir), tables=(CUSTOMERS, EVENTS))
+    refresh_aggregates(warehouse, LAST_AS_OF)
+    events = raw_events(warehouse, LAST_AS_OF)
+    errors = events[events["signature_id"].notna()]
+    excluded = sorted(errors["signature_id"].value_counts().index[:2])  # the two most frequent errors
+    first_seen = events.groupby(["platform", "app_version"])["occurred_at"].min()
+    since = first_seen.sort_values().iloc[len(first_seen) // 2]  # about half the versions are older
+    recent = set(first_seen[first_seen >= since].index)
+    assert 0 < len(recent) < len(first_seen)
+
+    with warehouse.connect() as connection:
+        inputs = read_incident_inputs(connection, LAST_AS_OF, SETTINGS)
+        activity, customers = _release_inputs(connection, inputs, excluded, since.to_pydatetime())
+
+    kept = errors[~errors["signature_id"].isin(excluded)]
+    keys = ["platform", "app_version", "customer_id"]
+    expected = events.groupby(keys, as_index=False).agg(first_active_at=("occurred_at", "min"))
+    expected = expected[[(p, v) in recent for p, v in zip(expected["platform"], expected["app_version"], strict=True)]]
+    expected = expected.merge(
+        kept.groupby(keys, as_index=False).agg(first_error_at=("occurred_at", "min"), error_events=("occurred_at", "size")),
+        on=keys, how="left",
+    )
+    expected["error_events"] = expected["error_events"].fillna(0).astype("int64")
+    got = customers.sort_values(keys).reset_index(drop=True)
+    expected = expected.sort_values(keys).reset_index(drop=True)[got.columns]
+    assert len(got) == len(expected) > 0
+    assert got[keys].astype(str).equals(expected[keys].astype(str))
+    assert (got["error_events"].to_numpy() == expected["error_events"].to_numpy()).all()
+    for column in ("first_active_at", "first_error_at"):
+        assert (got[column].dt.tz_localize(None).astype("datetime64[us]").fillna(pd.Timestamp(0))
+                == expected[column].dt.tz_localize(None).astype("datetime64[us]").fillna(pd.Timestamp(0))).all(), column
+    assert 0 < (got["error_events"] > 0).sum() < len(got)
+
+    # Daily activity keeps every version (older ones are the baselines) and leaves out the same errors.
+    kept = kept.assign(day=kept["occurred_at"].dt.floor("D"))
+    daily = kept.groupby(["day", "platform", "app_version"]).agg(
+        error_events=("occurred_at", "size"), erroring_customers=("customer_id", "nunique")
+    )
+    by_key = activity.set_index(["day", "platform", "app_version"])
+    assert set(zip(activity["platform"], activity["app_version"], strict=True)) == set(first_seen.index)
+    joined = by_key[["error_events", "erroring_customers"]].join(daily, rsuffix="_expected").fillna(0)
+    assert (joined["error_events"] == joined["error_events_expected"]).all()
+    assert (joined["erroring_customers"] == joined["erroring_customers_expected"]).all()
+    assert joined["error_events"].sum() == len(kept) > 0
