@@ -13,6 +13,7 @@ compared without case or inner ``-``/``_``/``.`` (``PAY-402`` = ``pay_402``).
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 _TOKEN = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 _PLACEHOLDER = r"<[a-z]+>"
 _SEPARATOR = r"[-_.]"
+_TOKEN_PATTERN = re.compile(_TOKEN)
+_SEPARATOR_PATTERN = re.compile(_SEPARATOR)
 _GENERIC_WORDS = frozenset(
     {
         "error", "errors", "failed", "failure", "fails", "unable", "cannot", "exception", "invalid",
@@ -102,8 +105,7 @@ def _mentioned_terms(
     tickets: pd.DataFrame, vocabulary: set[str], *, min_tickets: int, min_share: float
 ) -> pd.DataFrame:
     """``pain_point_id, term`` for terms in enough of the pain point's tickets."""
-    tokens = _ticket_tokens(tickets)
-    tokens = tokens.loc[tokens["term"].isin(vocabulary)].drop_duplicates(["ticket", "term"])
+    tokens = _ticket_terms(tickets, vocabulary)
     mentions = tokens.groupby(["pain_point_id", "term"], as_index=False).size()
     sizes = mentions["pain_point_id"].map(tickets.groupby("pain_point_id").size()).to_numpy()
     overall = mentions["term"].map(tokens.groupby("term").size() / len(tickets)).to_numpy()
@@ -114,25 +116,26 @@ def _mentioned_terms(
     return mentions.loc[enough & specific, ["pain_point_id", "term"]]
 
 
-def _ticket_tokens(tickets: pd.DataFrame) -> pd.DataFrame:
-    """``pain_point_id, ticket, term``: every token compacted (``pay-402`` -> ``pay402``) plus its parts."""
-    found = tickets["text"].fillna("").astype("str").str.lower().str.findall(_TOKEN)
-    tokens = pd.DataFrame(
-        {
-            "pain_point_id": tickets["pain_point_id"].to_numpy(),
-            "ticket": np.arange(len(tickets)),
-            "term": found.to_numpy(),
-        }
-    ).explode("term")
-    tokens = tokens.loc[tokens["term"].notna()].astype({"term": "str"})
-    joined = tokens["term"].str.contains(_SEPARATOR, regex=True)
-    parts = (
-        tokens.loc[joined]
-        .assign(term=tokens.loc[joined, "term"].str.split(_SEPARATOR, regex=True))
-        .explode("term")
-    )
-    compact = tokens.assign(term=tokens["term"].str.replace(_SEPARATOR, "", regex=True))
-    return pd.concat([compact, parts], ignore_index=True)
+def _ticket_terms(tickets: pd.DataFrame, vocabulary: set[str]) -> pd.DataFrame:
+    """``pain_point_id, ticket, term``, once per ticket and term of ``vocabulary`` it contains: a token
+    compacted (``pay-402`` -> ``pay402``) or one of its parts.
+
+    Only the few incident terms are kept as they are found; the window's every token is never listed
+    (this runs hourly over a month of tickets).
+    """
+    rows = []
+    texts = tickets["text"].fillna("").astype("str").str.lower()
+    for ticket, (pain_point, text) in enumerate(zip(tickets["pain_point_id"], texts, strict=True)):
+        found = set()
+        for token in set(_TOKEN_PATTERN.findall(text)):
+            if token.isalnum():  # no separator: the token is its own compact form
+                if token in vocabulary:
+                    found.add(token)
+                continue
+            parts = _SEPARATOR_PATTERN.split(token)
+            found.update(term for term in ("".join(parts), *parts) if term in vocabulary)
+        rows.extend((pain_point, ticket, term) for term in found)
+    return pd.DataFrame(rows, columns=["pain_point_id", "ticket", "term"])
 
 
 def _words(patterns: pd.Series) -> pd.Series:
