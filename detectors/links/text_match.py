@@ -124,8 +124,16 @@ def _ticket_terms(tickets: pd.DataFrame, vocabulary: set[str]) -> pd.DataFrame:
     (this runs hourly over a month of tickets).
     """
     rows = []
+    terms = sorted(term for term in vocabulary if term)
+    if not terms:
+        return pd.DataFrame(rows, columns=["pain_point_id", "ticket", "term"])
+    # A ticket can hold a term only if the term's characters appear in a row, a separator allowed
+    # between any two: most tickets name none and are never split into tokens.
+    may_hold = re.compile("|".join(f"{_SEPARATOR}?".join(map(re.escape, term)) for term in terms))
     texts = tickets["text"].fillna("").astype("str").str.lower()
     for ticket, (pain_point, text) in enumerate(zip(tickets["pain_point_id"], texts, strict=True)):
+        if not may_hold.search(text):
+            continue
         found = set()
         for token in set(_TOKEN_PATTERN.findall(text)):
             if token.isalnum():  # no separator: the token is its own compact form

@@ -220,6 +220,29 @@ def test_text_match_scores_codes_and_distinctive_words() -> None:
     assert ("p3", "i1") not in scores.index
 
 
+def test_text_match_reads_whole_tokens_their_parts_and_their_joined_form() -> None:
+    tickets = pd.DataFrame(
+        {
+            "pain_point_id": ["p1", "p1", "p2", "p2", "p3", "p3"] + ["p4"] * 6,
+            "text": [
+                "export.csv is broken",  # a part of a joined token
+                "My EXPORT-CSV fails",
+                "exp-ort broke",  # joined without its separator
+                "exp_ort again",
+                "the exporter is broken",  # holds the letters but is another word
+                "exporters everywhere",
+                None,
+                *(f"login page {n} is slow" for n in range(5)),  # tickets that name nothing of it
+            ],
+        }
+    )
+    incidents = pd.DataFrame({"incident_id": ["i1"], "error_code": [None], "message_pattern": ["export failed for <id>"]})
+    scores = score_text_match(tickets, incidents, max_term_share=1.0).set_index(["pain_point_id", "incident_id"])
+    assert scores.loc[("p1", "i1"), "text_match"] == 1.0
+    assert scores.loc[("p2", "i1"), "text_match"] == 1.0
+    assert ("p3", "i1") not in scores.index and ("p4", "i1") not in scores.index
+
+
 def test_affected_not_written_is_the_exposed_minus_the_authors() -> None:
     tickets, exposures, _ = world()
     links = PainPointLinker().fit(tickets, exposures, population=POPULATION).links_
