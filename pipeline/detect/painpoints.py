@@ -384,47 +384,62 @@ def _write_pain_points(
     corrected: CorrectedRun,
     theme_of: dict[str, str],
 ) -> int:
-    texts = dict(zip(tickets["ticket_id"], _texts(tickets), strict=True))
     assigned = tickets[tickets["placed"]]
-    trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
     rows = []
-    for pain_point_id, group in assigned.groupby("pain_point_id", sort=True):
-        # A part a person split off has no cluster of its own; its own tickets are its examples.
-        key_terms, examples = described.get(str(pain_point_id), ((), ()))
-        examples = examples or [texts[t] for t in group["ticket_id"].head(3)]
-        state = registry.get(str(pain_point_id))
-        daily = group["created_at"].dt.normalize().value_counts()
-        trend = [[day.strftime("%Y-%m-%d"), int(daily.get(day, 0))] for day in trend_days]
-        customers = group.drop_duplicates("customer_id")
-        rows.append(
-            {
-                "pain_point_id": str(pain_point_id),
-                "label": state.label,
-                "status": "active",
-                "first_seen_at": group["created_at"].min().to_pydatetime(),
-                "last_seen_at": group["created_at"].max().to_pydatetime(),
-                "ticket_count": len(group),
-                "customer_count": len(customers),
-                "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
-                "key_terms": json.dumps(list(key_terms)),
-                "representatives": json.dumps([{"text": text} for text in examples]),
-                "trend": json.dumps(trend),
-                "as_of": as_of,
-                "theme_id": theme_of.get(str(pain_point_id)),
-                "muted": str(pain_point_id) in corrected.muted,
-                "pinned": str(pain_point_id) in corrected.pinned,
-            }
+    if not assigned.empty:
+        # Every figure of every pain point from one pass over the window's tickets (an hourly run
+        # writes all of them again; one group at a time cost a tenth of a second).
+        by_point = assigned.groupby("pain_point_id", sort=True)
+        seen = by_point["created_at"].agg(["min", "max", "size"])
+        customers = assigned.drop_duplicates(["pain_point_id", "customer_id"])
+        people = customers.assign(mrr=customers["mrr"].astype(float)).groupby("pain_point_id", sort=True).agg(
+            customer_count=("customer_id", "size"), mrr_at_risk=("mrr", "sum")  # sum skips a missing MRR
         )
+        trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
+        daily = assigned.groupby(["pain_point_id", assigned["created_at"].dt.normalize()]).size()
+        daily = daily[daily.index.get_level_values(1).isin(trend_days)]
+        per_day: dict[str, dict[pd.Timestamp, int]] = {}
+        for (pain_point_id, day), count in daily.items():
+            per_day.setdefault(str(pain_point_id), {})[day] = int(count)
+        first_three = assigned.groupby("pain_point_id", sort=True).head(3)
+        own_examples: dict[str, list[str]] = {}
+        for pain_point_id, text in zip(first_three["pain_point_id"], _texts(first_three), strict=True):
+            own_examples.setdefault(str(pain_point_id), []).append(text)
+        for pain_point_id, row in seen.iterrows():
+            pain_point_id = str(pain_point_id)
+            # A part a person split off has no cluster of its own; its own tickets are its examples.
+            key_terms, examples = described.get(pain_point_id, ((), ()))
+            examples = examples or own_examples[pain_point_id]
+            counts = per_day.get(pain_point_id, {})
+            rows.append(
+                {
+                    "pain_point_id": pain_point_id,
+                    "label": registry.get(pain_point_id).label,
+                    "status": "active",
+                    "first_seen_at": row["min"].to_pydatetime(),
+                    "last_seen_at": row["max"].to_pydatetime(),
+                    "ticket_count": int(row["size"]),
+                    "customer_count": int(people.at[pain_point_id, "customer_count"]),
+                    "mrr_at_risk": float(people.at[pain_point_id, "mrr_at_risk"]),
+                    "key_terms": json.dumps(list(key_terms)),
+                    "representatives": json.dumps([{"text": text} for text in examples]),
+                    "trend": json.dumps([[day.strftime("%Y-%m-%d"), counts.get(day, 0)] for day in trend_days]),
+                    "as_of": as_of,
+                    "theme_id": theme_of.get(pain_point_id),
+                    "muted": pain_point_id in corrected.muted,
+                    "pinned": pain_point_id in corrected.pinned,
+                }
+            )
     if rows:
         connection.execute(statement("upsert_pain_point"), rows)
     active = {row["pain_point_id"] for row in rows}
-    for state in registry.pain_points:
-        if state.pain_point_id not in active:
-            status = "merged" if state.merged_into else "dormant"
-            connection.execute(
-                statement("update_pain_point_status"),
-                {"pain_point_id": state.pain_point_id, "status": status, "as_of": as_of},
-            )
+    resting = [
+        {"pain_point_id": state.pain_point_id, "status": "merged" if state.merged_into else "dormant", "as_of": as_of}
+        for state in registry.pain_points
+        if state.pain_point_id not in active
+    ]
+    if resting:
+        connection.execute(statement("update_pain_point_status"), resting)
     return len(rows)
 
 
