@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from detectors.links import PainPointLinker
 from pipeline.detect.settings import DetectSettings
+from pipeline.warehouse.frames import read_frame
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -23,18 +24,13 @@ LINK_FIELDS = (
 def link_pain_points(engine: Engine, as_of: datetime, settings: DetectSettings) -> int:
     """Recompute ``pain_point_incidents`` as of ``as_of``; returns the number of links."""
     with engine.connect() as connection:
-        tickets = pd.DataFrame(
-            [tuple(r) for r in connection.execute(statement("select_pain_point_tickets"), {"as_of": as_of})],
-            columns=["pain_point_id", "customer_id", "created_at", "text"],
+        tickets = read_frame(
+            connection, "select_pain_point_tickets", {"as_of": as_of}, ["pain_point_id", "customer_id", "created_at", "text"]
         )
-        exposures = pd.DataFrame(
-            [tuple(r) for r in connection.execute(statement("select_incident_exposures"), {"as_of": as_of})],
-            columns=["incident_id", "customer_id", "first_exposed_at"],
+        exposures = read_frame(
+            connection, "select_incident_exposures", {"as_of": as_of}, ["incident_id", "customer_id", "first_exposed_at"]
         )
-        incidents = pd.DataFrame(
-            [tuple(r) for r in connection.execute(statement("select_incident_texts"))],
-            columns=["incident_id", "error_code", "message_pattern"],
-        )
+        incidents = read_frame(connection, "select_incident_texts", {}, ["incident_id", "error_code", "message_pattern"])
         population = int(connection.execute(statement("select_customer_count")).scalar() or 0)
     links = pd.DataFrame(columns=list(LINK_FIELDS))
     if not tickets.empty and not exposures.empty:

@@ -41,6 +41,7 @@ from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
 from pipeline.detect.themes import THEME_REGISTRY, theme_pain_points
 from pipeline.detect.vector_store import WarehouseVectorStore
+from pipeline.warehouse.frames import read_frame
 from sql import statement
 
 log = logging.getLogger(__name__)
@@ -279,8 +280,10 @@ def _keep_resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int
 
 
 def _tickets(connection: Connection, since: datetime, as_of: datetime) -> pd.DataFrame:
-    rows = connection.execute(statement("select_tickets_for_clustering"), {"since": since, "as_of": as_of}).mappings().all()
-    frame = pd.DataFrame(rows, columns=["ticket_id", "customer_id", "created_at", "subject_redacted", "body_redacted", "mrr"])
+    frame = read_frame(
+        connection, "select_tickets_for_clustering", {"since": since, "as_of": as_of},
+        ["ticket_id", "customer_id", "created_at", "subject_redacted", "body_redacted", "mrr"],
+    )
     frame["created_at"] = pd.to_datetime(frame["created_at"])
     return frame
 
