@@ -123,7 +123,7 @@ def _ticket_terms(tickets: pd.DataFrame, vocabulary: set[str]) -> pd.DataFrame:
     Only the few incident terms are kept as they are found; the window's every token is never listed
     (this runs hourly over a month of tickets).
     """
-    rows = []
+    rows: list[tuple[object, int, str]] = []
     terms = sorted(term for term in vocabulary if term)
     if not terms:
         return pd.DataFrame(rows, columns=["pain_point_id", "ticket", "term"])

@@ -387,52 +387,26 @@ def _write_pain_points(
     corrected: CorrectedRun,
     theme_of: dict[str, str],
 ) -> int:
-    assigned = tickets[tickets["placed"]]
+    trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
     rows = []
-    if not assigned.empty:
-        # Every figure of every pain point from one pass over the window's tickets (an hourly run
-        # writes all of them again; one group at a time cost a tenth of a second).
-        by_point = assigned.groupby("pain_point_id", sort=True)
-        seen = by_point["created_at"].agg(["min", "max", "size"])
-        customers = assigned.drop_duplicates(["pain_point_id", "customer_id"])
-        people = customers.assign(mrr=customers["mrr"].astype(float)).groupby("pain_point_id", sort=True).agg(
-            customer_count=("customer_id", "size"), mrr_at_risk=("mrr", "sum")  # sum skips a missing MRR
+    for pain_point_id, figures in _figures(tickets[tickets["placed"]], trend_days).items():
+        # A part a person split off has no cluster of its own; its own tickets are its examples.
+        key_terms, examples = described.get(pain_point_id, ((), ()))
+        rows.append(
+            {
+                "pain_point_id": pain_point_id,
+                "label": registry.get(pain_point_id).label,
+                "status": "active",
+                **figures.counts,
+                "key_terms": json.dumps(list(key_terms)),
+                "representatives": json.dumps([{"text": text} for text in examples or figures.first_texts]),
+                "trend": json.dumps(figures.trend),
+                "as_of": as_of,
+                "theme_id": theme_of.get(pain_point_id),
+                "muted": pain_point_id in corrected.muted,
+                "pinned": pain_point_id in corrected.pinned,
+            }
         )
-        trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
-        daily = assigned.groupby(["pain_point_id", assigned["created_at"].dt.normalize()]).size()
-        daily = daily[daily.index.get_level_values(1).isin(trend_days)]
-        per_day: dict[str, dict[pd.Timestamp, int]] = {}
-        for (pain_point_id, day), count in daily.items():
-            per_day.setdefault(str(pain_point_id), {})[day] = int(count)
-        first_three = assigned.groupby("pain_point_id", sort=True).head(3)
-        own_examples: dict[str, list[str]] = {}
-        for pain_point_id, text in zip(first_three["pain_point_id"], _texts(first_three), strict=True):
-            own_examples.setdefault(str(pain_point_id), []).append(text)
-        for pain_point_id, row in seen.iterrows():
-            pain_point_id = str(pain_point_id)
-            # A part a person split off has no cluster of its own; its own tickets are its examples.
-            key_terms, examples = described.get(pain_point_id, ((), ()))
-            examples = examples or own_examples[pain_point_id]
-            counts = per_day.get(pain_point_id, {})
-            rows.append(
-                {
-                    "pain_point_id": pain_point_id,
-                    "label": registry.get(pain_point_id).label,
-                    "status": "active",
-                    "first_seen_at": row["min"].to_pydatetime(),
-                    "last_seen_at": row["max"].to_pydatetime(),
-                    "ticket_count": int(row["size"]),
-                    "customer_count": int(people.at[pain_point_id, "customer_count"]),
-                    "mrr_at_risk": float(people.at[pain_point_id, "mrr_at_risk"]),
-                    "key_terms": json.dumps(list(key_terms)),
-                    "representatives": json.dumps([{"text": text} for text in examples]),
-                    "trend": json.dumps([[day.strftime("%Y-%m-%d"), counts.get(day, 0)] for day in trend_days]),
-                    "as_of": as_of,
-                    "theme_id": theme_of.get(pain_point_id),
-                    "muted": pain_point_id in corrected.muted,
-                    "pinned": pain_point_id in corrected.pinned,
-                }
-            )
     if rows:
         connection.execute(statement("upsert_pain_point"), rows)
     active = {row["pain_point_id"] for row in rows}
@@ -444,6 +418,51 @@ def _write_pain_points(
     if resting:
         connection.execute(statement("update_pain_point_status"), resting)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What the pain_points row of one pain point counts, and its first tickets' texts."""
+
+    counts: dict[str, object]  # first_seen_at, last_seen_at, ticket_count, customer_count, mrr_at_risk
+    trend: list[list[object]]  # [day, tickets] per trend day
+    first_texts: list[str]
+
+
+def _figures(assigned: pd.DataFrame, trend_days: pd.DatetimeIndex) -> dict[str, _Figures]:
+    """Every pain point's figures from one pass over its tickets (an hourly run writes all of them again;
+    one group at a time cost a tenth of a second)."""
+    if assigned.empty:
+        return {}
+    by_point = assigned.groupby("pain_point_id", sort=True)
+    seen = by_point["created_at"].agg(["min", "max", "size"])
+    customers = assigned.drop_duplicates(["pain_point_id", "customer_id"])
+    people = customers.assign(mrr=customers["mrr"].astype(float)).groupby("pain_point_id", sort=True).agg(
+        customer_count=("customer_id", "size"), mrr_at_risk=("mrr", "sum")  # sum skips a missing MRR
+    )
+    daily = assigned.groupby(["pain_point_id", assigned["created_at"].dt.normalize()]).size()
+    per_day: dict[str, dict[pd.Timestamp, int]] = {}
+    for (pain_point_id, day), count in daily[daily.index.get_level_values(1).isin(trend_days)].items():
+        per_day.setdefault(str(pain_point_id), {})[day] = int(count)
+    first = by_point.head(3)
+    first_texts: dict[str, list[str]] = {}
+    for pain_point_id, text in zip(first["pain_point_id"], _texts(first), strict=True):
+        first_texts.setdefault(str(pain_point_id), []).append(text)
+    figures = {}
+    for pain_point_id, row in seen.iterrows():
+        key, counts = str(pain_point_id), per_day.get(str(pain_point_id), {})
+        figures[key] = _Figures(
+            counts={
+                "first_seen_at": row["min"].to_pydatetime(),
+                "last_seen_at": row["max"].to_pydatetime(),
+                "ticket_count": int(row["size"]),
+                "customer_count": int(people.at[pain_point_id, "customer_count"]),
+                "mrr_at_risk": float(people.at[pain_point_id, "mrr_at_risk"]),
+            },
+            trend=[[day.strftime("%Y-%m-%d"), counts.get(day, 0)] for day in trend_days],
+            first_texts=first_texts[key],
+        )
+    return figures
 
 
 def _write_history(connection: Connection, events: list[HistoryEvent], as_of: datetime) -> None:
