@@ -7,6 +7,8 @@ Run by hand (not a test):
     .venv/bin/python benchmarks/backtest_hourly.py --part scale --hours 48   # a shorter span, extrapolated
     .venv/bin/python benchmarks/backtest_hourly.py --part scale --hours 12 --skip-days 28   # late runs
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 11   # small worlds, per incident
+    .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 \
+        --incidents spike,spike,new_signature,new_signature,release_regression,release_regression   # another mix
 
 Goal (issue #13): the 30-day hourly backtest of 10,000 customers and 100,000 events a day in <= 15 minutes;
 on worlds of several seeds, hourly with approval answered within 1 h: reach-before-ticket >= 0.70, median
@@ -31,9 +33,10 @@ from pipeline.simulate import WorldSettings, simulate_world
 HISTORY_DAYS = 7  # the first run loads a week of history, as a new install would
 
 
-def _world(root: Path, customers: int, days: int, rate: float, seed: int) -> tuple[Path, WorldSettings]:
+def _world(root: Path, customers: int, days: int, rate: float, seed: int,
+           mix: tuple[str, ...] = WorldSettings.incidents) -> tuple[Path, WorldSettings]:
     settings = WorldSettings(customers=customers, days=days + HISTORY_DAYS, seed=seed,
-                             events_per_customer_day=rate, start=date(2026, 1, 1))
+                             events_per_customer_day=rate, start=date(2026, 1, 1), incidents=mix)
     out = root / f"world-{seed}"
     simulate_world(settings, out)
     return out, settings
@@ -96,7 +99,7 @@ def quality(args: argparse.Namespace) -> list[dict]:
     rows = []
     for seed in args.seeds:
         root = Path(tempfile.mkdtemp(prefix=f"forewarn-backtest-q{seed}-"))
-        world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed)
+        world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed, tuple(args.incidents.split(",")))
         first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
         plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
@@ -121,6 +124,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
     parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
+    parser.add_argument("--incidents", default=",".join(WorldSettings.incidents), metavar="KIND,...",
+                        help="the small worlds' incident mix (as forewarn simulate --incidents)")
     parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",

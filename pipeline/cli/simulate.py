@@ -72,9 +72,12 @@ def _flag(param: click.Parameter | None) -> str:
 @click.option("--events-rows-per-file", type=_Whole(), default=500_000, show_default=True,
               help="Start a new events-<part>.csv after this many rows (at a day boundary).")
 @click.option("--no-dirty", is_flag=True, help="Leave out the deliberately dirty rows.")
+@click.option("--incidents", "mix", default="spike,new_signature,release_regression", show_default=True,
+              metavar="KIND,...", help="The injected incidents, one kind per incident (spike, new_signature, "
+              "release_regression; repeats allowed, e.g. spike,spike,release_regression,release_regression).")
 def command(
     out_dir: str | None, customers: int, days: int, seed: int, start: date, events_per_customer_day: float,
-    events_rows_per_file: int, no_dirty: bool,
+    events_rows_per_file: int, no_dirty: bool, mix: str,
 ) -> None:
     from pipeline.simulate import OutputFolderError, WorldSettings, WorldSettingsError, simulate_world
 
@@ -84,6 +87,7 @@ def command(
         settings = WorldSettings(
             customers=customers, days=days, seed=seed, start=start, events_per_customer_day=events_per_customer_day,
             dirty=not no_dirty, events_rows_per_file=events_rows_per_file,
+            incidents=tuple(kind.strip() for kind in mix.split(",") if kind.strip()),
         )
     except WorldSettingsError as exc:
         raise UserError(f"--{exc.setting.replace('_', '-')} {exc.detail}") from None

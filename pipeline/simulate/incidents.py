@@ -1,4 +1,4 @@
-"""Plan the injected incidents: which kind, when, on which signature, and whom each one hits.
+"""Plan the injected incidents: which kinds (a mix), when, on which signature, and whom each one hits.
 
 Spikes and new signatures are planned event by event here; a release regression is a bad build in
 the release schedule, and the event stream makes its sessions crash (see ``events``).
@@ -6,6 +6,7 @@ the release schedule, and the event stream makes its sessions crash (see ``event
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,8 +14,11 @@ import numpy as np
 from pipeline.simulate.catalog import PLATFORMS, SECONDARY_EVENT_SHARE, SIGNATURE_INDEX, SIGNATURES
 from pipeline.simulate.clock import HOURLY_PROFILE, MS_PER_DAY, MS_PER_HOUR, WEEKDAY_FACTOR
 from pipeline.simulate.incident_catalog import (
+    NEW_SIGNATURE,
     NEW_SIGNATURE_TEMPLATES,
     REGRESSION_TEMPLATES,
+    RELEASE_REGRESSION,
+    SPIKE,
     SPIKE_TEMPLATES,
     IncidentTemplate,
 )
@@ -32,8 +36,14 @@ AFFECTED_SHARE = (0.03, 0.08)
 MIN_AFFECTED = 25
 TICKET_SHARE = (0.25, 0.45)
 REGRESSION_CRASH_PER_SESSION = 0.6
-# Incidents start after this share of the days, so detectors have a baseline before them.
+# Incidents start after this share of the days, so detectors have a baseline before them, and the last
+# slot leaves a quarter of the window to see its effects.
 EARLIEST_START_SHARE = 0.42
+LATEST_START_SHARE = 0.74
+KINDS = (SPIKE, NEW_SIGNATURE, RELEASE_REGRESSION)
+DEFAULT_MIX = KINDS
+_TEMPLATES = {SPIKE: SPIKE_TEMPLATES, NEW_SIGNATURE: NEW_SIGNATURE_TEMPLATES, RELEASE_REGRESSION: REGRESSION_TEMPLATES}
+_BURST_SHAPE = {SPIKE: {"repeat_mean": 1.5, "spread": False}, NEW_SIGNATURE: {"repeat_mean": 1.2, "spread": True}}
 
 
 @dataclass(frozen=True)
@@ -68,35 +78,73 @@ class PlannedIncident:
 
 
 def plan_timeline(
-    population: Population, start_ms: int, days: int, rng: np.random.Generator
+    population: Population, start_ms: int, days: int, rng: np.random.Generator, mix: Sequence[str] = DEFAULT_MIX
 ) -> tuple[ReleaseSchedule, list[PlannedIncident]]:
-    """Plan releases and the three incidents (spike, new signature, release regression), ids by start."""
+    """Plan releases and the incidents of ``mix`` (kinds, repeats allowed), ids by start.
+
+    Start slots are spread evenly over the later part of the window and dealt to the incidents in a random
+    order, so two incidents may overlap; each incident of a kind takes a template no other incident of the
+    world has, and each regression a platform of its own. The default mix, one incident of each kind, draws
+    exactly what the simulator always drew (a seed's world does not change with this option).
+    """
+    check_mix(mix)
+    kinds = sorted(mix, key=KINDS.index)
+    templates = _draw_templates(kinds, rng)
+    slots = np.linspace(EARLIEST_START_SHARE + 0.04, LATEST_START_SHARE, len(kinds)) + rng.uniform(0, 0.05, len(kinds))
+    start_days = (slots * days)[rng.permutation(len(kinds))]
     end_ms = start_ms + days * MS_PER_DAY
-    spike = SPIKE_TEMPLATES[int(rng.integers(len(SPIKE_TEMPLATES)))]
-    fresh = NEW_SIGNATURE_TEMPLATES[int(rng.integers(len(NEW_SIGNATURE_TEMPLATES)))]
-    regression = REGRESSION_TEMPLATES[int(rng.integers(len(REGRESSION_TEMPLATES)))]
-    # Three start slots spread over the later part of the window, in a random order of kinds.
-    slots = np.array([EARLIEST_START_SHARE + 0.04, 0.6, 0.74]) + rng.uniform(0, 0.05, 3)
-    spike_day, fresh_day, regression_day = (slots * days)[rng.permutation(3)]
-    regression_plan = RegressionPlan(
-        platform=str(regression.platform),
-        released_ms=_at(start_ms, regression_day, 15, rng),
-        fix_after_ms=int(rng.integers(3 * 24, 4 * 24 + 13)) * MS_PER_HOUR,
-    )
-    schedule, bad, hotfix = plan_releases(start_ms, end_ms, rng, regression_plan)
-    assert bad is not None and hotfix is not None  # a regression plan always yields both
-    used = np.zeros(population.size, dtype=bool)
-    spike_start = _at(start_ms, spike_day, int(rng.integers(7, 15)), rng)
-    spike_end = min(spike_start + int(rng.integers(5, 19)) * MS_PER_HOUR, end_ms)
-    fresh_start = _at(start_ms, fresh_day, int(rng.integers(9, 19)), rng)
-    fresh_end = min(fresh_start + int(rng.integers(2 * 24, 4 * 24 + 13)) * MS_PER_HOUR, end_ms)
-    planned = [
-        _planned_burst(spike, population, spike_start, spike_end, used, rng, repeat_mean=1.5, spread=False),
-        _planned_burst(fresh, population, fresh_start, fresh_end, used, rng, repeat_mean=1.2, spread=True),
-        _planned_regression(regression, schedule, bad, hotfix, end_ms, rng),
+    plans = [
+        RegressionPlan(
+            platform=str(template.platform),
+            released_ms=_at(start_ms, day, 15, rng),
+            fix_after_ms=int(rng.integers(3 * 24, 4 * 24 + 13)) * MS_PER_HOUR,
+        )
+        for template, day in zip(templates, start_days, strict=True) if template.kind == RELEASE_REGRESSION
     ]
+    schedule, shipped = plan_releases(start_ms, end_ms, rng, plans)
+    used = np.zeros(population.size, dtype=bool)
+    windows = [_burst_window(template.kind, start_ms, day, end_ms, rng)
+               for template, day in zip(templates, start_days, strict=True) if template.kind != RELEASE_REGRESSION]
+    bursts = [template for template in templates if template.kind != RELEASE_REGRESSION]
+    planned = [
+        _planned_burst(template, population, begin, end, used, rng, **_BURST_SHAPE[template.kind])
+        for template, (begin, end) in zip(bursts, windows, strict=True)
+    ]
+    planned += [_planned_regression(template, schedule, *shipped[str(template.platform)], end_ms, rng)
+                for template in templates if template.kind == RELEASE_REGRESSION]
     planned.sort(key=lambda incident: incident.started_ms)
     return schedule, [_with_id(incident, f"inc-{number}") for number, incident in enumerate(planned, 1)]
+
+
+def check_mix(mix: Sequence[str]) -> None:
+    """Raise ``ValueError`` (naming the limit) when ``mix`` cannot be planned."""
+    if not mix:
+        raise ValueError("needs at least one incident")
+    for kind in dict.fromkeys(mix):
+        if kind not in KINDS:
+            raise ValueError(f"has an unknown kind {kind!r}; choose from {', '.join(KINDS)}")
+        most = len({t.platform for t in REGRESSION_TEMPLATES}) if kind == RELEASE_REGRESSION else len(_TEMPLATES[kind])
+        if list(mix).count(kind) > most:
+            raise ValueError(f"asks for {list(mix).count(kind)} incidents of kind {kind}; at most {most}")
+
+
+def _draw_templates(kinds: list[str], rng: np.random.Generator) -> list[IncidentTemplate]:
+    """One template per incident, never one twice, and each regression on a platform of its own."""
+    chosen: list[IncidentTemplate] = []
+    for kind in kinds:
+        taken = {t.platform for t in chosen if t.kind == RELEASE_REGRESSION}
+        free = [t for t in _TEMPLATES[kind] if t not in chosen and not (kind == RELEASE_REGRESSION and t.platform in taken)]
+        chosen.append(free[int(rng.integers(len(free)))])
+    return chosen
+
+
+def _burst_window(kind: str, start_ms: int, day: float, end_ms: int, rng: np.random.Generator) -> tuple[int, int]:
+    """When a spike (5-18 h from a morning hour) or a new signature (2-4.5 days from a working hour) runs."""
+    if kind == SPIKE:
+        begin = _at(start_ms, day, int(rng.integers(7, 15)), rng)
+        return begin, min(begin + int(rng.integers(5, 19)) * MS_PER_HOUR, end_ms)
+    begin = _at(start_ms, day, int(rng.integers(9, 19)), rng)
+    return begin, min(begin + int(rng.integers(2 * 24, 4 * 24 + 13)) * MS_PER_HOUR, end_ms)
 
 
 def _at(start_ms: int, day: float, hour: int, rng: np.random.Generator) -> int:

@@ -6,6 +6,7 @@ newest release whose rollout share at that moment is above their quantile.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,17 +89,22 @@ class ReleaseSchedule:
 
 
 def plan_releases(
-    start_ms: int, end_ms: int, rng: np.random.Generator, regression: RegressionPlan | None
-) -> tuple[ReleaseSchedule, Release | None, Release | None]:
-    """Plan every platform's releases; with ``regression``, ship a bad build and its hotfix there.
+    start_ms: int, end_ms: int, rng: np.random.Generator, regressions: Sequence[RegressionPlan] = ()
+) -> tuple[ReleaseSchedule, dict[str, tuple[Release, Release]]]:
+    """Plan every platform's releases; for each of ``regressions`` (one per platform at most), ship a bad
+    build and its hotfix there.
 
     Returns:
-        The schedule, the bad release and its hotfix (None, None without a regression).
+        The schedule, and per platform with a regression its bad release and that release's hotfix.
     """
+    by_platform = {plan.platform: plan for plan in regressions}
+    if len(by_platform) < len(regressions):
+        raise ValueError("at most one release regression per platform")
     planned: list[tuple[str, int, str]] = []  # (platform, released_ms, kind)
     for platform in PLATFORMS:
         planned += _regular_releases(platform, start_ms, end_ms, rng)
-        if regression is not None and regression.platform == platform:
+        regression = by_platform.get(platform)
+        if regression is not None:
             cadence = _CADENCE_DAYS[platform] * MS_PER_DAY
             quiet_from = regression.released_ms - cadence // 2
             quiet_to = regression.fix_after_ms + regression.released_ms + 3 * MS_PER_DAY
@@ -107,7 +113,8 @@ def plan_releases(
                         (platform, regression.released_ms + regression.fix_after_ms, "hotfix")]
     releases: list[Release] = []
     versions: list[str] = []
-    bad = hotfix = None
+    bad: dict[str, Release] = {}
+    hotfix: dict[str, Release] = {}
     for platform in PLATFORMS:
         major, minor = _FIRST_VERSION[platform]
         patch = 0
@@ -120,9 +127,11 @@ def plan_releases(
             release = Release(platform, f"{major}.{minor}.{patch}", released_ms, curve, len(versions))
             versions.append(release.version)
             releases.append(release)
-            bad = release if kind == "bad" else bad
-            hotfix = release if kind == "hotfix" else hotfix
-    return ReleaseSchedule(tuple(releases), tuple(versions)), bad, hotfix
+            if kind == "bad":
+                bad[platform] = release
+            elif kind == "hotfix":
+                hotfix[platform] = release
+    return ReleaseSchedule(tuple(releases), tuple(versions)), {p: (bad[p], hotfix[p]) for p in bad}
 
 
 def _regular_releases(platform: str, start_ms: int, end_ms: int, rng: np.random.Generator) -> list[tuple[str, int, str]]:

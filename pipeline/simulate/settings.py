@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pipeline.simulate.incidents import check_mix
+
 MIN_CUSTOMERS = 100
 MAX_CUSTOMERS = 999_999  # ids are C + 6 digits
 MIN_DAYS = 7  # incidents start after ~40% of the days; fewer leave detectors no baseline
@@ -31,7 +33,8 @@ class WorldSettings:
     """The knobs of ``forewarn simulate``; the same settings always give byte-identical output.
 
     ``events_rows_per_file`` starts a new ``events-<part>.csv`` at the first day boundary after that
-    many rows, so files stay a manageable size.
+    many rows, so files stay a manageable size. ``incidents`` is the mix of injected incidents, one kind
+    per incident (``spike``, ``new_signature``, ``release_regression``; repeats allowed, order ignored).
     """
 
     customers: int = 2000
@@ -41,6 +44,7 @@ class WorldSettings:
     events_per_customer_day: float = 4.0
     dirty: bool = True
     events_rows_per_file: int = 500_000
+    incidents: tuple[str, ...] = ("spike", "new_signature", "release_regression")
 
     def __post_init__(self) -> None:
         _check_range("customers", self.customers, MIN_CUSTOMERS, MAX_CUSTOMERS)
@@ -54,10 +58,20 @@ class WorldSettings:
             raise WorldSettingsError(
                 "events_per_customer_day", f"is {rate!r}; choose a value from 0.05 to {MAX_EVENTS_PER_CUSTOMER_DAY:g}"
             )
+        _check_mix(self.incidents)
         if not isinstance(self.start, date) or isinstance(self.start, datetime):
             raise WorldSettingsError("start", f"must be a calendar date (YYYY-MM-DD), got {self.start!r}")
         if not 2000 <= self.start.year <= 2100:
             raise WorldSettingsError("start", f"is {self.start.isoformat()}; choose a date between 2000 and 2100")
+
+
+def _check_mix(mix: object) -> None:
+    if isinstance(mix, str) or not isinstance(mix, tuple | list):
+        raise WorldSettingsError("incidents", f"must be a list of incident kinds, got {mix!r}")
+    try:
+        check_mix(list(mix))
+    except ValueError as exc:
+        raise WorldSettingsError("incidents", str(exc)) from None
 
 
 def _check_range(name: str, value: object, low: int, high: int) -> None:

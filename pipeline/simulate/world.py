@@ -44,7 +44,8 @@ def simulate_world(settings: WorldSettings, out_dir: Path, progress: bool = Fals
     write_manifest(out_dir, manifest_settings, {}, complete=False)
     start_ms = epoch_ms(settings.start)
     population = build_population(settings.customers, start_ms, settings.days, generator(settings.seed, "customers"))
-    schedule, incidents = plan_timeline(population, start_ms, settings.days, generator(settings.seed, "incidents"))
+    schedule, incidents = plan_timeline(population, start_ms, settings.days, generator(settings.seed, "incidents"),
+                                       settings.incidents)
     events, exposures = _write_events(settings, out_dir, population, schedule, incidents, start_ms, progress)
     tickets = build_tickets(population, schedule, incidents, exposures, start_ms, settings.days,
                             generator(settings.seed, "tickets"), text_random(settings.seed, "text"))
@@ -67,6 +68,7 @@ def simulate_world(settings: WorldSettings, out_dir: Path, progress: bool = Fals
 def _settings_record(settings: WorldSettings) -> dict[str, object]:
     record = asdict(settings)
     record["start"] = settings.start.isoformat()
+    record["incidents"] = list(settings.incidents)
     return record
 
 

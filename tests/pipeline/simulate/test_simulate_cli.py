@@ -21,7 +21,8 @@ def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
 def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--help"]) == 0
     out = capsys.readouterr().out
-    for option in ("--out", "--customers", "--days", "--seed", "--start", "--events-per-customer-day", "--no-dirty"):
+    for option in ("--out", "--customers", "--days", "--seed", "--start", "--events-per-customer-day", "--no-dirty",
+                   "--incidents"):
         assert option in out
 
 
@@ -33,6 +34,8 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
         (["--days", "3"], "--days is 3"),
         (["--start", "2026-02-30"], "--start must be a date"),
         (["--events-per-customer-day", "0"], "--events-per-customer-day is 0"),
+        (["--incidents", "spike,outage"], "--incidents has an unknown kind 'outage'"),
+        (["--incidents", "spike,spike,spike,spike"], "--incidents asks for 4 incidents of kind spike; at most 3"),
     ],
 )
 def test_bad_values_give_one_clear_line(
