@@ -25,6 +25,7 @@ from pipeline.detect.found import Found, incident_subject
 from pipeline.detect.inputs import IncidentInputs, read_incident_inputs
 from pipeline.detect.new_bugs import detect_new_bugs
 from pipeline.detect.regressions import Explainer, detect_regressions, locate_explainers, release_of
+from pipeline.detect.release_focus import focus_on_releases
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.spikes import detect_spikes
 from pipeline.detect.symptoms import with_symptoms
@@ -55,13 +56,17 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
         bursts = detect_spikes(connection, inputs, settings, skip_bugs=fresh)
         ids = _assign_ids(new + bursts, known, settings)
         explainers = locate_explainers(connection, _explainers(new + bursts, ids, known, inputs), as_of, settings)
+        focused = focus_on_releases(connection, new + bursts, ids, explainers, as_of, settings.release_focus_max_p_value)
         regressions = [with_symptoms(connection, r, as_of) for r in detect_regressions(connection, inputs, settings, explainers)]
-    found = _absorb_symptoms(new + bursts, ids, regressions, explainers)
-    ids = _assign_ids(found, known, settings)
+    found, took_over = _absorb_symptoms(focused, ids, regressions, explainers, {str(r["incident_id"]) for r in known})
+    ids = _continue_symptoms(found, _assign_ids(found, known, settings), took_over, known)
     merged = _merge_same_incident(found, ids)
+    promoted = {row["incident_id"] for row in known if row["kind"] != "release_regression"} & set(took_over.values())
     by_kind: dict[str, int] = {}
     with engine.begin() as connection:
         for incident_id, item in merged.items():
+            if incident_id in promoted and item.finding.kind == "release_regression":
+                _promote(connection, incident_id, item)
             _write_incident(connection, incident_id, item, inputs, as_of)
             by_kind[item.finding.kind] = by_kind.get(item.finding.kind, 0) + 1
     customers = sum(len(item.affected) for item in merged.values())
@@ -119,16 +124,19 @@ def _merge_same_incident(found: list[Found], ids: list[str]) -> dict[str, Found]
 
 
 def _absorb_symptoms(
-    found: list[Found], ids: list[str], regressions: list[Found], explainers: list[Explainer]
-) -> list[Found]:
-    """This run's findings, with those that fall on a flagged release folded into its regression.
+    found: list[Found], ids: list[str], regressions: list[Found], explainers: list[Explainer], stored: set[str]
+) -> tuple[list[Found], dict[int, str]]:
+    """This run's findings, with those that fall on a flagged release folded into its regression; and, per
+    regression (by ``id()`` of its returned object), the stored incident it continues: the earliest
+    symptom an earlier run already reported (and may have emailed about).
 
     A bad build's crashes are also a spike (or a new signature) of the crash signature; reported apart
-    they would be two incidents, and two campaigns, for one broken release.
+    they would be two incidents, and two campaigns, for one broken release. When the spike came first,
+    the regression carries on as that incident, so its campaign's approval holds for the follow-ups.
     """
     on_release = {e.label: e.release for e in explainers if e.release is not None}
     flagged = {release_of(r): r for r in regressions}
-    symptoms: dict[int, list[dict]] = {}
+    symptoms: dict[int, list[tuple[Found, str]]] = {}
     kept = []
     for item, incident_id in zip(found, ids, strict=True):
         release = on_release.get(incident_id)
@@ -136,20 +144,44 @@ def _absorb_symptoms(
         if regression is None:
             kept.append(item)
             continue
-        symptoms.setdefault(id(regression), []).append(
-            {"kind": item.finding.kind, "error_code": item.finding.error_code, "signature_ids": list(item.signatures),
-             "started_at": item.finding.started_at.isoformat()}
-        )
+        symptoms.setdefault(id(regression), []).append((item, incident_id))
         log.info("%s %s (%s) is a symptom of the %s regression", item.finding.kind, item.finding.error_code,
                  incident_id, release_of(regression))
+    took_over: dict[int, str] = {}
     for regression in regressions:
-        if id(regression) in symptoms:
-            told = dataclasses.replace(
-                regression.finding, evidence={**regression.finding.evidence, "symptoms": symptoms[id(regression)]}
-            )
+        mine = sorted(symptoms.get(id(regression), []), key=lambda pair: (pair[0].finding.started_at, pair[1]))
+        if mine:
+            told = dataclasses.replace(regression.finding, evidence={
+                **regression.finding.evidence,
+                "symptoms": [{"kind": s.finding.kind, "error_code": s.finding.error_code, "signature_ids": list(s.signatures),
+                              "started_at": s.finding.started_at.isoformat()} for s, _ in mine],
+            })
             regression = Found(told, regression.affected, regression.signatures, regression.message_pattern)
+            earlier = [incident_id for _, incident_id in mine if incident_id in stored]
+            if earlier:
+                took_over[id(regression)] = earlier[0]
         kept.append(regression)
-    return kept
+    return kept, took_over
+
+
+def _continue_symptoms(found: list[Found], ids: list[str], took_over: dict[int, str], known: list[dict]) -> list[str]:
+    """``ids`` with each regression that continues no stored regression taking the id of its stored symptom."""
+    regressions = {str(r["incident_id"]) for r in known if r["kind"] == "release_regression"}
+    return [
+        took_over[id(item)] if id(item) in took_over and incident_id not in regressions else incident_id
+        for item, incident_id in zip(found, ids, strict=True)
+    ]
+
+
+def _promote(connection: Connection, incident_id: str, item: Found) -> None:
+    """Make a stored spike or new signature the release regression it turned out to be a symptom of."""
+    f = item.finding
+    log.info("incident %s is the %s %s regression it was a symptom of", incident_id, f.platform, f.app_version)
+    connection.execute(statement("update_incident_subject"), {
+        "incident_id": incident_id, "kind": f.kind, "signature_id": f.signature_id, "name": f.name,
+        "error_code": f.error_code, "feature": f.feature, "platform": f.platform, "app_version": f.app_version,
+        "message_pattern": item.message_pattern,
+    })
 
 
 def _explainers(found: list[Found], ids: list[str], known: list[dict], inputs: IncidentInputs) -> list[Explainer]:

@@ -23,6 +23,9 @@ class DetectSettings:
     # An open incident explains its errors away from the release-regression test unless at least this
     # share of its events fell on one release (then it is that release's symptom).
     regression_explain_max_share: float = 0.8
+    # A spike or new signature on one release is about that release (its platform and version become the
+    # incident's) when its events there are this unlikely under the release's rollout share (binomial).
+    release_focus_max_p_value: float = 0.01
     spike_min_customers: int = 5
     # A spike's customers at a number of events its usual traffic explains more of than this share (the
     # week before, same window length) are left out of its audience: more likely than not they would have
