@@ -111,7 +111,8 @@ def _build_for_incident(
         incident.error_code, incident.feature, incident.platform, incident.app_version, text,
         also_error_codes=incident.symptom_error_codes, also_features=incident.symptom_features,
     )
-    match = match_workaround(workarounds, facts, min_score=settings.workaround_min_score)
+    approved = next((row.workaround_id for row in reversed(existing) if row.status in APPROVED_OR_LATER and row.workaround_id), None)
+    match = match_workaround(workarounds, facts, min_score=settings.workaround_min_score, keep=approved)
     audience = select_audience(conn, incident, campaign_id=campaign_id, as_of=as_of, settings=settings)
     arms = {m.customer_id: is_held_out(campaign_id, m.customer_id, settings.holdout_share) for m in audience.members}
     holdout_size = sum(arms.values())

@@ -42,11 +42,14 @@ class WorkaroundMatch:
 
 
 def match_workaround(
-    workarounds: list[Workaround], facts: IssueFacts, *, min_score: float = DEFAULT_MIN_SCORE
+    workarounds: list[Workaround], facts: IssueFacts, *, min_score: float = DEFAULT_MIN_SCORE, keep: str | None = None
 ) -> WorkaroundMatch | None:
     """The best approved workaround for ``facts``, or None when none scores at least ``min_score``.
 
-    Draft workarounds are never candidates.
+    Draft workarounds are never candidates. ``keep`` (the workaround a person already approved for this
+    issue) wins while it still fits (at least ``min_score``): the text an incident is matched on grows with
+    its tickets, and a near tie flipping to another workaround mid-incident would give its later customers
+    other advice and ask the person again (a replayed calendar spike flipped twice in three hours).
     """
     # Sorted by id and replaced only on a strictly higher score: ties go to the smaller id.
     candidates = sorted((w for w in workarounds if w.is_approved), key=lambda w: w.workaround_id)
@@ -58,6 +61,8 @@ def match_workaround(
         scored = _score(workaround, facts, similarity)
         if scored is None or scored.score < min_score:
             continue
+        if workaround.workaround_id == keep:
+            return scored
         if best is None or scored.score > best.score:
             best = scored
     return best

@@ -124,6 +124,34 @@ def test_an_edited_workaround_asks_again(world: World) -> None:
     assert _decisions(world)[-1][1:] == ("pending_approval", None)
 
 
+def test_a_workaround_that_now_scores_higher_does_not_replace_the_approved_one(world: World) -> None:
+    build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
+    approve(world.engine, "cmp-inc1", "lead@support", T0)
+    # Another approved note for the same code, written for the incident's platform: it scores higher.
+    world.workaround("wa-sync-android", platforms=("android",), title="Sync timeout on Android")
+    _newcomers(world, 2, at=T0 + timedelta(hours=1))
+
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=SETTINGS)
+
+    assert world.rows("SELECT campaign_id, workaround_id, status, approved_by FROM campaigns ORDER BY created_at") == [
+        ("cmp-inc1", "wa-sync", "approved", "lead@support"),
+        ("cmp-inc1-2", "wa-sync", "approved", "standing:cmp-inc1"),
+    ]
+
+
+def test_the_approved_workaround_gives_way_once_it_no_longer_fits(world: World) -> None:
+    build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
+    approve(world.engine, "cmp-inc1", "lead@support", T0)
+    world.workaround(error_codes=("E_OTHER",))  # the approved note now names another code: it fits no more
+    world.workaround("wa-sync-2", title="Sync times out again")
+    _newcomers(world, 2, at=T0 + timedelta(hours=1))
+
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=SETTINGS)
+
+    assert world.rows("SELECT workaround_id, status FROM campaigns WHERE campaign_id = 'cmp-inc1-2'") == [
+        ("wa-sync-2", "pending_approval")]
+
+
 def test_a_cancelled_campaign_stops_the_follow_ups(world: World) -> None:
     build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
     approve(world.engine, "cmp-inc1", "lead@support", T0)
