@@ -1,6 +1,7 @@
 -- Purpose: every customer exposed to an incident by :as_of, with the first rule that excludes them from
---   the campaign's audience (NULL reason = eligible). Rules in order: wrote_in (a ticket since first exposure
---   in a pain point linked to the incident, or mentioning its error code), wrote_since_exposed (any other ticket
+--   the campaign's audience (NULL reason = eligible). Rules in order: wrote_in (a ticket since the incident
+--   began or since first exposure, whichever came first, in a pain point linked to the incident, or mentioning
+--   its error code: events can reach the warehouse after the ticket they caused), wrote_since_exposed (any other ticket
 --   since first exposure: its pain point may be linked to the incident only hours later, and a customer in a
 --   conversation with support hears from the agent, not from a second, crossing email), open_ticket, no_email, opted_out,
 --   suppressed, contacted_before (in an earlier live or sent campaign on the incident or a linked pain point,
@@ -16,7 +17,8 @@ SELECT
         WHEN EXISTS (
             SELECT 1 FROM tickets t
             WHERE t.customer_id = ic.customer_id
-              AND t.created_at >= ic.first_exposed_at
+              AND t.created_at >= CASE WHEN inc.started_at < ic.first_exposed_at
+                                       THEN inc.started_at ELSE ic.first_exposed_at END
               AND t.created_at <= :as_of
               AND (
                   t.ticket_id IN (
@@ -79,6 +81,7 @@ SELECT
         WHEN ic.first_exposed_at < :fresh_since THEN 'too_late'
     END AS reason
 FROM incident_customers ic
+JOIN incidents inc ON inc.incident_id = ic.incident_id
 LEFT JOIN customers c ON c.customer_id = ic.customer_id
 WHERE ic.incident_id = :incident_id
   AND ic.first_exposed_at <= :as_of

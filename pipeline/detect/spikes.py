@@ -93,7 +93,8 @@ def _spike(
         start=start, baseline_hours=BASELINE_HOURS, window_hours=(end - start) / pd.Timedelta(hours=1),
         quantile=settings.spike_background_quantile,
     )
-    hit = drop_background(affected, background, max_share=settings.spike_max_background_share)
+    hit = drop_background(affected, background, max_share=settings.spike_max_background_share,
+                          max_audience_share=settings.spike_max_audience_background_share)
     described = describe_bug(inputs.catalog, involved)
     window = members[(members["hour"] >= start) & (members["hour"] < end)]
     finding = IncidentFinding(

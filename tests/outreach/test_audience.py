@@ -138,14 +138,19 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     world.incident()
     world.pain_point()
     exposed_at = T0 - timedelta(hours=3)
-    for cid in ["ok", "ok_wrote_before_exposure", "ok_cap_expired", "wrote", "wrote_code", "wrote_other", "open", "optout",
-                "supp", "supp_email", "contacted", "capped"]:
+    for cid in ["ok", "ok_wrote_before_exposure", "ok_other_before_exposure", "ok_cap_expired", "wrote",
+                "wrote_before_their_event", "wrote_code", "wrote_other", "open", "optout", "supp", "supp_email",
+                "contacted", "capped"]:
         world.customer(cid, opt_in=cid != "optout")
         world.exposed(cid)
     world.exposed("noemail")
     world.customer("noemail", email=None)
     world.ticket("t-before", "ok_wrote_before_exposure", at=exposed_at - timedelta(days=2), pain_point_id="pp1")
     world.ticket("t-wrote", "wrote", at=exposed_at + timedelta(hours=1), pain_point_id="pp1")
+    # The incident began 6 h before T0: a ticket about it before the customer's own event reached the
+    # warehouse is still about it; an unrelated one then is not a conversation about this incident.
+    world.ticket("t-early", "wrote_before_their_event", at=exposed_at - timedelta(hours=1), pain_point_id="pp1")
+    world.ticket("t-unrelated", "ok_other_before_exposure", at=exposed_at - timedelta(hours=1), subject="invoice")
     world.ticket("t-code", "wrote_code", at=exposed_at + timedelta(hours=1), body="I keep seeing e_sync_timeout")
     world.ticket("t-other", "wrote_other", at=exposed_at + timedelta(hours=2), subject="app keeps closing")
     world.ticket("t-open", "open", at=T0 - timedelta(days=30), status="Open", subject="billing question")
@@ -160,16 +165,17 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
 
     audience = _audience(world)
 
-    assert sorted(m.customer_id for m in audience.members) == ["ok", "ok_cap_expired", "ok_wrote_before_exposure"]
-    assert audience.affected == 13
+    assert sorted(m.customer_id for m in audience.members) == [
+        "ok", "ok_cap_expired", "ok_other_before_exposure", "ok_wrote_before_exposure"]
+    assert audience.affected == 15
     assert audience.excluded == {
-        "wrote_in": 2, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
+        "wrote_in": 3, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
         "contacted_before": 1, "frequency_cap": 1, "too_late": 0,
     }
     assert audience.summary() == (
-        "13 affected, 2 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
+        "15 affected, 3 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
         "1 have no email address, 1 opted out, "
-        "2 are suppressed, 1 were contacted about it before, 1 hit the frequency cap, 3 eligible"
+        "2 are suppressed, 1 were contacted about it before, 1 hit the frequency cap, 4 eligible"
     )
 
 
