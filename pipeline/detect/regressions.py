@@ -68,7 +68,8 @@ def detect_regressions(
     excluded = sorted({s for e in explaining for s in e.signatures})
     detector = ReleaseRegressionDetector(min_active_customers=settings.regression_min_active_customers)
     horizon = pd.Timestamp(inputs.as_of - timedelta(days=settings.series_history_days), tz="UTC")
-    activity, customers = _release_inputs(connection, inputs, excluded, _versions_since(inputs, detector, horizon))
+    judged = _judged_versions(connection, inputs, detector, horizon)
+    activity, customers = _release_inputs(connection, inputs, excluded, judged)
     if activity.empty:
         return []
     detector.fit(
@@ -104,30 +105,67 @@ def _versions_since(inputs: IncidentInputs, detector: ReleaseRegressionDetector,
     return max(warmed, watched).to_pydatetime()
 
 
+def _judged_versions(
+    connection: Connection, inputs: IncidentInputs, detector: ReleaseRegressionDetector, horizon: pd.Timestamp
+) -> dict[tuple[str, str], datetime]:
+    """The (platform, app_version) pairs whose customers the test reads, each with its first activity: first seen since :func:`_versions_since`,
+    and either still watched or the release of a stored regression.
+
+    A release whose watch ended before this run was judged on every period of its watch by earlier runs: if
+    it was flagged then, it is a stored regression (read, so its audience keeps growing); if not, nothing
+    read now could flag it (its periods are past), so its customers are not read. At day 28 of a 30-day
+    replay that leaves out two thirds of the per-customer rows. Versions are grouped by release (platform,
+    canonical version), so every label of a release is read or none.
+    """
+    since = _versions_since(inputs, detector, horizon)
+    # Periods are days (floored), and the detector's as-of is the day before the run's: two days of margin.
+    watched_since = inputs.as_of - timedelta(hours=detector.watch_hours) - timedelta(days=2)
+    stored = {_release(p, v) for p, v in connection.execute(statement("select_stored_regression_releases")).all()}
+    labels: dict[Release, list[tuple[str, str, datetime]]] = {}
+    for platform, version, first in connection.execute(statement("select_version_first_active")).all():
+        seen = pd.Timestamp(first).to_pydatetime()
+        labels.setdefault(_release(platform, version), []).append((platform, version, seen))
+    judged = {}
+    for release, pairs in labels.items():
+        if release in stored or min(seen for _, _, seen in pairs) >= watched_since:
+            judged |= {(platform, version): seen for platform, version, seen in pairs if seen >= since}
+    return judged
+
+
+def _release(platform: str | None, version: str | None) -> Release:
+    return ((platform or "").strip().lower(), canonical_version(version))
+
+
 def _release_inputs(
-    connection: Connection, inputs: IncidentInputs, excluded: list[str], versions_since: datetime
+    connection: Connection, inputs: IncidentInputs, excluded: list[str], judged: dict[tuple[str, str], datetime]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The detector's daily activity and per-customer frames, with the excluded signatures' errors left out.
 
-    Per-customer rows are read only for versions first seen at or after ``versions_since``, once, with the
+    Per-customer rows are read only for the ``judged`` (platform, app_version) pairs, once, with the
     exclusion applied in SQL.
     """
-    params = {"as_of": inputs.as_of, "excluded": excluded, "versions_since": versions_since}
-    activity = read_frame(connection, "select_version_activity", params,
+    activity = read_frame(connection, "select_version_activity", {"as_of": inputs.as_of},
                           ["day", "platform", "app_version", "active_customers", "error_events", "erroring_customers"])
     activity["day"] = pd.to_datetime(activity["day"], format="ISO8601")
     columns = ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"]
+    keys = sorted(f"{platform}|{version}" for platform, version in judged)
+    params = {"as_of": inputs.as_of, "excluded": excluded, "judged": keys,
+              "first_judged": min(judged.values(), default=inputs.as_of)}
     if excluded:
         daily = read_frame(connection, "select_version_errors_excluding", params,
                            ["day", "platform", "app_version", "error_events", "erroring_customers"], expanding=["excluded"])
         daily["day"] = pd.to_datetime(daily["day"], format="ISO8601")
-        keys = ["day", "platform", "app_version"]
-        activity = activity.drop(columns=["error_events", "erroring_customers"]).merge(daily, on=keys, how="left")
+        on = ["day", "platform", "app_version"]
+        activity = activity.drop(columns=["error_events", "erroring_customers"]).merge(daily, on=on, how="left")
         errors = ["error_events", "erroring_customers"]
         activity[errors] = activity[errors].fillna(0).astype("int64")
-        customers = read_frame(connection, "select_version_customers_excluding", params, columns, expanding=["excluded"])
+    if not keys:
+        customers = pd.DataFrame(columns=columns)
+    elif excluded:
+        customers = read_frame(connection, "select_version_customers_excluding", params, columns,
+                               expanding=["excluded", "judged"])
     else:
-        customers = read_frame(connection, "select_version_customers", params, columns)
+        customers = read_frame(connection, "select_version_customers", params, columns, expanding=["judged"])
     for column in ("first_active_at", "first_error_at"):
         customers[column] = pd.to_datetime(customers[column], format="ISO8601")
     customers["error_events"] = customers["error_events"].fillna(0).astype("int64")

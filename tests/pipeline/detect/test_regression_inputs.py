@@ -5,17 +5,18 @@ The expected frames are computed here in pandas from the raw events, independent
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 from detect_world import LAST_AS_OF, SETTINGS
 from sqlalchemy import Engine, text
 
+from detectors.incidents import ReleaseRegressionDetector
 from pipeline.contract import CUSTOMERS, EVENTS
 from pipeline.detect.aggregates import refresh_aggregates
 from pipeline.detect.inputs import read_incident_inputs
-from pipeline.detect.regressions import _release_inputs
+from pipeline.detect.regressions import _judged_versions, _release_inputs
 from pipeline.ingest import ingest
 
 
@@ -44,7 +45,8 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
 
     with warehouse.connect() as connection:
         inputs = read_incident_inputs(connection, LAST_AS_OF, SETTINGS)
-        activity, customers = _release_inputs(connection, inputs, excluded, since.to_pydatetime())
+        judged = {pair: seen.to_pydatetime() for pair, seen in first_seen[first_seen >= since].items()}
+        activity, customers = _release_inputs(connection, inputs, excluded, judged)
 
     kept = errors[~errors["signature_id"].isin(excluded)]
     keys = ["platform", "app_version", "customer_id"]
@@ -76,3 +78,33 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
     assert (joined["error_events"] == joined["error_events_expected"]).all()
     assert (joined["erroring_customers"] == joined["erroring_customers_expected"]).all()
     assert joined["error_events"].sum() == len(kept) > 0
+
+
+def test_customers_are_read_for_releases_still_watched_or_already_flagged(warehouse: Engine) -> None:
+    as_of = datetime(2026, 3, 1)
+    rows = [  # (platform, app_version, first active): every label of a release counts as the release
+        ("android", "5.1.0", datetime(2026, 1, 5)),    # watch (14 days) long over, never flagged
+        ("android", "5.2.0", datetime(2026, 1, 20)),   # watch over, but a stored regression
+        ("android", "v5.2", datetime(2026, 1, 21)),    # another label of 5.2.0
+        ("android", "5.3.0", datetime(2026, 2, 20)),   # still watched
+        ("ios", "5.3.0", datetime(2026, 2, 13, 12)),   # 14 days + the 2-day margin before as_of: still read
+        ("ios", "5.2.0", datetime(2026, 2, 12)),       # just past the margin
+    ]
+    with warehouse.begin() as connection:
+        for number, (platform, version, first) in enumerate(rows):
+            connection.execute(text(
+                "INSERT INTO customer_version_activity (platform, app_version, customer_id, first_active_at, error_events) "
+                "VALUES (:p, :v, :c, :t, 0)"), {"p": platform, "v": version, "c": f"C{number}", "t": first})
+        connection.execute(text(
+            "INSERT INTO incidents (incident_id, kind, platform, app_version, started_at, detected_at, customer_count, "
+            "event_count, evidence, status) VALUES ('inc-r', 'release_regression', 'Android', '5.2', :t, :t, 1, 1, '{}', 'open')"),
+            {"t": datetime(2026, 1, 20)})
+    inputs = type("Inputs", (), {"as_of": as_of, "history_start": datetime(2026, 1, 1)})()
+    detector = ReleaseRegressionDetector()
+    horizon = pd.Timestamp(as_of - timedelta(days=SETTINGS.series_history_days), tz="UTC")
+
+    with warehouse.connect() as connection:
+        judged = _judged_versions(connection, inputs, detector, horizon)
+
+    assert sorted(judged) == [("android", "5.2.0"), ("android", "5.3.0"), ("android", "v5.2"), ("ios", "5.3.0")]
+    assert judged[("android", "v5.2")] == datetime(2026, 1, 21)
