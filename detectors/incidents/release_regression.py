@@ -132,8 +132,13 @@ class ReleaseRegressionDetector(BaseEstimator):
         )
         releases = self._releases(rows)
         self.releases_ = _releases_frame(releases)
+        # With the per-customer frame, a version none of whose customers it lists has no active customer,
+        # so it cannot pass ``min_active_customers`` (at least 1): it is not judged at all.
+        listed = None if people is None else set(zip(people["platform"], people["version"], strict=True))
         findings = []
         for release in releases:
+            if listed is not None and (release.platform, release.version) not in listed:
+                continue
             finding = self._judge(release, rows, people)
             if finding is not None:
                 findings.append(finding)
