@@ -134,7 +134,11 @@ class ReleaseRegressionDetector(BaseEstimator):
         self.releases_ = _releases_frame(releases)
         # With the per-customer frame, a version none of whose customers it lists has no active customer,
         # so it cannot pass ``min_active_customers`` (at least 1): it is not judged at all.
-        listed = None if people is None else set(zip(people["platform"], people["version"], strict=True))
+        listed = (
+            None
+            if people is None
+            else set(people[["platform", "version"]].drop_duplicates().itertuples(index=False, name=None))
+        )
         findings = []
         for release in releases:
             if listed is not None and (release.platform, release.version) not in listed:

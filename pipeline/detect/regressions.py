@@ -69,7 +69,7 @@ def detect_regressions(
     detector = ReleaseRegressionDetector(min_active_customers=settings.regression_min_active_customers)
     horizon = pd.Timestamp(inputs.as_of - timedelta(days=settings.series_history_days), tz="UTC")
     judged = _judged_versions(connection, inputs, detector, horizon)
-    activity, customers = _release_inputs(connection, inputs, excluded, judged)
+    activity, customers = _release_inputs(connection, inputs, excluded, judged, detector.baseline_hours)
     if activity.empty:
         return []
     detector.fit(
@@ -108,7 +108,8 @@ def _versions_since(inputs: IncidentInputs, detector: ReleaseRegressionDetector,
 def _judged_versions(
     connection: Connection, inputs: IncidentInputs, detector: ReleaseRegressionDetector, horizon: pd.Timestamp
 ) -> dict[tuple[str, str], datetime]:
-    """The (platform, app_version) pairs whose customers the test reads, each with its first activity: first seen since :func:`_versions_since`,
+    """The (platform, app_version) pairs whose customers the test reads, each with its release's first activity
+    (over all its labels): first seen since :func:`_versions_since`,
     and either still watched or the release of a stored regression.
 
     A release whose watch ended before this run was judged on every period of its watch by earlier runs: if
@@ -127,8 +128,9 @@ def _judged_versions(
         labels.setdefault(_release(platform, version), []).append((platform, version, seen))
     judged = {}
     for release, pairs in labels.items():
-        if release in stored or min(seen for _, _, seen in pairs) >= watched_since:
-            judged |= {(platform, version): seen for platform, version, seen in pairs if seen >= since}
+        released = min(seen for _, _, seen in pairs)
+        if release in stored or released >= watched_since:
+            judged |= {(platform, version): released for platform, version, seen in pairs if seen >= since}
     return judged
 
 
@@ -137,28 +139,35 @@ def _release(platform: str | None, version: str | None) -> Release:
 
 
 def _release_inputs(
-    connection: Connection, inputs: IncidentInputs, excluded: list[str], judged: dict[tuple[str, str], datetime]
+    connection: Connection, inputs: IncidentInputs, excluded: list[str], judged: dict[tuple[str, str], datetime],
+    baseline_hours: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The detector's daily activity and per-customer frames, with the excluded signatures' errors left out.
 
     Per-customer rows are read only for the ``judged`` (platform, app_version) pairs, once, with the
-    exclusion applied in SQL.
+    exclusion applied in SQL. Daily errors are recounted without the excluded signatures only from the
+    first judged release's day less ``baseline_hours`` and a day of margin: the test reads no earlier day
+    (a judged release's own days and its previous version's baseline before it), and earlier days keep the
+    aggregate's counts (every version's activity stays: it says which versions are new and which came before).
     """
     activity = read_frame(connection, "select_version_activity", {"as_of": inputs.as_of},
                           ["day", "platform", "app_version", "active_customers", "error_events", "erroring_customers"])
     activity["day"] = pd.to_datetime(activity["day"], format="ISO8601")
     columns = ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"]
     keys = sorted(f"{platform}|{version}" for platform, version in judged)
-    params = {"as_of": inputs.as_of, "excluded": excluded, "judged": keys,
-              "first_judged": min(judged.values(), default=inputs.as_of)}
-    if excluded:
+    first_judged = min(judged.values(), default=inputs.as_of)
+    errors_since = pd.Timestamp(first_judged).floor("D") - pd.Timedelta(hours=baseline_hours) - pd.Timedelta(days=1)
+    params = {"as_of": inputs.as_of, "excluded": excluded, "judged": keys, "first_judged": first_judged,
+              "errors_since": errors_since.to_pydatetime()}
+    if excluded and keys:
         daily = read_frame(connection, "select_version_errors_excluding", params,
                            ["day", "platform", "app_version", "error_events", "erroring_customers"], expanding=["excluded"])
         daily["day"] = pd.to_datetime(daily["day"], format="ISO8601")
         on = ["day", "platform", "app_version"]
-        activity = activity.drop(columns=["error_events", "erroring_customers"]).merge(daily, on=on, how="left")
         errors = ["error_events", "erroring_customers"]
-        activity[errors] = activity[errors].fillna(0).astype("int64")
+        recounted = activity[on].merge(daily, on=on, how="left")[errors].fillna(0).astype("int64")
+        late = (activity["day"] >= errors_since).to_numpy()
+        activity.loc[late, errors] = recounted.loc[late].to_numpy()
     if not keys:
         customers = pd.DataFrame(columns=columns)
     elif excluded:

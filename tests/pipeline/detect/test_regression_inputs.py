@@ -39,14 +39,14 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
     errors = events[events["signature_id"].notna()]
     excluded = sorted(errors["signature_id"].value_counts().index[:2])  # the two most frequent errors
     first_seen = events.groupby(["platform", "app_version"])["occurred_at"].min()
-    since = first_seen.sort_values().iloc[len(first_seen) // 2]  # about half the versions are older
+    since = first_seen.sort_values().iloc[3 * len(first_seen) // 4]  # most versions are older
     recent = set(first_seen[first_seen >= since].index)
     assert 0 < len(recent) < len(first_seen)
 
     with warehouse.connect() as connection:
         inputs = read_incident_inputs(connection, LAST_AS_OF, SETTINGS)
         judged = {pair: seen.to_pydatetime() for pair, seen in first_seen[first_seen >= since].items()}
-        activity, customers = _release_inputs(connection, inputs, excluded, judged)
+        activity, customers = _release_inputs(connection, inputs, excluded, judged, baseline_hours=12)
 
     kept = errors[~errors["signature_id"].isin(excluded)]
     keys = ["platform", "app_version", "customer_id"]
@@ -67,9 +67,13 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
                 == expected[column].dt.tz_localize(None).astype("datetime64[us]").fillna(pd.Timestamp(0))).all(), column
     assert 0 < (got["error_events"] > 0).sum() < len(got)
 
-    # Daily activity keeps every version (older ones are the baselines) and leaves out the same errors.
-    kept = kept.assign(day=kept["occurred_at"].dt.floor("D"))
-    daily = kept.groupby(["day", "platform", "app_version"]).agg(
+    # Daily activity keeps every version (older ones are the baselines) and leaves out the same errors from
+    # the first judged version's day less the baseline and a day of margin; earlier days keep every error.
+    bound = since.floor("D") - pd.Timedelta(hours=12) - pd.Timedelta(days=1)
+    assert events["occurred_at"].min() < bound  # the world has days before the bound
+    counted = pd.concat([errors[errors["occurred_at"] < bound], kept[kept["occurred_at"] >= bound]])
+    counted = counted.assign(day=counted["occurred_at"].dt.floor("D"))
+    daily = counted.groupby(["day", "platform", "app_version"]).agg(
         error_events=("occurred_at", "size"), erroring_customers=("customer_id", "nunique")
     )
     by_key = activity.set_index(["day", "platform", "app_version"])
@@ -77,7 +81,8 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
     joined = by_key[["error_events", "erroring_customers"]].join(daily, rsuffix="_expected").fillna(0)
     assert (joined["error_events"] == joined["error_events_expected"]).all()
     assert (joined["erroring_customers"] == joined["erroring_customers_expected"]).all()
-    assert joined["error_events"].sum() == len(kept) > 0
+    assert joined["error_events"].sum() == len(counted) > 0
+    assert len(kept[kept["occurred_at"] >= bound]) < len(errors[errors["occurred_at"] >= bound])  # some left out
 
 
 def test_customers_are_read_for_releases_still_watched_or_already_flagged(warehouse: Engine) -> None:
@@ -107,4 +112,4 @@ def test_customers_are_read_for_releases_still_watched_or_already_flagged(wareho
         judged = _judged_versions(connection, inputs, detector, horizon)
 
     assert sorted(judged) == [("android", "5.2.0"), ("android", "5.3.0"), ("android", "v5.2"), ("ios", "5.3.0")]
-    assert judged[("android", "v5.2")] == datetime(2026, 1, 21)
+    assert judged[("android", "v5.2")] == datetime(2026, 1, 20)  # the release's first activity, over its labels
