@@ -56,8 +56,7 @@ def locate_explainers(
 
 def release_of(found: Found) -> Release:
     """The release a regression finding is about."""
-    f = found.finding
-    return ((f.platform or "").strip().lower(), canonical_version(f.app_version))
+    return _release(found.finding.platform, found.finding.app_version)
 
 
 def detect_regressions(
