@@ -24,6 +24,7 @@ _BEGINNING = datetime(1, 1, 1)  # before any exposure: nobody is too late
 
 # Exclusion reasons in the order the SQL applies them, with how the evidence says them.
 EXCLUSION_REASONS: dict[str, str] = {
+    "usual_traffic": "hit it no more than its usual traffic does",
     "wrote_in": "already wrote in",
     "wrote_since_exposed": "wrote to support since they were affected",
     "open_ticket": "have an open ticket",

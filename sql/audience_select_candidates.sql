@@ -1,5 +1,6 @@
 -- Purpose: every customer exposed to an incident by :as_of, with the first rule that excludes them from
---   the campaign's audience (NULL reason = eligible). Rules in order: wrote_in (a ticket since the incident
+--   the campaign's audience (NULL reason = eligible). Rules in order: usual_traffic (exposed, but at a level the
+--   signature's usual traffic explains: the detector left them out of the email audience), wrote_in (a ticket since the incident
 --   began or since first exposure, whichever came first, in a pain point linked to the incident, or mentioning
 --   its error code: events can reach the warehouse after the ticket they caused), wrote_since_exposed (any other ticket
 --   since first exposure: its pain point may be linked to the incident only hours later, and a customer in a
@@ -14,6 +15,7 @@ SELECT
     ic.customer_id,
     ic.first_exposed_at,
     CASE
+        WHEN NOT ic.in_audience THEN 'usual_traffic'
         WHEN EXISTS (
             SELECT 1 FROM tickets t
             WHERE t.customer_id = ic.customer_id

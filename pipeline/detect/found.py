@@ -12,6 +12,12 @@ from pipeline.detect.bugs import bug_key
 AFFECTED_COLUMNS = ["customer_id", "first_exposed_at", "event_count"]
 
 
+def with_audience(affected: pd.DataFrame) -> pd.DataFrame:
+    """``affected`` with its ``in_audience`` column: every customer is in the email audience unless the
+    detector said otherwise (only a spike sets it, for the exposed customers its usual traffic explains)."""
+    return affected if "in_audience" in affected else affected.assign(in_audience=True)
+
+
 @dataclass(frozen=True)
 class Found:
     """One finding of this run with the customers it affects and the error signatures behind it.

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from detectors.incidents import score_severity
 from pipeline.detect.bugs import bug_of_row, bug_of_signatures
-from pipeline.detect.found import Found, incident_subject
+from pipeline.detect.found import Found, incident_subject, with_audience
 from pipeline.detect.inputs import IncidentInputs, read_incident_inputs
 from pipeline.detect.new_bugs import detect_new_bugs
 from pipeline.detect.regressions import Explainer, detect_regressions, locate_explainers, release_of
@@ -114,9 +114,10 @@ def _merge_same_incident(found: list[Found], ids: list[str]) -> dict[str, Found]
             merged[incident_id] = item
             continue
         first = merged[incident_id]
-        customers = pd.concat([first.affected, item.affected], ignore_index=True)
+        customers = pd.concat([with_audience(first.affected), with_audience(item.affected)], ignore_index=True)
         customers = customers.groupby("customer_id", as_index=False).agg(
-            first_exposed_at=("first_exposed_at", "min"), event_count=("event_count", "max")
+            first_exposed_at=("first_exposed_at", "min"), event_count=("event_count", "max"),
+            in_audience=("in_audience", "max"),
         )
         signatures = tuple(dict.fromkeys(first.signatures + item.signatures))
         merged[incident_id] = Found(first.finding, customers, signatures, first.message_pattern)
@@ -237,8 +238,9 @@ def _write_incident(connection: Connection, incident_id: str, item: Found, input
                     "customer_id": str(row.customer_id),
                     "first_exposed_at": _naive(row.first_exposed_at),
                     "event_count": int(row.event_count),
+                    "in_audience": bool(row.in_audience),
                 }
-                for row in affected.itertuples(index=False)
+                for row in with_audience(affected).itertuples(index=False)
             ],
         )
 

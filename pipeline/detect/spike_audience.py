@@ -6,9 +6,10 @@ at its usual rate, and were emailed about an outage they never saw (audience pre
 background cannot be told per customer, but how many there are can be, per number of events: the week
 before the burst says how many customers hit these signatures exactly k times in a window as long as the
 burst. Customers at a level k are kept when the background explains at most ``max_share`` of them (a
-local false-discovery rate) and the levels kept, purest first, hold at most ``max_audience_share`` of
-expected usual traffic in all, so a large outage keeps its one-time visitors and a small burst on a noisy
-signature keeps only those who hit it more often than its usual traffic does.
+local false-discovery rate): they were exposed. Of those, the levels taken purest first while they hold at
+most ``max_audience_share`` of expected usual traffic in all are the email audience, so a large outage
+emails its one-time visitors and a small burst on a noisy signature emails only those who hit it more often
+than its usual traffic does.
 """
 
 from __future__ import annotations
@@ -56,29 +57,31 @@ def expected_background(baseline: pd.DataFrame, *, start: pd.Timestamp, baseline
 def drop_background(affected: pd.DataFrame, background: dict[int, float], *, max_share: float,
                     max_audience_share: float = 1.0) -> pd.DataFrame:
     """The rows of ``affected`` (``customer_id, first_exposed_at, event_count``) at levels the background
-    explains at most ``max_share`` of, and, taking levels from the purest down, only while the background
-    expected among all kept so far stays within ``max_audience_share`` of them.
+    explains at most ``max_share`` of, with ``in_audience`` true for the levels that, taken from the purest
+    down, keep the background expected among all of them within ``max_audience_share``.
 
     The local test keeps a level that is mostly real; levels above the highest one the baseline reached are
     judged together, with no background: the usual traffic never hit the signatures that often in such a
-    window. The audience-wide bound then takes the levels from the purest down (more events first among
-    equals) and stops at the first whose usual traffic would take the audience's expected share of it past
-    the bound: a level that is 40% usual traffic passes the local test, yet on its own pulls a small spike's
-    precision to 0.84. The bound needs a background that is right from the burst's first hours (the spike is
-    re-read hourly and early customers are emailed at once): with the mean window of a short early burst it
-    let one-time visitors in early (seed 3: 8 of 46 emailed were usual traffic); with the busier windows'
-    quantile (:func:`expected_background`) it held.
+    window. Those customers were exposed: the incident counts them and links through them. The audience-wide
+    bound then takes the levels from the purest down (more events first among equals) and stops at the first
+    whose usual traffic would take the audience's expected share of it past the bound: a level that is 40%
+    usual traffic passes the local test, yet emailing it pulls a small spike's precision to 0.84. The bound
+    needs a background that is right from the burst's first hours (the spike is re-read hourly and early
+    customers are emailed at once): with the mean window of a short early burst it let one-time visitors in
+    early (seed 3: 8 of 46 emailed were usual traffic); with the busier windows' quantile
+    (:func:`expected_background`) it held.
     """
     if affected.empty or not background:
-        return affected
+        return affected.assign(in_audience=True)
     beyond = max(background) + 1
     level = affected["event_count"].astype(int).clip(upper=beyond)
     observed = level.value_counts().sort_index(ascending=False)
     expected = pd.Series(background, dtype=float).reindex(observed.index).fillna(0.0).clip(upper=observed)
     share = expected / observed
+    kept = share[share <= max_share]
     # Purest levels first (more events first among equals), as far as the audience stays within the bound.
-    order = share.sort_values(kind="stable").index
+    order = kept.sort_values(kind="stable").index
     audience_share = expected[order].cumsum() / observed[order].cumsum()
-    within = (audience_share <= max_audience_share).cummin().reindex(share.index)
-    kept_levels = set(share[(share <= max_share) & within].index)
-    return affected[level.isin(kept_levels).to_numpy()].reset_index(drop=True)
+    emailed = set(audience_share[(audience_share <= max_audience_share).cummin()].index)
+    rows = level.isin(set(kept.index)).to_numpy()
+    return affected[rows].assign(in_audience=level[rows].isin(emailed).to_numpy()).reset_index(drop=True)

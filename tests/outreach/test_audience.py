@@ -50,11 +50,18 @@ class World:
         )
 
     def exposed(self, customer_id: str, *, incident_id: str = "inc1", at: datetime = T0 - timedelta(hours=3),
-                event: dict | None = None) -> None:
-        self._insert(
-            "INSERT INTO incident_customers (incident_id, customer_id, first_exposed_at, event_count) VALUES (:i, :c, :t, 1)",
-            i=incident_id, c=customer_id, t=at,
-        )
+                event: dict | None = None, in_audience: bool | None = None) -> None:
+        if in_audience is None:  # as rows written before the column existed: the default holds
+            self._insert(
+                "INSERT INTO incident_customers (incident_id, customer_id, first_exposed_at, event_count) VALUES (:i, :c, :t, 1)",
+                i=incident_id, c=customer_id, t=at,
+            )
+        else:
+            self._insert(
+                "INSERT INTO incident_customers (incident_id, customer_id, first_exposed_at, event_count, in_audience) "
+                "VALUES (:i, :c, :t, 1, :a)",
+                i=incident_id, c=customer_id, t=at, a=in_audience,
+            )
         if event is not None:
             self.event(customer_id, at=at, **event)
 
@@ -145,6 +152,14 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
         world.exposed(cid)
     world.exposed("noemail")
     world.customer("noemail", email=None)
+    # Exposed at a level the signature's usual traffic explains: counted, never emailed (even having written).
+    world.customer("usual")
+    world.exposed("usual", in_audience=False)
+    world.ticket("t-usual", "usual", at=exposed_at + timedelta(hours=1), pain_point_id="pp1")
+    world.customer("usual_quiet")
+    world.exposed("usual_quiet", in_audience=False)
+    world.customer("ok_in_audience")
+    world.exposed("ok_in_audience", in_audience=True)
     world.ticket("t-before", "ok_wrote_before_exposure", at=exposed_at - timedelta(days=2), pain_point_id="pp1")
     world.ticket("t-wrote", "wrote", at=exposed_at + timedelta(hours=1), pain_point_id="pp1")
     # The incident began 6 h before T0: a ticket about it before the customer's own event reached the
@@ -166,16 +181,16 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     audience = _audience(world)
 
     assert sorted(m.customer_id for m in audience.members) == [
-        "ok", "ok_cap_expired", "ok_other_before_exposure", "ok_wrote_before_exposure"]
-    assert audience.affected == 15
+        "ok", "ok_cap_expired", "ok_in_audience", "ok_other_before_exposure", "ok_wrote_before_exposure"]
+    assert audience.affected == 18
     assert audience.excluded == {
-        "wrote_in": 3, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
+        "usual_traffic": 2, "wrote_in": 3, "wrote_since_exposed": 1, "open_ticket": 1, "no_email": 1, "opted_out": 1, "suppressed": 2,
         "contacted_before": 1, "frequency_cap": 1, "too_late": 0,
     }
     assert audience.summary() == (
-        "15 affected, 3 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
+        "18 affected, 2 hit it no more than its usual traffic does, 3 already wrote in, 1 wrote to support since they were affected, 1 have an open ticket, "
         "1 have no email address, 1 opted out, "
-        "2 are suppressed, 1 were contacted about it before, 1 hit the frequency cap, 4 eligible"
+        "2 are suppressed, 1 were contacted about it before, 1 hit the frequency cap, 5 eligible"
     )
 
 

@@ -54,7 +54,7 @@ def test_a_signature_quiet_all_week_keeps_everyone() -> None:
     burst = _affected({"a": 1, "b": 1, "c": 3})
 
     assert background == {}
-    assert drop_background(burst, background, max_share=0.05).equals(burst)
+    assert drop_background(burst, background, max_share=0.05).equals(burst.assign(in_audience=True))
 
 
 def test_a_level_mostly_real_is_still_left_out_when_the_background_explains_more_than_the_share() -> None:
@@ -95,26 +95,33 @@ def test_the_audience_bound_stops_at_the_level_that_would_make_the_audience_most
 
     # The level on its own passes a local share of 0.5 (7.6 / 20 = 0.38) ...
     assert len(drop_background(_affected(burst), background, max_share=0.5)) == 67
-    # ... but takes the audience to 7.6 / 67 = 11% usual traffic: past a 5% bound, it goes.
+    # ... but takes the audience to 7.6 / 67 = 11% usual traffic: past a 5% bound, it is not emailed, while
+    # the incident still counts it as exposed.
     kept = drop_background(_affected(burst), background, max_share=0.5, max_audience_share=0.05)
-    assert set(kept["customer_id"]) == {f"hit{i}" for i in range(47)}
+    assert len(kept) == 67
+    assert set(_emailed(kept)["customer_id"]) == {f"hit{i}" for i in range(47)}
     # A bound of 12% would still have held it.
-    assert len(drop_background(_affected(burst), background, max_share=0.5, max_audience_share=0.12)) == 67
+    assert _emailed(drop_background(_affected(burst), background, max_share=0.5, max_audience_share=0.12)).shape[0] == 67
 
 
 def test_the_audience_bound_keeps_a_large_outages_one_time_visitors_and_stops_at_the_first_level_past_it() -> None:
     outage = {f"once{i}": 1 for i in range(400)} | {f"twice{i}": 2 for i in range(10)}
     # 10 usual one-time visitors in 400: 2.4% of the audience.
-    assert len(drop_background(_affected(outage), {1: 10.0}, max_share=0.5, max_audience_share=0.05)) == 410
+    assert len(_emailed(drop_background(_affected(outage), {1: 10.0}, max_share=0.5, max_audience_share=0.05))) == 410
     # Levels are taken purest first: a clean level of fewer events comes before a noisy one of more.
     layered = ({f"four{i}": 4 for i in range(20)} | {f"three{i}": 3 for i in range(10)}
                | {f"two{i}": 2 for i in range(100)} | {f"once{i}": 1 for i in range(200)})
     kept = drop_background(_affected(layered), {1: 4.0, 2: 0.0, 3: 4.0}, max_share=0.5, max_audience_share=0.05)
     # 2 (0%), 4 (beyond the baseline, 0%), 1 (2%): 4 usual in 320; 3 (40%) would make 8 in 330, but comes
     # after 1 only because it is noisier, and 8 / 330 = 2.4% fits: all kept.
-    assert len(kept) == 330
+    assert len(_emailed(kept)) == 330
     # Without the one-time visitors, a 2% bound: 3 (40%) would make 4 usual in 130 (3%), so it goes, while
     # the clean level 2 below it stays.
     layered = {k: v for k, v in layered.items() if v > 1}
     kept = drop_background(_affected(layered), {2: 0.0, 3: 4.0}, max_share=0.5, max_audience_share=0.02)
-    assert set(kept["event_count"]) == {2, 4}
+    assert set(_emailed(kept)["event_count"]) == {2, 4}
+    assert set(kept["event_count"]) == {2, 3, 4}  # exposed all the same: 3 passes the local test
+
+
+def _emailed(kept: pd.DataFrame) -> pd.DataFrame:
+    return kept[kept["in_audience"]]
