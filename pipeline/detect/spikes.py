@@ -117,6 +117,8 @@ def _spike(
             "count_p_value": p_value,
             "signature_ids": involved,
             "usual_traffic_customers": len(affected) - len(hit),
+            # exposed, counted and linked, but at levels past the audience bound: not emailed
+            "usual_traffic_exposed": int((~hit["in_audience"].astype(bool)).sum()) if not hit.empty else 0,
         },
     )
     return Found(finding, hit, tuple(involved), described["message_pattern"])
