@@ -49,6 +49,10 @@ from sql import statement
 
 log = logging.getLogger(__name__)
 
+# libyaml's safe loader where PyYAML was built with it: every outreach run parses every workaround file, and
+# the pure-Python loader took 45 ms of a late hourly run in the 30-day replay for ten files.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 STATUSES = ("draft", "approved")
 APPLIES_TO_KEYS = ("error_codes", "features", "platforms", "app_versions", "keywords")
 _FRONT_MATTER_FIELDS = {"id", "title", "status", "applies_to", "language", "translations", "pre_approved"}
@@ -265,7 +269,7 @@ def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, in
     except StopIteration:
         raise WorkaroundError(f"{source}: the front matter is not closed with a '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise WorkaroundError(f"{source}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
