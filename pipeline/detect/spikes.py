@@ -118,7 +118,7 @@ def _spike(
             "signature_ids": involved,
             "usual_traffic_customers": len(affected) - len(hit),
             # exposed, counted and linked, but at levels past the audience bound: not emailed
-            "usual_traffic_exposed": int((~hit["in_audience"].astype(bool)).sum()) if not hit.empty else 0,
+            "usual_traffic_exposed": int((~hit["in_audience"]).sum()),
         },
     )
     return Found(finding, hit, tuple(involved), described["message_pattern"])
