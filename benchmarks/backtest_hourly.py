@@ -100,7 +100,7 @@ def quality(args: argparse.Namespace) -> list[dict]:
     for seed in args.seeds:
         root = Path(tempfile.mkdtemp(prefix=f"forewarn-backtest-q{seed}-"))
         world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed, tuple(args.incidents.split(",")))
-        first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS)
+        first = datetime(2026, 1, 1) + timedelta(days=args.history_days)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
         plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
         kept = f"sqlite:///{Path(args.keep).resolve() / f'warehouse-{seed}.db'}" if args.keep else None
@@ -124,6 +124,10 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
     parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
+    parser.add_argument("--history-days", type=int, default=HISTORY_DAYS,
+                        help="days of a small world its first run loads (the world still has --small-days more; "
+                             "its incidents begin after about 40%% of all its days, so with a week some begin "
+                             "before Forewarn runs, with 1-2 days none do)")
     parser.add_argument("--incidents", default=",".join(WorldSettings.incidents), metavar="KIND,...",
                         help="the small worlds' incident mix (as forewarn simulate --incidents)")
     parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")

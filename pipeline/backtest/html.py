@@ -22,6 +22,8 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 <table id="summary-table">
 <tr><th>reach-before-ticket</th><td class="n" data-field="reach_before_ticket">{{ s.reach_before_ticket }}</td>
 <td>{{ s.reached_before_ticket }} of {{ s.writers_could_be_emailed }} writers who could be emailed</td></tr>
+<tr><th>reach-before-ticket of those who wrote after the first run</th><td class="n" data-field="reach_before_ticket_after_first_run">{{ s.reach_before_ticket_after_first_run }}</td>
+<td>{{ s.writers_before_first_run }} wrote before the replay's first run, when nothing could have told them</td></tr>
 <tr><th>median hours from first evidence to first email</th><td class="n" data-field="median_hours_evidence_to_first_email">{{ s.median_hours_evidence_to_first_email }}</td><td></td></tr>
 <tr><th>audience precision</th><td class="n" data-field="precision">{{ s.precision }}</td><td>{{ s.emailed }} emailed</td></tr>
 <tr><th>emails to customers who had already written</th><td class="n" data-field="emailed_after_writing">{{ s.emailed_after_writing }}</td><td></td></tr>
@@ -55,7 +57,7 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 INJECTED_COLUMNS = (
     "true_incident_id", "kind", "subject", "true_start", "evidence_at", "detected_at", "first_email_at",
     "hours_evidence_to_first_email", "writers_could_be_emailed", "reached_before_ticket", "reach_before_ticket",
-    "emailed", "precision", "coverage", "emailed_after_writing", "approvals_asked", "tickets_not_written",
+    "writers_before_first_run", "emailed", "precision", "coverage", "emailed_after_writing", "approvals_asked", "tickets_not_written",
 )
 FOUND_COLUMNS = (
     "incident_id", "kind", "started_at", "evidence_at", "detected_at", "first_found_as_of", "first_email_at",

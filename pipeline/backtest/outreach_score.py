@@ -106,6 +106,9 @@ def _injected(true: TrueIncident, replay: Replay, messages: list[dict], campaign
     reachable = (true.affected & opted_in) - held_out
     writers = {c for c in first_ticket if c in reachable}
     reached = {c for c in writers if c in first_email and first_email[c] < first_ticket[c]}
+    # Writers who wrote before the replay's first run: no run could have told them first.
+    began = replay.days[0].as_of if replay.days else None
+    too_early = {c for c in writers if began is not None and first_ticket[c] < began}
     emailed = set(first_email)
     after_writing = {c for c in emailed if c in first_ticket and first_ticket[c] < first_email[c]}
     evidence_at = min((evidence[i] for i in ids if i in evidence), default=None)
@@ -130,6 +133,7 @@ def _injected(true: TrueIncident, replay: Replay, messages: list[dict], campaign
         "writers_could_be_emailed": len(writers),
         "reached_before_ticket": len(reached),
         "reach_before_ticket": _share(len(reached), len(writers)),
+        "writers_before_first_run": len(too_early),
         "emailed": len(emailed),
         "emailed_truly_affected": len(emailed & true.affected),
         "precision": _share(len(emailed & true.affected), len(emailed)),
@@ -144,6 +148,7 @@ def _injected(true: TrueIncident, replay: Replay, messages: list[dict], campaign
 def _summary(injected: list[dict]) -> dict[str, object]:
     writers = sum(i["writers_could_be_emailed"] for i in injected)
     reached = sum(i["reached_before_ticket"] for i in injected)
+    early = sum(i["writers_before_first_run"] for i in injected)
     emailed = sum(i["emailed"] for i in injected)
     lags = [i["hours_evidence_to_first_email"] for i in injected if i["hours_evidence_to_first_email"] is not None]
     return {
@@ -152,6 +157,8 @@ def _summary(injected: list[dict]) -> dict[str, object]:
         "writers_could_be_emailed": writers,
         "reached_before_ticket": reached,
         "reach_before_ticket": _share(reached, writers),
+        "writers_before_first_run": early,
+        "reach_before_ticket_after_first_run": _share(reached, writers - early),
         "median_hours_evidence_to_first_email": round(statistics.median(lags), 1) if lags else None,
         "emailed": emailed,
         "precision": _share(sum(i["emailed_truly_affected"] for i in injected), emailed),

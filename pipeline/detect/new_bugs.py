@@ -29,6 +29,7 @@ def detect_new_bugs(inputs: IncidentInputs, settings: DetectSettings) -> list[Fo
     detector = NewSignatureDetector(
         min_customers=settings.new_signature_min_customers,
         min_history_hours=settings.new_signature_min_history_hours,
+        max_p_value=settings.new_signature_max_p_value,
     )
     if inputs.hourly.empty or inputs.exposures.empty or inputs.history_start is None:
         return []
@@ -53,6 +54,7 @@ def detect_new_bugs(inputs: IncidentInputs, settings: DetectSettings) -> list[Fo
         first_seen=first_seen.rename(columns={"group_id": "signature_id", "first_hour": "first_seen_at"}),
         history_start=inputs.history_start,
         as_of=inputs.as_of - timedelta(hours=1),
+        others=inputs.hourly[~inputs.hourly["signature_id"].isin(group_of.index)],
     )
     horizon = pd.Timestamp(inputs.as_of - timedelta(days=settings.series_history_days), tz="UTC")
     found = []
@@ -82,7 +84,22 @@ def _new_groups(inputs: IncidentInputs, min_history_hours: int, merge_hours: int
             if start is None or hour > start + pd.Timedelta(hours=merge_hours):
                 start = hour  # too long after the group began: the same bug again is a new incident
             groups.append(f"{rows['bug_id'].iat[0]}@{start:%Y-%m-%dT%H}")
-    return first.assign(group_id=groups).reset_index(drop=True)
+    first = first.assign(group_id=groups).reset_index(drop=True)
+    return first[~first["group_id"].isin(_known_before(first, inputs))].reset_index(drop=True)
+
+
+def _known_before(members: pd.DataFrame, inputs: IncidentInputs) -> set[str]:
+    """Groups whose bug already showed on another signature before the group began: a bug the web client
+    has hit all along is not new when it first reaches iOS (seen on a short history, where the iOS
+    signatures of a search outage had not shown in two days and its web one had: the spike detector judges it)."""
+    bug_of = bug_of_signatures(inputs.catalog)
+    seen = inputs.hourly[~inputs.hourly["signature_id"].isin(members["signature_id"])]
+    seen_bugs = seen["signature_id"].map(bug_of).fillna(seen["signature_id"])
+    earliest = pd.to_datetime(seen["hour"], utc=True).groupby(seen_bugs).min()
+    began = members.groupby("group_id").agg(bug_id=("bug_id", "first"), start=("first_hour", "min"))
+    known = began["bug_id"].map(earliest)
+    start = pd.to_datetime(began["start"], utc=True)
+    return set(began.index[known.notna() & (known < start)])
 
 
 def _group_catalog(members: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:

@@ -16,9 +16,14 @@ class DetectSettings:
     incident_merge_hours: int = 72
     link_window_hours: int = 72
     new_signature_min_customers: int = 5
-    # History a signature's first sighting needs before it for the signature to count as new (else it may
-    # simply predate the data); also bounds which signatures' exposures each run reads.
-    new_signature_min_history_hours: int = 168
+    # History a signature's first sighting needs before it for the signature to count as new: a whole daily
+    # cycle (a daytime error is not new every morning); also bounds which signatures' exposures each run
+    # reads. Past it, the history must also have been long enough to show the signature at the rate it has
+    # reached customers since (chance it hid at most new_signature_max_p_value). Was 168 h alone: an
+    # incident that began in the week a new install loads was never new (out-of-sample seed 13: found 2 days
+    # later as a spike whose baseline week was the incident itself, nobody emailed).
+    new_signature_min_history_hours: int = 24
+    new_signature_max_p_value: float = 0.01
     # Active customers a new version needs before the release test judges it. The exact test already
     # accounts for a small sample; this floor only keeps a handful of early adopters from deciding. At 30
     # a mobile build (5% of its platform after 12 h) waited about two days for it although its p-value

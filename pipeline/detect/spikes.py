@@ -78,8 +78,9 @@ def _spike(
     """The incident of one alert: its end, the signatures carrying it, and their customers in between."""
     start = pd.Timestamp(alert.timestamp).tz_convert(None)
     end = _spike_end(bug_hours, start, inputs.as_of)
-    involved, excess = _involved(members, start, end)
-    p_value = _count_p_value(members, start, end)
+    baseline = _baseline_hours(inputs.history_start, start)
+    involved, excess = _involved(members, start, end, baseline)
+    p_value = _count_p_value(members, start, end, baseline)
     if p_value > settings.spike_max_p_value / tests:
         log.info("spike of %s at %s: count p-value %.2g is not below %.2g / %s tests", alert.series_id, start,
                  p_value, settings.spike_max_p_value, tests)
@@ -89,8 +90,8 @@ def _spike(
         log.info("spike of %s at %s: only %s customers, below %s", alert.series_id, start, len(affected), settings.spike_min_customers)
         return None
     background = expected_background(
-        _events(connection, involved, start - pd.Timedelta(hours=BASELINE_HOURS), start),
-        start=start, baseline_hours=BASELINE_HOURS, window_hours=(end - start) / pd.Timedelta(hours=1),
+        _events(connection, involved, start - pd.Timedelta(hours=baseline), start),
+        start=start, baseline_hours=baseline, window_hours=(end - start) / pd.Timedelta(hours=1),
         quantile=settings.spike_background_quantile,
     )
     hit = drop_background(affected, background, max_share=settings.spike_max_background_share,
@@ -115,6 +116,7 @@ def _spike(
             "ended_at": end.isoformat() if end < pd.Timestamp(inputs.as_of) else None,
             "excess_events": round(excess, 1),
             "count_p_value": p_value,
+            "baseline_hours": baseline,
             "signature_ids": involved,
             "usual_traffic_customers": len(affected) - len(hit),
             # exposed, counted and linked, but at levels past the audience bound: not emailed
@@ -124,13 +126,22 @@ def _spike(
     return Found(finding, hit, tuple(involved), described["message_pattern"])
 
 
-def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> float:
+def _baseline_hours(history_start: datetime | None, start: pd.Timestamp) -> int:
+    """The week before ``start``, or as much of it as the history holds: on a new install, dividing the
+    few days loaded by a whole week would under-count the usual rate and make every burst look rare."""
+    if history_start is None:
+        return BASELINE_HOURS
+    held = (start - pd.Timestamp(history_start).tz_localize(None)) / pd.Timedelta(hours=1)
+    return int(min(BASELINE_HOURS, max(held, 1)))
+
+
+def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, baseline_hours: int) -> float:
     """One-sided Poisson p-value of the bug's events in [start, end) at its mean rate of the week before."""
     hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
-    before = members[(members["hour"] >= start - pd.Timedelta(hours=BASELINE_HOURS)) & (members["hour"] < start)]
+    before = members[(members["hour"] >= start - pd.Timedelta(hours=baseline_hours)) & (members["hour"] < start)]
     during = members[(members["hour"] >= start) & (members["hour"] < end)]
     # Half an event a week at least: a bug quiet all week is not infinitely surprising.
-    expected = max(float(before["event_count"].sum()), 0.5) / BASELINE_HOURS * hours
+    expected = max(float(before["event_count"].sum()), 0.5 * baseline_hours / BASELINE_HOURS) / baseline_hours * hours
     return float(stats.poisson.sf(int(during["event_count"].sum()) - 1, expected))
 
 
@@ -150,12 +161,13 @@ def _spike_end(bug_hours: pd.DataFrame, start: pd.Timestamp, as_of: datetime) ->
     return pd.Timestamp(as_of)
 
 
-def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[list[str], float]:
+def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+              baseline_hours: int) -> tuple[list[str], float]:
     """Signatures whose count in [start, end) clearly exceeds their own level of the week before."""
     hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
-    before = members[(members["hour"] >= start - pd.Timedelta(hours=BASELINE_HOURS)) & (members["hour"] < start)]
+    before = members[(members["hour"] >= start - pd.Timedelta(hours=baseline_hours)) & (members["hour"] < start)]
     during = members[(members["hour"] >= start) & (members["hour"] < end)]
-    expected = before.groupby("signature_id")["event_count"].sum() / BASELINE_HOURS * hours
+    expected = before.groupby("signature_id")["event_count"].sum() / baseline_hours * hours
     seen = during.groupby("signature_id")["event_count"].sum()
     excess = (seen - expected.reindex(seen.index).fillna(0.0)).sort_values(ascending=False, kind="stable")
     total = float(excess.clip(lower=0).sum())

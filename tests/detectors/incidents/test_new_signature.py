@@ -154,3 +154,42 @@ def test_bad_hyperparameter_is_quoted() -> None:
     hourly, _ = world()
     with pytest.raises(ValueError, match="min_customers"):
         NewSignatureDetector(min_customers=0).fit(hourly)
+
+
+def _burst(first_hour: int, customers: int, every_hours: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An old signature from hour 0 (so the history starts there) and ``sig-x`` from ``first_hour``,
+    reaching one new customer every ``every_hours``."""
+    hourly = [(hour(n), "sig-old", 4, 2) for n in range(first_hour + customers * every_hours)]
+    exposures = [("sig-old", "a", hour(0))]
+    for k in range(customers):
+        at = hour(first_hour + k * every_hours)
+        hourly.append((at, "sig-x", 2, 1))
+        exposures.append(("sig-x", f"c{k}", at + pd.Timedelta(minutes=5)))
+    return (pd.DataFrame(hourly, columns=["hour", "signature_id", "event_count", "customer_count"]),
+            pd.DataFrame(exposures, columns=["signature_id", "customer_id", "first_exposed_at"]))
+
+
+def test_a_fast_signature_in_a_short_history_is_new() -> None:
+    # Two days of silence, then a customer an hour: at its fifth customer (hour 52) the 192 events of the
+    # history before would have shown 5 * 192 / 30 = 32 of them at its pace; it did not exist before.
+    hourly, exposures = _burst(48, customers=8, every_hours=1)
+    finding = NewSignatureDetector(min_customers=5).fit(hourly, exposures).findings_[0]
+    assert finding.detected_at == hour(52)
+    assert finding.evidence["history_hours_before"] == 48
+
+
+def test_a_slow_signature_in_a_short_history_may_predate_it() -> None:
+    # One customer every 8 hours after 30 silent hours: the silence is what such a rare error looks like
+    # (5 customers while 142 events passed predict 4.2 among the 120 before: unseen by chance once in 70,
+    # not rare enough over two signatures' tests), so it is not new ...
+    hourly, exposures = _burst(30, customers=6, every_hours=8)
+    assert NewSignatureDetector(min_customers=5).fit(hourly, exposures).findings_ == ()
+    # ... while the same pace after a week of silence is (24 expected among the 672 events before).
+    hourly, exposures = _burst(168, customers=6, every_hours=8)
+    assert [f.detected_at for f in NewSignatureDetector(min_customers=5).fit(hourly, exposures).findings_] == [hour(200)]
+
+
+def test_the_history_test_needs_a_probability() -> None:
+    hourly, exposures = world()
+    with pytest.raises(ValueError, match="max_p_value"):
+        NewSignatureDetector(max_p_value=1.5).fit(hourly, exposures)

@@ -74,7 +74,14 @@ def test_figures_are_consistent(at_once) -> None:  # noqa: ANN001
         assert i["emailed_truly_affected"] <= i["emailed"]
         if i["writers_could_be_emailed"]:
             assert i["reach_before_ticket"] == round(i["reached_before_ticket"] / i["writers_could_be_emailed"], 3)
+        # Nobody who wrote before the first run can have had an email first.
+        assert i["writers_before_first_run"] <= i["writers_could_be_emailed"] - i["reached_before_ticket"]
     summary = document["outreach"]["summary"]
+    early = sum(i["writers_before_first_run"] for i in injected)
+    assert summary["writers_before_first_run"] == early
+    if summary["writers_could_be_emailed"] > early:
+        assert summary["reach_before_ticket_after_first_run"] == round(
+            summary["reached_before_ticket"] / (summary["writers_could_be_emailed"] - early), 3)
     assert summary["reached_before_ticket"] == sum(i["reached_before_ticket"] for i in injected)
     assert summary["writers_could_be_emailed"] == sum(i["writers_could_be_emailed"] for i in injected)
     assert summary["emailed"] == sum(i["emailed"] for i in injected)
