@@ -75,7 +75,8 @@ def _new_groups(inputs: IncidentInputs, min_history_hours: int, merge_hours: int
     first = first[first["first_hour"] >= earliest_new]
     if first.empty:
         return first.assign(bug_id=pd.Series(dtype="str"), group_id=pd.Series(dtype="str"))
-    first["bug_id"] = first["signature_id"].map(bug_of_signatures(inputs.catalog)).fillna(first["signature_id"])
+    bug_of = bug_of_signatures(inputs.catalog)
+    first["bug_id"] = first["signature_id"].map(bug_of).fillna(first["signature_id"])
     first = first.sort_values(["bug_id", "first_exposed_at", "signature_id"], kind="stable")
     groups = []
     for _, rows in first.groupby("bug_id", sort=False):
@@ -85,14 +86,13 @@ def _new_groups(inputs: IncidentInputs, min_history_hours: int, merge_hours: int
                 start = hour  # too long after the group began: the same bug again is a new incident
             groups.append(f"{rows['bug_id'].iat[0]}@{start:%Y-%m-%dT%H}")
     first = first.assign(group_id=groups).reset_index(drop=True)
-    return first[~first["group_id"].isin(_known_before(first, inputs))].reset_index(drop=True)
+    return first[~first["group_id"].isin(_known_before(first, inputs, bug_of))].reset_index(drop=True)
 
 
-def _known_before(members: pd.DataFrame, inputs: IncidentInputs) -> set[str]:
+def _known_before(members: pd.DataFrame, inputs: IncidentInputs, bug_of: pd.Series) -> set[str]:
     """Groups whose bug already showed on another signature before the group began: a bug the web client
     has hit all along is not new when it first reaches iOS (seen on a short history, where the iOS
     signatures of a search outage had not shown in two days and its web one had: the spike detector judges it)."""
-    bug_of = bug_of_signatures(inputs.catalog)
     seen = inputs.hourly[~inputs.hourly["signature_id"].isin(members["signature_id"])]
     seen_bugs = seen["signature_id"].map(bug_of).fillna(seen["signature_id"])
     earliest = pd.to_datetime(seen["hour"], utc=True).groupby(seen_bugs).min()

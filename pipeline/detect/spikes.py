@@ -143,9 +143,7 @@ def _baseline_hours(history_start: datetime | None, start: pd.Timestamp) -> int:
 
 def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, baseline_hours: int) -> float:
     """One-sided Poisson p-value of the bug's events in [start, end) at its mean rate of the week before."""
-    hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
-    before = members[(members["hour"] >= start - pd.Timedelta(hours=baseline_hours)) & (members["hour"] < start)]
-    during = members[(members["hour"] >= start) & (members["hour"] < end)]
+    hours, before, during = _before_and_during(members, start, end, baseline_hours)
     # Half an event a week at least: a bug quiet all week is not infinitely surprising.
     expected = max(float(before["event_count"].sum()), 0.5 * baseline_hours / BASELINE_HOURS) / baseline_hours * hours
     return float(stats.poisson.sf(int(during["event_count"].sum()) - 1, expected))
@@ -194,9 +192,7 @@ def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     the total excess as the bar left out the small platforms of a large outage: a search timeout's iOS and
     macOS signatures (under 10% of its 132 excess events, from a level near zero) were not read, and three
     of their customers wrote in without an email (out-of-sample seed 13)."""
-    hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
-    before = members[(members["hour"] >= start - pd.Timedelta(hours=baseline_hours)) & (members["hour"] < start)]
-    during = members[(members["hour"] >= start) & (members["hour"] < end)]
+    hours, before, during = _before_and_during(members, start, end, baseline_hours)
     level = before.groupby("signature_id")["event_count"].sum()
     seen = during.groupby("signature_id")["event_count"].sum()
     usual = level.reindex(seen.index).fillna(0.0)
@@ -212,6 +208,15 @@ def _involved(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     # Most excess first: the first signature names the incident (and is the one outreach reads).
     ordered = sorted(chosen.index, key=lambda s: (-float(chosen[s]), s))
     return ordered, total
+
+
+def _before_and_during(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                       baseline_hours: int) -> tuple[float, pd.DataFrame, pd.DataFrame]:
+    """The spike's length in hours (at least one), and the bug's rows of its baseline and of [start, end)."""
+    hours = max((end - start) / pd.Timedelta(hours=1), 1.0)
+    before = members[(members["hour"] >= start - pd.Timedelta(hours=baseline_hours)) & (members["hour"] < start)]
+    during = members[(members["hour"] >= start) & (members["hour"] < end)]
+    return hours, before, during
 
 
 def _customers(connection: Connection, signatures: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
