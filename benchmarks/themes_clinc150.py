@@ -2,7 +2,7 @@
 
 Run from the repo root:
 
-    .venv/bin/python benchmarks/themes_clinc150.py [--cache FILE] [--merge-similarity S]
+    .venv/bin/python benchmarks/themes_clinc150.py [--cache FILE] [--min-agreement A ...]
 
 Clusters the 18,000 CLINC150 training texts into pain points (K not given, the default int8
 MiniLM), then groups the pain points into themes with ``ThemeClusterer`` on their centroids. Each
@@ -66,7 +66,7 @@ def _nmi(truth: pd.Series, labels: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=None, help="npz file keeping the pain point fit")
-    parser.add_argument("--merge-similarity", type=float, nargs="*", default=[ThemeClusterer().merge_similarity])
+    parser.add_argument("--min-agreement", type=float, nargs="*", default=[ThemeClusterer().min_agreement])
     args = parser.parse_args()
     frame = _load()
     labels, centroids, names, seconds = _pain_points(frame["text"].tolist(), args.cache)
@@ -75,13 +75,13 @@ def main() -> None:
         f"pain points: {len(centroids)} on {len(frame)} texts, NMI vs 150 intents {_nmi(frame['intent'], labels):.3f}, "
         f"unassigned {np.mean(labels < 0):.1%}, {seconds:.1f}s"
     )
-    for similarity in args.merge_similarity:
+    for agreement in args.min_agreement:
         start = time.perf_counter()
-        model = ThemeClusterer(merge_similarity=similarity).fit(centroids, sample_weight=sizes, pain_point_labels=names)
+        model = ThemeClusterer(min_agreement=agreement).fit(centroids, sample_weight=sizes, pain_point_labels=names)
         theme_seconds = time.perf_counter() - start
         per_text = np.where(labels >= 0, model.labels_[np.maximum(labels, 0)], -1)
         print(
-            f"themes (merge_similarity {similarity}): {len(model.themes_)}, NMI vs 10 domains "
+            f"themes (min_agreement {agreement}): {len(model.themes_)}, NMI vs 10 domains "
             f"{_nmi(frame['domain'], per_text):.3f}, {theme_seconds * 1000:.0f} ms"
         )
     for theme in model.themes_[:12]:

@@ -10,11 +10,11 @@ from detectors.painpoints.theme_identity import ThemeRegistry, assign_theme_ids
 from detectors.painpoints.themes import ThemeClusterer
 
 
-def _centroids(per_group: list[int], seed: int = 0, dims: int = 32) -> np.ndarray:
-    """Pain point centroids around one direction per group (groups far apart, members close)."""
+def _centroids(per_group: list[int], seed: int = 0, dims: int = 32, spread: float = 0.25) -> np.ndarray:
+    """Pain point centroids around one direction per group (groups far apart, members ``spread`` apart)."""
     rng = np.random.default_rng(seed)
     axes = np.linalg.qr(rng.normal(size=(dims, dims)))[0][: len(per_group)]
-    rows = [axis + 0.25 * rng.normal(size=dims) / np.sqrt(dims) for axis, n in zip(axes, per_group, strict=True) for _ in range(n)]
+    rows = [axis + spread * rng.normal(size=dims) / np.sqrt(dims) for axis, n in zip(axes, per_group, strict=True) for _ in range(n)]
     out = np.array(rows)
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -33,11 +33,27 @@ def test_groups_of_close_pain_points_become_themes():
     assert list(model.predict(vectors)) == list(model.labels_)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_loose_groups_still_make_one_theme_each(seed):
+    # Members of a group are only a little alike (cosine about 0.3), but more alike than anything
+    # else: a fixed similarity cut split such groups; the pain points' neighbours still join them.
+    vectors = _centroids([6, 6, 6, 6], seed=seed, dims=64, spread=1.5)
+    labels = ThemeClusterer().fit(vectors, sample_weight=[10] * 24).labels_
+    assert len(set(labels)) == 4
+    assert all(len(set(labels[g * 6 : (g + 1) * 6])) == 1 for g in range(4))
+
+
+def test_refit_on_the_same_pain_points_gives_the_same_themes():
+    vectors = _centroids([6, 5, 4, 3], seed=3, spread=1.0)
+    first = ThemeClusterer(random_state=7).fit(vectors).labels_
+    assert list(ThemeClusterer(random_state=7).fit(vectors).labels_) == list(first)
+
+
 def test_unfitted_and_bad_settings_fail_clearly():
     with pytest.raises(NotFittedError):
         ThemeClusterer().predict(np.ones((2, 3)))
-    with pytest.raises(ValueError, match="merge_similarity"):
-        ThemeClusterer(merge_similarity=1.5).fit(np.ones((3, 3)))
+    with pytest.raises(ValueError, match="min_agreement"):
+        ThemeClusterer(min_agreement=1.5).fit(np.ones((3, 3)))
     with pytest.raises(ValueError, match="sample_weight"):
         ThemeClusterer().fit(np.eye(3), sample_weight=[1, 2])
 
