@@ -26,6 +26,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from outreach.model import OutreachSettings
 from pipeline.backtest import OutreachPlan, backtest, default_workarounds
 from pipeline.detect import DetectSettings
 from pipeline.simulate import WorldSettings, simulate_world
@@ -50,7 +51,8 @@ def scale(args: argparse.Namespace) -> dict:
     # late runs of a whole 30-day replay cost (a window of tickets and events that has filled up).
     first = datetime(2026, 1, 1) + timedelta(days=HISTORY_DAYS + args.skip_days)
     last = first + timedelta(hours=args.hours)
-    plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+    plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1),
+                        settings=_outreach_settings(args))
     kept = f"sqlite:///{Path(args.keep).resolve() / 'warehouse-scale.db'}" if args.keep else None
     began = time.perf_counter()
     result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
@@ -84,6 +86,17 @@ def _detect_settings(args: argparse.Namespace) -> DetectSettings:
     return DetectSettings(embedder=args.embedder, **overrides)
 
 
+def _outreach_settings(args: argparse.Namespace) -> OutreachSettings:
+    """``OutreachSettings`` with any ``--outreach-set NAME=VALUE`` overrides (as the settings' own types)."""
+    defaults, overrides = OutreachSettings(), {}
+    for item in args.outreach_set:
+        name, _, value = item.partition("=")
+        if name not in OutreachSettings.__dataclass_fields__:
+            raise SystemExit(f"--outreach-set {item}: OutreachSettings has no field {name!r}")
+        overrides[name] = type(getattr(defaults, name))(value)
+    return OutreachSettings(**overrides)
+
+
 def _median_stages(days: list) -> dict[str, float]:
     """Per stage, its median seconds over ``days`` (the runs after the first, which loads the history)."""
     stages = sorted({stage for day in days for stage in day.seconds})
@@ -102,7 +115,8 @@ def quality(args: argparse.Namespace) -> list[dict]:
         world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed, tuple(args.incidents.split(",")))
         first = datetime(2026, 1, 1) + timedelta(days=args.history_days)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
-        plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1))
+        plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1),
+                            settings=_outreach_settings(args))
         kept = f"sqlite:///{Path(args.keep).resolve() / f'warehouse-{seed}.db'}" if args.keep else None
         began = time.perf_counter()
         result = backtest(str(world), first, last, every=timedelta(hours=1), truth=world / "truth",
@@ -134,6 +148,8 @@ def main() -> int:
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a DetectSettings field, e.g. --set spike_max_background_share=0.25")
+    parser.add_argument("--outreach-set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override an OutreachSettings field, e.g. --outreach-set max_emails_per_frequency_window=2")
     args = parser.parse_args()
     result = scale(args) if args.part == "scale" else quality(args)
     print(json.dumps(result, indent=1, default=str))

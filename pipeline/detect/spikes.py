@@ -95,11 +95,15 @@ def _spike(
     if len(affected) < settings.spike_min_customers:
         log.info("spike of %s at %s: only %s customers, below %s", alert.series_id, start, len(affected), settings.spike_min_customers)
         return None
+    own = members[members["signature_id"].isin(involved)].groupby("hour")["event_count"].sum()
+    own.index = pd.DatetimeIndex(own.index)
+    others = activity.sub(own, fill_value=0.0).clip(lower=0.0)
     background = expected_background(
         _events(connection, involved, start - pd.Timedelta(hours=baseline), start),
         start=start, baseline_hours=baseline, window_hours=(end - start) / pd.Timedelta(hours=1),
-        quantile=settings.spike_background_quantile,
+        quantile=settings.spike_background_quantile, activity=others,
     )
+    affected = affected.assign(background_weight=_usual_per_event(affected, own, others, start, baseline))
     hit = drop_background(affected, background, max_share=settings.spike_max_background_share,
                           max_audience_share=settings.spike_max_audience_background_share)
     described = describe_bug(inputs.catalog, involved)
@@ -129,7 +133,26 @@ def _spike(
             "usual_traffic_exposed": int((~hit["in_audience"]).sum()),
         },
     )
-    return Found(finding, hit, tuple(involved), described["message_pattern"])
+    return Found(finding, hit[["customer_id", "first_exposed_at", "event_count", "in_audience"]], tuple(involved),
+                 described["message_pattern"])
+
+
+def _usual_per_event(affected: pd.DataFrame, own: pd.Series, others: pd.Series, start: pd.Timestamp,
+                     baseline_hours: int) -> np.ndarray:
+    """Per customer, the share of the bug's events in the hour they were first hit that its usual traffic
+    explains: its events per other signatures' event in the baseline, times that hour's other events, over
+    the bug's events then (at most 1). The peak of an outage explains little; its tail, or a busy hour, more."""
+    since = start - pd.Timedelta(hours=baseline_hours)
+    usual, use = float(own[(own.index >= since) & (own.index < start)].sum()), float(
+        others[(others.index >= since) & (others.index < start)].sum())
+    hours = pd.DatetimeIndex(pd.to_datetime(affected["first_exposed_at"], format="ISO8601")).floor("h")
+    if hours.tz is not None:
+        hours = hours.tz_convert(None)
+    if use <= 0:
+        return np.ones(len(affected))
+    expected = usual / use * others.reindex(hours).fillna(0.0).to_numpy(dtype=float)
+    seen = np.maximum(own.reindex(hours).fillna(0.0).to_numpy(dtype=float), 1.0)
+    return np.minimum(expected / seen, 1.0)
 
 
 def _baseline_hours(history_start: datetime | None, start: pd.Timestamp) -> int:

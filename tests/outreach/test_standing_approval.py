@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from outreach.approval import approve, cancel
 from outreach.campaigns import build_campaigns
+from outreach.holdout import is_held_out
 from outreach.model import OutreachSettings
 from outreach.workarounds import WorkaroundError, parse_workaround, upsert_workarounds
 from tests.outreach.test_audience import T0, World
@@ -274,3 +275,23 @@ def test_a_campaign_approved_before_bounds_were_shown_keeps_the_growth_bound(wor
     build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=settings)
 
     assert _decisions(world)[-1][1:] == ("pending_approval", None)
+
+
+def test_a_follow_up_whose_newcomers_are_all_held_out_is_recorded_with_its_holdout(world: World) -> None:
+    build_campaigns(world.engine, as_of=T0, settings=SETTINGS)
+    approve(world.engine, "cmp-inc1", "lead@support", T0 + timedelta(minutes=20))
+    # A newcomer the follow-up's holdout draw holds out, alone in the hour.
+    held = next(f"late{i:03d}" for i in range(1000) if is_held_out("cmp-inc1-2", f"late{i:03d}", SETTINGS.holdout_share))
+    world.customer(held)
+    world.exposed(held, at=T0 + timedelta(minutes=30))
+
+    build_campaigns(world.engine, as_of=T0 + timedelta(hours=1), settings=SETTINGS)
+
+    # Skipped, the customer would be held out of nothing on record, and dropped from the next follow-up once
+    # they wrote in: the holdout arm would lose exactly its writers.
+    assert world.rows("SELECT customer_id, is_holdout FROM outreach_messages WHERE campaign_id = 'cmp-inc1-2'") == [
+        (held, 1)]
+    assert world.rows("SELECT status, approved_by FROM campaigns WHERE campaign_id = 'cmp-inc1-2'") == [
+        ("approved", "standing:cmp-inc1")]
+    # Nobody in it is emailed: an approval for the held-out alone asks nobody and sends nothing.
+    assert _approved_by_a_person(world) == 1

@@ -95,11 +95,14 @@ def test_the_audience_bound_stops_at_the_level_that_would_make_the_audience_most
 
     # The level on its own passes a local share of 0.5 (7.6 / 20 = 0.38) ...
     assert len(drop_background(_affected(burst), background, max_share=0.5)) == 67
-    # ... but takes the audience to 7.6 / 67 = 11% usual traffic: past a 5% bound, it is not emailed, while
-    # the incident still counts it as exposed.
+    # ... but takes the audience to 7.6 / 67 = 11% usual traffic: past a 5% bound, it is not emailed whole,
+    # while the incident still counts it as exposed. What the bound leaves takes 7 of its 20 (each carrying
+    # 7.6 / 20 = 0.38 usual: 2.66 in 54 is 4.9%; an eighth would make 3.04 in 55, 5.5%).
     kept = drop_background(_affected(burst), background, max_share=0.5, max_audience_share=0.05)
     assert len(kept) == 67
-    assert set(_emailed(kept)["customer_id"]) == {f"hit{i}" for i in range(47)}
+    emailed = set(_emailed(kept)["customer_id"])
+    assert {f"hit{i}" for i in range(47)} <= emailed
+    assert len(emailed) == 54
     # A bound of 12% would still have held it.
     assert _emailed(drop_background(_affected(burst), background, max_share=0.5, max_audience_share=0.12)).shape[0] == 67
 
@@ -119,9 +122,50 @@ def test_the_audience_bound_keeps_a_large_outages_one_time_visitors_and_stops_at
     # the clean level 2 below it stays.
     layered = {k: v for k, v in layered.items() if v > 1}
     kept = drop_background(_affected(layered), {2: 0.0, 3: 4.0}, max_share=0.5, max_audience_share=0.02)
-    assert set(_emailed(kept)["event_count"]) == {2, 4}
+    # The clean levels are emailed whole; of level 3 (0.4 usual each) 6 fit: 2.4 in 126 is 1.9%.
+    assert _emailed(kept)["event_count"].value_counts().to_dict() == {2: 100, 4: 20, 3: 6}
     assert set(kept["event_count"]) == {2, 3, 4}  # exposed all the same: 3 passes the local test
 
 
 def _emailed(kept: pd.DataFrame) -> pd.DataFrame:
     return kept[kept["in_audience"]]
+
+
+def test_what_the_bound_leaves_goes_to_the_customers_hit_in_the_purest_hours_first() -> None:
+    # 40 hit twice (no usual traffic at that level), 20 once, 8 of whom the week says are usual traffic.
+    burst = _affected({f"hit{i}": 2 for i in range(40)} | {f"once{i}": 1 for i in range(20)})
+    # The first ten one-time visitors came in the outage's peak hour (little usual traffic per event), the
+    # others in its tail, where an event is as likely usual as not.
+    burst["background_weight"] = [0.0] * 40 + [0.05] * 10 + [0.5] * 10
+
+    kept = drop_background(burst, {1: 8.0}, max_share=0.5, max_audience_share=0.05)
+
+    emailed = set(_emailed(kept)["customer_id"])
+    # The peak's ten carry 8 * 0.05 / 5.5 = 0.073 usual each: all ten fit (0.73 in 50); a tail visitor
+    # carries 0.73 and would make 1.45 in 51 (2.8%), a second 2.18 in 52 (4.2%), a third 2.9 in 53 (5.5%).
+    assert {f"once{i}" for i in range(10)} <= emailed
+    assert len(emailed - {f"hit{i}" for i in range(40)}) == 12
+    # Without weights, the earliest hit go first, 0.4 usual each: 5 fit (2.0 in 45 is 4.4%).
+    unweighted = drop_background(burst.drop(columns="background_weight"), {1: 8.0}, max_share=0.5,
+                                 max_audience_share=0.05)
+    assert len(_emailed(unweighted)) == 45
+
+
+def test_on_the_activity_clock_a_quiet_night_expects_fewer_usual_hitters_than_a_busy_day() -> None:
+    rng = np.random.default_rng(5)
+    hours = pd.date_range(START - pd.Timedelta(hours=WEEK), periods=WEEK + 24, freq="h")
+    # The product is ten times busier by day (08-20) than at night; usual hitters follow its use.
+    use = pd.Series(np.where((hours.hour >= 8) & (hours.hour < 20), 50.0, 5.0), index=hours)
+    baseline = use.iloc[:WEEK]
+    chosen = rng.choice(len(baseline), size=300, p=baseline.to_numpy() / baseline.sum())
+    usual = pd.DataFrame({"customer_id": [f"u{i}" for i in range(300)],
+                          "occurred_at": baseline.index[chosen] + pd.to_timedelta(rng.uniform(0, 1, 300), unit="h")})
+    night_start = START + pd.Timedelta(hours=8)  # 20:00, a 10-hour burst through the night
+    night = expected_background(usual, start=night_start, baseline_hours=WEEK, window_hours=10,
+                                activity=use)
+    day = expected_background(usual, start=START - pd.Timedelta(hours=4), baseline_hours=WEEK, window_hours=10,
+                              activity=use)
+    hours_only = expected_background(usual, start=night_start, baseline_hours=WEEK, window_hours=10)
+    # 300 usual hitters a week, 300 * 50 / 3780 = 4 an hour by day, 0.4 at night.
+    assert night[1] < 0.4 * hours_only[1]
+    assert day[1] > 2.5 * night[1]
