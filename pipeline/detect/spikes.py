@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 HOURLY_COUNTS = AnomalySettings(step_hours=1, missing_as_zero=True, direction="up")
 BASELINE_HOURS = 168  # a signature's own recent level: the week before the alert
 QUIET_HOURS = 2  # a spike ends after this many hours back at its usual level
+LEAD_HOURS = 3  # a spike may have begun this many hours before its alert, while above its usual level's noise
 END_MAX_P_VALUE = 0.01  # a quiet stretch ends a spike when the bug's share in it is this unlikely at the burst's share
 SIGNATURE_MAX_P_VALUE = 0.01  # a signature carries a spike when its own count is this unlikely at its level
 
@@ -82,7 +83,7 @@ def _spike(
     activity: pd.Series,
 ) -> Found | None:
     """The incident of one alert: its end, the signatures carrying it, and their customers in between."""
-    start = pd.Timestamp(alert.timestamp).tz_convert(None)
+    start = _burst_start(bug_hours, pd.Timestamp(alert.timestamp).tz_convert(None))
     end = _spike_end(bug_hours, start, inputs.as_of, activity)
     baseline = _baseline_hours(inputs.history_start, start)
     involved, excess = _involved(members, start, end, baseline)
@@ -117,7 +118,8 @@ def _spike(
         platform=described["platform"],
         app_version=None,
         started_at=start,
-        detected_at=start + pd.Timedelta(hours=1),
+        # the evidence is the alert hour's, not the lead hours' before it
+        detected_at=pd.Timestamp(alert.timestamp).tz_convert(None) + pd.Timedelta(hours=1),
         customer_count=len(hit),
         event_count=int(window["event_count"].sum()),
         evidence={
@@ -172,6 +174,30 @@ def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
     return float(stats.poisson.sf(int(during["event_count"].sum()) - 1, expected))
 
 
+def _burst_start(bug_hours: pd.DataFrame, alert: pd.Timestamp) -> pd.Timestamp:
+    """The alert's hour, or the earliest of the up to ``LEAD_HOURS`` hours just before it that were already
+    above the usual level's noise: the detector alerts once a burst is clear, often an hour after it began,
+    and the customers hit in that first hour belong to it (out-of-sample seed 23: a calendar 403 outage
+    began at 13:56, alerted at 14:00, and a customer hit at 13:56 and again at 15:07 was never emailed)."""
+    stamps = pd.to_datetime(bug_hours["timestamp"], utc=True).dt.tz_convert(None)
+    values = bug_hours["value"].to_numpy(dtype=float)
+    ceiling = _noise_ceiling(stamps, values, alert - pd.Timedelta(hours=LEAD_HOURS))
+    by_hour = dict(zip(stamps, values, strict=True))
+    start = alert
+    for _ in range(LEAD_HOURS):
+        if by_hour.get(start - pd.Timedelta(hours=1), 0.0) <= ceiling:
+            break
+        start -= pd.Timedelta(hours=1)
+    return start
+
+
+def _noise_ceiling(stamps: pd.Series, values: np.ndarray, before: pd.Timestamp) -> float:
+    """The usual level (the median hour of the day before ``before``) plus two Poisson deviations."""
+    window = values[(stamps >= before - pd.Timedelta(hours=24)).to_numpy() & (stamps < before).to_numpy()]
+    usual = float(np.median(window)) if window.size else 0.0
+    return usual + 2 * np.sqrt(usual + 1)
+
+
 def _spike_end(bug_hours: pd.DataFrame, start: pd.Timestamp, as_of: datetime, activity: pd.Series) -> pd.Timestamp:
     """First hour of a stretch of at least ``QUIET_HOURS`` hours back at the usual level (the day's median
     before the alert) in which the bug's share of all signatures' events fell clearly below its share during
@@ -185,9 +211,7 @@ def _spike_end(bug_hours: pd.DataFrame, start: pd.Timestamp, as_of: datetime, ac
     """
     stamps = pd.to_datetime(bug_hours["timestamp"], utc=True).dt.tz_convert(None)
     values = bug_hours["value"].to_numpy(dtype=float)
-    before = values[(stamps >= start - pd.Timedelta(hours=24)).to_numpy() & (stamps < start).to_numpy()]
-    usual = float(np.median(before)) if before.size else 0.0
-    ceiling = usual + 2 * np.sqrt(usual + 1)  # within Poisson noise of the usual level
+    ceiling = _noise_ceiling(stamps, values, start)
     totals = activity.reindex(pd.DatetimeIndex(stamps)).fillna(0.0).to_numpy(dtype=float)
     at_start = (stamps == start).to_numpy()
     burst_events, burst_total = float(values[at_start].sum()), float(totals[at_start].sum())

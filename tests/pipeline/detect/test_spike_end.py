@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.detect.spikes import _spike_end
+from pipeline.detect.spikes import LEAD_HOURS, _burst_start, _spike_end
 
 START = pd.Timestamp("2026-01-10 13:00")
 # Out-of-sample seed 23's calendar 403 spike, hour by hour from 13:00 (bug events, all signatures' events):
@@ -39,3 +39,20 @@ def test_no_activity_no_end() -> None:
     bug_hours, activity = _frames([(9, 13), (12, 17)] + [(0, 0)] * 6)
     as_of = START + pd.Timedelta(hours=8)
     assert _spike_end(bug_hours, START, as_of, activity) == as_of
+
+
+def test_a_spike_begins_in_the_hours_before_its_alert_that_were_already_above_the_noise() -> None:
+    # Seed 23's outage began at 13:56 with 3 events in the 13:00 hour (usual level 0, ceiling 2); the
+    # detector alerted at 14:00. One quiet hour before that is not part of it.
+    bug_hours, _ = _frames(HOURS)
+    bug_hours.loc[bug_hours["timestamp"] == (START - pd.Timedelta(hours=1)).tz_localize("UTC"), "value"] = 3
+    bug_hours.loc[bug_hours["timestamp"] == (START - pd.Timedelta(hours=2)).tz_localize("UTC"), "value"] = 1
+    assert _burst_start(bug_hours, START) == START - pd.Timedelta(hours=1)
+    # A burst that rose over several hours is read back at most LEAD_HOURS.
+    for hours_before in range(1, 6):
+        bug_hours.loc[bug_hours["timestamp"] == (START - pd.Timedelta(hours=hours_before)).tz_localize("UTC"),
+                      "value"] = 4
+    assert _burst_start(bug_hours, START) == START - pd.Timedelta(hours=LEAD_HOURS)
+    # Nothing above the noise before the alert: the alert's hour.
+    quiet, _ = _frames(HOURS)
+    assert _burst_start(quiet, START) == START
