@@ -14,8 +14,13 @@ class OutreachSettings:
     """How campaigns are targeted, approved and sent. Units are in the field names."""
 
     holdout_share: float = 0.10
+    # At most this many proactive emails per customer in any ``frequency_cap_days``, whatever they are
+    # about (and never two about one incident: contacted_before). One a week held back the customers two
+    # incidents hit in the same week, the second email being as much about their own trouble as the first:
+    # out-of-sample seed 23, 3 of a spike's 12 writers had been emailed about another error two days before
+    # (from day 3, reach-before-ticket 0.75 -> 0.92 with two a week, precision unchanged).
     frequency_cap_days: int = 7
-    max_emails_per_frequency_window: int = 1
+    max_emails_per_frequency_window: int = 2
     send_cap_per_campaign: int = 5000
     approval_timeout_hours: float = 48.0
     auto_approve: bool = False

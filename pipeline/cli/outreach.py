@@ -40,7 +40,10 @@ def cli_actor(by: str | None) -> str:
 @click.option("--send-cap", type=click.IntRange(min=1), default=5000, show_default=True,
               help="At most this many emails per campaign.")
 @click.option("--frequency-cap-days", type=click.IntRange(min=0), default=7, show_default=True,
-              help="At most one proactive email per customer in this many days.")
+              help="The frequency cap's window: at most --frequency-cap-emails proactive emails per customer in "
+                   "this many days (never two about one incident).")
+@click.option("--frequency-cap-emails", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Proactive emails per customer allowed in the frequency cap's window.")
 @click.option("--policy-max-audience", type=click.IntRange(min=1),
               help="Auto-approve campaigns emailing at most N customers (with --policy-min-severity). Off by default.")
 @click.option("--policy-min-severity", type=float, default=0.0, show_default=True,
@@ -51,7 +54,7 @@ def cli_actor(by: str | None) -> str:
                    "(default: $FOREWARN_PRODUCT_PROFILE, else built-in platform names only).")
 def command(
     as_of: str | None, approve: bool, sender: str, outbox_dir: Path | None, workarounds_dir: Path | None,
-    holdout_share: float, send_cap: int, frequency_cap_days: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
+    holdout_share: float, send_cap: int, frequency_cap_days: int, frequency_cap_emails: int, policy_max_audience: int | None, policy_min_severity: float, no_send: bool,
     product_profile: Path | None,
 ) -> None:
     """Build one campaign per open incident, then send the approved ones.
@@ -66,6 +69,7 @@ def command(
         holdout_share=holdout_share,
         send_cap_per_campaign=send_cap,
         frequency_cap_days=frequency_cap_days,
+        max_emails_per_frequency_window=frequency_cap_emails,
         auto_approve=policy_max_audience is not None,
         auto_approve_max_audience=policy_max_audience or 0,
         auto_approve_min_severity=policy_min_severity,

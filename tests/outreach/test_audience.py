@@ -176,6 +176,9 @@ def test_each_exclusion_rule_leaves_out_exactly_its_customers(world: World) -> N
     world.message("cmp-old", "contacted", sent_at=T0 - timedelta(days=30))
     world.campaign("cmp-unrelated", incident_id="inc-other", status="sent")
     world.message("cmp-unrelated", "capped", sent_at=T0 - timedelta(days=2))
+    world.campaign("cmp-unrelated-2", incident_id="inc-third", status="sent")
+    world.message("cmp-unrelated-2", "capped", sent_at=T0 - timedelta(days=1))  # two a week: the cap
+    world.message("cmp-unrelated-2", "ok_cap_expired", sent_at=T0 - timedelta(days=9))
     world.message("cmp-unrelated", "ok_cap_expired", sent_at=T0 - timedelta(days=8))
 
     audience = _audience(world)
@@ -204,12 +207,16 @@ def test_frequency_cap_is_configurable_and_counts_queued_rows_of_live_campaigns(
     world.campaign("cmp-dead", incident_id="inc-y", status="rejected")
     world.message("cmp-dead", "b", status="queued")
 
-    default = _audience(world)
-    assert sorted(m.customer_id for m in default.members) == ["b", "c"]
-    assert default.excluded["frequency_cap"] == 1
+    one_per_week = _audience(world, OutreachSettings(max_emails_per_frequency_window=1))
+    assert sorted(m.customer_id for m in one_per_week.members) == ["b", "c"]
+    assert one_per_week.excluded["frequency_cap"] == 1
 
-    two_per_week = _audience(world, OutreachSettings(max_emails_per_frequency_window=2))
-    assert sorted(m.customer_id for m in two_per_week.members) == ["a", "b", "c"]
+    # The default allows two a week: a queued row of a live campaign is one of them.
+    default = _audience(world)
+    assert sorted(m.customer_id for m in default.members) == ["a", "b", "c"]
+    world.campaign("cmp-sent", incident_id="inc-z", status="sent")
+    world.message("cmp-sent", "a", sent_at=T0 - timedelta(days=1))
+    assert sorted(m.customer_id for m in _audience(world).members) == ["b", "c"]
 
 
 def test_customers_affected_too_long_ago_are_left_out_once_the_incident_is_that_old(world: World) -> None:
