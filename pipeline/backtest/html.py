@@ -29,6 +29,7 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 <tr><th>emails to customers who had already written</th><td class="n" data-field="emailed_after_writing">{{ s.emailed_after_writing }}</td><td></td></tr>
 <tr><th>most approvals asked for one incident</th><td class="n" data-field="max_approvals_asked_per_incident">{{ s.max_approvals_asked_per_incident }}</td><td></td></tr>
 <tr><th>tickets not written after an email</th><td class="n" data-field="tickets_not_written">{{ s.tickets_not_written }}</td><td></td></tr>
+<tr><th>incidents found that match no true one</th><td class="n" data-field="false_incidents">{{ s.false_incidents }}</td><td>{{ s.emails_about_false_incidents }} emails about them</td></tr>
 </table>
 <h2 id="injected">Per injected incident</h2>
 <table id="injected-table"><tr>{% for c in injected_columns %}<th>{{ c }}</th>{% endfor %}</tr>

@@ -63,7 +63,7 @@ def outreach_report(engine: Engine, replay: Replay, truth: Truth | None = None,
         injected = [_injected(t, replay, messages, campaigns, opted_in, first_ticket.get(t.incident_id, {}), evidence,
                               unwritten or {}) for t in truth.incidents]
         report["injected_incidents"] = injected
-        report["summary"] = _summary(injected)
+        report["summary"] = _summary(injected, found)
     return report
 
 
@@ -145,11 +145,13 @@ def _injected(true: TrueIncident, replay: Replay, messages: list[dict], campaign
     }
 
 
-def _summary(injected: list[dict]) -> dict[str, object]:
+def _summary(injected: list[dict], found: list[dict]) -> dict[str, object]:
     writers = sum(i["writers_could_be_emailed"] for i in injected)
     reached = sum(i["reached_before_ticket"] for i in injected)
     early = sum(i["writers_before_first_run"] for i in injected)
     emailed = sum(i["emailed"] for i in injected)
+    matched = {incident_id for i in injected for incident_id in i["found_as"]}
+    false = [f for f in found if f["incident_id"] not in matched]
     lags = [i["hours_evidence_to_first_email"] for i in injected if i["hours_evidence_to_first_email"] is not None]
     return {
         "injected": len(injected),
@@ -165,6 +167,9 @@ def _summary(injected: list[dict]) -> dict[str, object]:
         "emailed_after_writing": sum(i["emailed_after_writing"] for i in injected),
         "max_approvals_asked_per_incident": max((i["approvals_asked"] for i in injected), default=0),
         "tickets_not_written": sum(i["tickets_not_written"] for i in injected),
+        # Found incidents that match no injected one: the false alarms, and the emails they sent.
+        "false_incidents": len(false),
+        "emails_about_false_incidents": sum(int(f["emails_sent"]) for f in false),
     }
 
 

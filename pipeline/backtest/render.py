@@ -69,7 +69,8 @@ def _outreach_lines(outreach: dict, deflection: list[dict]) -> list[str]:
             f"reach-before-ticket {_num(summary['reach_before_ticket'])} ({summary['reached_before_ticket']} of "
             f"{summary['writers_could_be_emailed']} writers who could be emailed); median "
             f"{_num(summary['median_hours_evidence_to_first_email'])} h from first evidence to first email; precision "
-            f"{_num(summary['precision'])}; {summary['emailed_after_writing']} emails to customers who had already written"
+            f"{_num(summary['precision'])}; {summary['emailed_after_writing']} emails to customers who had already written; "
+            f"{summary['false_incidents']} false incidents ({summary['emails_about_false_incidents']} emails)"
         )
     if deflection:
         lines += ["", "deflection measured against the holdout (holdout - treated ticket rate, 95% interval; true)"]

@@ -124,7 +124,8 @@ def test_the_warehouse_is_kept_and_the_outbox_holds_every_email_sent(at_once) ->
 def test_html_shows_the_json_figures(at_once) -> None:  # noqa: ANN001
     document, html, _, _ = at_once
     summary = document["outreach"]["summary"]
-    for field in ("reach_before_ticket", "precision", "emailed_after_writing", "max_approvals_asked_per_incident"):
+    for field in ("reach_before_ticket", "precision", "emailed_after_writing", "max_approvals_asked_per_incident",
+                  "false_incidents"):
         cell = re.search(rf'data-field="{field}">([^<]*)<', html)
         assert cell is not None and cell.group(1) == str(summary[field]), field
     for incident in document["outreach"]["injected_incidents"]:
@@ -134,6 +135,16 @@ def test_html_shows_the_json_figures(at_once) -> None:  # noqa: ANN001
         for field in ("reached_before_ticket", "writers_could_be_emailed", "precision", "first_email_at"):
             expected = incident[field]
             assert cells[field] == ("-" if expected is None else str(expected)), field
+
+
+def test_false_incidents_are_the_found_ones_no_true_incident_matches(at_once) -> None:  # noqa: ANN001
+    outreach = at_once[0]["outreach"]
+    matched = {i for incident in outreach["injected_incidents"] for i in incident["found_as"]}
+    false = [f for f in outreach["found_incidents"] if f["incident_id"] not in matched]
+    assert outreach["summary"]["false_incidents"] == len(false)
+    assert outreach["summary"]["emails_about_false_incidents"] == sum(f["emails_sent"] for f in false)
+    # Every injected incident of this world is found, and each found one is one of them.
+    assert matched and len(matched) + len(false) == len(outreach["found_incidents"])
 
 
 def test_approve_after_delays_every_first_email_by_at_least_that_long(at_once, after_12h) -> None:  # noqa: ANN001
