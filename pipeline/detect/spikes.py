@@ -8,7 +8,8 @@ alert until the count falls back, at the bug's mean rate of the week before, is 
 series that averages under one event an hour is a handful of events, which chance gives daily
 somewhere among many series). The incident then names the signatures that carry the excess over
 their own recent level (a platform only when one does), and its customers are those who hit them
-from the alert until the count falls back, less those its usual traffic explains
+from the burst's start (up to three hours before the alert, while the count was already above its noise)
+until the count falls back, less those its usual traffic explains
 (``spike_audience``).
 """
 
