@@ -75,26 +75,26 @@ def scale(args: argparse.Namespace) -> dict:
 
 
 def _detect_settings(args: argparse.Namespace) -> DetectSettings:
-    """``DetectSettings`` with the embedder and any ``--set NAME=VALUE`` overrides (numbers as numbers)."""
-    defaults, overrides = DetectSettings(), {}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        if name not in DetectSettings.__dataclass_fields__:
-            raise SystemExit(f"--set {item}: DetectSettings has no field {name!r}")
-        default = getattr(defaults, name)
-        overrides[name] = float(value) if default is None else type(default)(value)
-    return DetectSettings(embedder=args.embedder, **overrides)
+    """``DetectSettings`` with the embedder and any ``--set NAME=VALUE`` overrides."""
+    return DetectSettings(embedder=args.embedder, **_overrides(DetectSettings(), args.set, "--set"))
 
 
 def _outreach_settings(args: argparse.Namespace) -> OutreachSettings:
-    """``OutreachSettings`` with any ``--outreach-set NAME=VALUE`` overrides (as the settings' own types)."""
-    defaults, overrides = OutreachSettings(), {}
-    for item in args.outreach_set:
+    """``OutreachSettings`` with any ``--outreach-set NAME=VALUE`` overrides."""
+    return OutreachSettings(**_overrides(OutreachSettings(), args.outreach_set, "--outreach-set"))
+
+
+def _overrides(defaults: object, items: list[str], option: str) -> dict[str, object]:
+    """``NAME=VALUE`` items as fields of the ``defaults`` dataclass, each value of its field's type (a number
+    where the default is None)."""
+    overrides = {}
+    for item in items:
         name, _, value = item.partition("=")
-        if name not in OutreachSettings.__dataclass_fields__:
-            raise SystemExit(f"--outreach-set {item}: OutreachSettings has no field {name!r}")
-        overrides[name] = type(getattr(defaults, name))(value)
-    return OutreachSettings(**overrides)
+        if name not in type(defaults).__dataclass_fields__:
+            raise SystemExit(f"{option} {item}: {type(defaults).__name__} has no field {name!r}")
+        default = getattr(defaults, name)
+        overrides[name] = float(value) if default is None else type(default)(value)
+    return overrides
 
 
 def _median_stages(days: list) -> dict[str, float]:
