@@ -108,6 +108,12 @@ def _spike(
     affected = affected.assign(background_weight=_usual_per_event(affected, own, others, start, baseline))
     hit = drop_background(affected, background, max_share=settings.spike_max_background_share,
                           max_audience_share=settings.spike_max_audience_background_share)
+    if len(hit) < settings.spike_min_customers:
+        # Every customer but a few hit it no more than its usual traffic does: a burst of the usual hitters, no
+        # incident (the 30-day world had five such spikes of 0 customers, counted as false incidents).
+        log.info("spike of %s at %s: %s of its %s customers are beyond its usual traffic, below %s", alert.series_id,
+                 start, len(hit), len(affected), settings.spike_min_customers)
+        return None
     described = describe_bug(inputs.catalog, involved)
     window = members[(members["hour"] >= start) & (members["hour"] < end)]
     finding = IncidentFinding(

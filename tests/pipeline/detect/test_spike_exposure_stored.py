@@ -46,3 +46,23 @@ def test_the_audience_bound_marks_exposed_customers_instead_of_dropping_them(sql
     left_out = sum(not in_audience for in_audience in bounded.values())
     assert 0 < left_out < len(bounded)
     assert evidence["usual_traffic_exposed"] == left_out
+
+
+def test_a_spike_whose_customers_its_usual_traffic_explains_is_no_incident(sqlite_warehouse: Engine, world_dir: Path) -> None:
+    ingest(sqlite_warehouse, str(world_dir))
+    refresh_aggregates(sqlite_warehouse, SPIKE_AS_OF)
+    strict = dataclasses.replace(SETTINGS, spike_max_background_share=0.01)
+    detect_incidents(sqlite_warehouse, SPIKE_AS_OF, strict)
+    customers, evidence = _spike(sqlite_warehouse)
+    assert evidence["usual_traffic_customers"] > 0  # some levels were the usual traffic's
+
+    # Asking for one customer more than those beyond the usual traffic (but no more than all who hit it):
+    # the burst is its usual hitters' as far as that floor can tell, and no incident.
+    floor = len(customers) + 1
+    assert floor <= len(customers) + evidence["usual_traffic_customers"]
+    with sqlite_warehouse.begin() as connection:  # as a fresh install would run it
+        for table in ("pain_point_incidents", "incident_customers", "incidents"):
+            connection.execute(text(f"DELETE FROM {table}"))
+    detect_incidents(sqlite_warehouse, SPIKE_AS_OF, dataclasses.replace(strict, spike_min_customers=floor))
+    with sqlite_warehouse.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM incidents WHERE kind = 'spike'")).scalar() == 0
