@@ -13,6 +13,7 @@ from pathlib import Path
 from detect_world import SETTINGS, SPIKE_AS_OF
 from sqlalchemy import Engine, text
 
+from pipeline.detect import DetectSettings
 from pipeline.detect.aggregates import refresh_aggregates
 from pipeline.detect.incidents import detect_incidents
 from pipeline.ingest import ingest
@@ -30,12 +31,17 @@ def _spike(engine: Engine) -> tuple[dict[str, bool], dict]:
     return customers, json.loads(evidence)
 
 
+def _first_spike(engine: Engine, world_dir: Path, settings: DetectSettings) -> tuple[dict[str, bool], dict]:
+    """Load the world, detect as of the spike with ``settings``, and read the spike."""
+    ingest(engine, str(world_dir))
+    refresh_aggregates(engine, SPIKE_AS_OF)
+    detect_incidents(engine, SPIKE_AS_OF, settings)
+    return _spike(engine)
+
+
 def test_the_audience_bound_marks_exposed_customers_instead_of_dropping_them(sqlite_warehouse: Engine, world_dir: Path) -> None:
-    ingest(sqlite_warehouse, str(world_dir))
-    refresh_aggregates(sqlite_warehouse, SPIKE_AS_OF)
     unbounded = dataclasses.replace(SETTINGS, spike_max_audience_background_share=1.0)
-    detect_incidents(sqlite_warehouse, SPIKE_AS_OF, unbounded)
-    everyone, _ = _spike(sqlite_warehouse)
+    everyone, _ = _first_spike(sqlite_warehouse, world_dir, unbounded)
     assert everyone and all(everyone.values())
 
     # The same run with the default bound: the same customers exposed, some of them out of the email audience.
@@ -49,11 +55,8 @@ def test_the_audience_bound_marks_exposed_customers_instead_of_dropping_them(sql
 
 
 def test_a_spike_whose_customers_its_usual_traffic_explains_is_no_incident(sqlite_warehouse: Engine, world_dir: Path) -> None:
-    ingest(sqlite_warehouse, str(world_dir))
-    refresh_aggregates(sqlite_warehouse, SPIKE_AS_OF)
     strict = dataclasses.replace(SETTINGS, spike_max_background_share=0.01)
-    detect_incidents(sqlite_warehouse, SPIKE_AS_OF, strict)
-    customers, evidence = _spike(sqlite_warehouse)
+    customers, evidence = _first_spike(sqlite_warehouse, world_dir, strict)
     assert evidence["usual_traffic_customers"] > 0  # some levels were the usual traffic's
 
     # Asking for one customer more than those beyond the usual traffic (but no more than all who hit it):
