@@ -193,3 +193,16 @@ def test_the_history_test_needs_a_probability() -> None:
     hourly, exposures = world()
     with pytest.raises(ValueError, match="max_p_value"):
         NewSignatureDetector(max_p_value=1.5).fit(hourly, exposures)
+
+
+def test_a_pace_read_off_three_customers_needs_a_longer_silence() -> None:
+    # Three customers 4 h apart after 30 h of history: 120 events before, 42 since. At the pace read off
+    # them the history would have shown 8.6 (exp(-8.6) = 2e-4, past the 5e-3 needed over two signatures),
+    # but three customers tell the pace loosely: over its posterior the chance of the silence is
+    # (1 + 120 / 42) ** -3 = 0.017, what a rare old error looks like. Not new.
+    hourly, exposures = _burst(30, customers=3, every_hours=4)
+    assert NewSignatureDetector(min_customers=3).fit(hourly, exposures).findings_ == ()
+    # After a week of silence (672 events before) the same three are new: (1 + 672 / 42) ** -3 = 2e-4.
+    hourly, exposures = _burst(168, customers=3, every_hours=4)
+    found = NewSignatureDetector(min_customers=3).fit(hourly, exposures).findings_
+    assert [f.detected_at for f in found] == [hour(176)]
