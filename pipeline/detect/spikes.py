@@ -100,19 +100,24 @@ def _spike(
     own = members[members["signature_id"].isin(involved)].groupby("hour")["event_count"].sum()
     own.index = pd.DatetimeIndex(own.index)
     others = activity.sub(own, fill_value=0.0).clip(lower=0.0)
-    background = expected_background(
-        _events(connection, involved, start - pd.Timedelta(hours=baseline), start),
-        start=start, baseline_hours=baseline, window_hours=(end - start) / pd.Timedelta(hours=1),
-        quantile=settings.spike_background_quantile, activity=others,
-    )
+    before = _events(connection, involved, start - pd.Timedelta(hours=baseline), start)
+    stretch = {"start": start, "baseline_hours": baseline, "window_hours": (end - start) / pd.Timedelta(hours=1),
+               "activity": others}
+    # Who was exposed is estimated on the mean window; whom to email is bounded on the busier windows.
+    background = expected_background(before, quantile=None, **stretch)
+    bound = expected_background(before, quantile=settings.spike_background_quantile, **stretch)
     affected = affected.assign(background_weight=_usual_per_event(affected, own, others, start, baseline))
     hit = drop_background(affected, background, max_share=settings.spike_max_background_share,
-                          max_audience_share=settings.spike_max_audience_background_share)
-    if len(hit) < settings.spike_min_customers:
+                          max_audience_share=settings.spike_max_audience_background_share,
+                          audience_background=bound)
+    # Whether there is an incident at all is judged on the busier windows, as the audience is: the burst of
+    # usual hitters that alerted is itself a busy window, which the mean under-counts.
+    beyond_usual = len(drop_background(affected, bound, max_share=settings.spike_max_background_share))
+    if beyond_usual < settings.spike_min_customers:
         # Every customer but a few hit it no more than its usual traffic does: a burst of the usual hitters, no
         # incident (the 30-day world had five such spikes of 0 customers, counted as false incidents).
         log.info("spike of %s at %s: %s of its %s customers are beyond its usual traffic, below %s", alert.series_id,
-                 start, len(hit), len(affected), settings.spike_min_customers)
+                 start, beyond_usual, len(affected), settings.spike_min_customers)
         return None
     described = describe_bug(inputs.catalog, involved)
     window = members[(members["hour"] >= start) & (members["hour"] < end)]

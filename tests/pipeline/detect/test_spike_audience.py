@@ -169,3 +169,17 @@ def test_on_the_activity_clock_a_quiet_night_expects_fewer_usual_hitters_than_a_
     # 300 usual hitters a week, 300 * 50 / 3780 = 4 an hour by day, 0.4 at night.
     assert night[1] < 0.4 * hours_only[1]
     assert day[1] > 2.5 * night[1]
+
+
+def test_who_was_exposed_is_read_on_the_mean_window_and_whom_to_email_on_the_busier_ones() -> None:
+    # 40 hit twice, 20 once; the week's mean window held 7 one-time usual hitters, its busier windows 11.
+    burst = _affected({f"hit{i}": 2 for i in range(40)} | {f"once{i}": 1 for i in range(20)})
+    busy_only = drop_background(burst, {1: 11.0}, max_share=0.5, max_audience_share=0.05)
+    assert len(busy_only) == 40  # 11 of 20 is past half: the one-time visitors left the incident, all of them
+
+    kept = drop_background(burst, {1: 7.0}, max_share=0.5, max_audience_share=0.05, audience_background={1: 11.0})
+
+    assert len(kept) == 60  # 7 of 20 usual: the level was hit, and the incident counts it
+    # ... while the email bound carries 11 / 20 = 0.55 usual per one-time visitor: 4 fit (2.2 in 44 is 5.0%).
+    assert len(_emailed(kept)) == 44
+    assert len(_emailed(drop_background(burst, {1: 7.0}, max_share=0.5, max_audience_share=0.05))) == 46
