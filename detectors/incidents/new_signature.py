@@ -13,9 +13,9 @@ showed none of them is ``(1 + A / B) ** -k``; the test is that this is at most `
 signatures``. The plug-in chance ``exp(-k * A / B)`` trusts a pace read off three customers as much as
 one read off thirty, and so called a rare crash new at its third customer (85 h into a 3-day history,
 3 customers in 10 h, about 8.5 times as much activity before as since: 8e-12 plug-in, 1.2e-3 over the
-posterior, against 1.7e-4 needed among 60 signatures). A long history passes it at once; a short one (a new install, a signature that began in
-the loaded week) passes it when the signature spreads faster than its silence before could hide. It
-becomes an incident at the first hour ``t`` in
+posterior, against 1.7e-4 needed among 60 signatures). A long history passes it at once; a short one (a
+new install, a signature that began in the loaded week) passes it when the signature spreads faster than
+its silence before could hide. It becomes an incident at the first hour ``t`` in
 ``[t0, t0 + window_hours)`` at which at least ``min_customers`` distinct customers have hit it and the
 history test holds. A signature that takes longer to spread is not reported here (the spike and
 level-shift detectors watch established signatures).

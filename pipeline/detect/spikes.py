@@ -88,9 +88,7 @@ def _spike(
     end = _spike_end(bug_hours, start, inputs.as_of, activity)
     baseline = _baseline_hours(inputs.history_start, start)
     involved, excess = _involved(members, start, end, baseline)
-    bug = members.groupby("hour")["event_count"].sum()
-    bug.index = pd.DatetimeIndex(bug.index)
-    p_value = _count_p_value(members, start, end, baseline, activity.sub(bug, fill_value=0.0).clip(lower=0.0))
+    p_value = _count_p_value(members, start, end, baseline, _others(activity, _hourly(members)))
     if p_value > settings.spike_max_p_value / tests:
         log.info("spike of %s at %s: count p-value %.2g is not below %.2g / %s tests", alert.series_id, start,
                  p_value, settings.spike_max_p_value, tests)
@@ -99,9 +97,8 @@ def _spike(
     if len(affected) < settings.spike_min_customers:
         log.info("spike of %s at %s: only %s customers, below %s", alert.series_id, start, len(affected), settings.spike_min_customers)
         return None
-    own = members[members["signature_id"].isin(involved)].groupby("hour")["event_count"].sum()
-    own.index = pd.DatetimeIndex(own.index)
-    others = activity.sub(own, fill_value=0.0).clip(lower=0.0)
+    own = _hourly(members[members["signature_id"].isin(involved)])
+    others = _others(activity, own)
     before = _events(connection, involved, start - pd.Timedelta(hours=baseline), start)
     stretch = {"start": start, "baseline_hours": baseline, "window_hours": (end - start) / pd.Timedelta(hours=1),
                "activity": others}
@@ -169,6 +166,18 @@ def _usual_per_event(affected: pd.DataFrame, own: pd.Series, others: pd.Series, 
     expected = usual / use * others.reindex(hours).fillna(0.0).to_numpy(dtype=float)
     seen = np.maximum(own.reindex(hours).fillna(0.0).to_numpy(dtype=float), 1.0)
     return np.minimum(expected / seen, 1.0)
+
+
+def _hourly(rows: pd.DataFrame) -> pd.Series:
+    """Events an hour of ``rows`` (``hour, event_count``), on a DatetimeIndex."""
+    counts = rows.groupby("hour")["event_count"].sum()
+    counts.index = pd.DatetimeIndex(counts.index)
+    return counts
+
+
+def _others(activity: pd.Series, own: pd.Series) -> pd.Series:
+    """The activity less ``own``: the clock a bug's own events are measured on."""
+    return activity.sub(own, fill_value=0.0).clip(lower=0.0)
 
 
 def _baseline_hours(history_start: datetime | None, start: pd.Timestamp) -> int:
