@@ -53,7 +53,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         embedder: embed stage; ``None`` picks all-MiniLM-L6-v2 when installed, else TF-IDF/LSA.
         reducer: reduce stage before the neighbour graph; ``None`` is PCA to 128 dimensions
             (same quality on BANKING77, 3-5x less neighbour-search time on 50,000 tickets).
-        community: cluster stage; ``None`` is Louvain on a 20-NN graph, resolution read from the data.
+        community: cluster stage; ``None`` is Louvain on a k-NN graph, degree and resolution read from the data.
         min_cluster_size: fewest tickets a pain point needs; ``None`` scales with the input:
             max(3, ceil(n_tickets / 1000)).
         outlier_similarity: a ticket whose cosine to its pain point's centroid is lower is unassigned.
@@ -185,6 +185,11 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
     def resolution_(self) -> float | None:
         """The community stage's resolution in the last fit (None for a stage without one)."""
         return getattr(getattr(self, "community_", None), "resolution_", None)
+
+    @property
+    def n_neighbors_(self) -> int | None:
+        """The community stage's graph degree in the last fit (None for a stage without one)."""
+        return getattr(getattr(self, "community_", None), "n_neighbors_", None)
 
     def embedding_texts(self, X: Sequence[str]) -> list[str]:  # noqa: N803
         """The distinct texts ``fit`` would embed for ``X`` (boilerplate stripped, duplicates merged).

@@ -23,7 +23,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
-from detectors.painpoints.granularity import stable_resolution
+from detectors.painpoints.granularity import (
+    NEIGHBOUR_RANGE,
+    PROBE_GRID,
+    PROBE_NEIGHBOURS,
+    RESOLUTION_GRID,
+    neighbours_for,
+    stable_resolution,
+)
 from detectors.painpoints.louvain import louvain
 from detectors.painpoints.neighbours import nearest_neighbours
 
@@ -32,8 +39,12 @@ logger = logging.getLogger(__name__)
 
 def knn_graph(vectors: np.ndarray, k: int) -> sp.csr_matrix:
     """Symmetric sparse graph joining each row to its ``k`` nearest rows, weighted by cosine (>= 0)."""
-    n = vectors.shape[0]
-    indices, sims = nearest_neighbours(vectors, k)
+    return neighbour_graph(*nearest_neighbours(vectors, k))
+
+
+def neighbour_graph(indices: np.ndarray, sims: np.ndarray) -> sp.csr_matrix:
+    """``knn_graph`` from a neighbour search's (indices, similarities), row by row nearest first."""
+    n = indices.shape[0]
     rows = np.repeat(np.arange(n), indices.shape[1])
     weights = np.clip(sims.ravel(), 1e-6, None)  # keep every edge; negative cosine is just "far"
     graph = sp.csr_matrix((weights, (rows, indices.ravel())), shape=(n, n))
@@ -82,7 +93,9 @@ class LouvainClusterer:
     """Cluster unit vectors with Louvain on their k-NN cosine graph.
 
     Args:
-        n_neighbors: graph degree; 20 worked from 3,000 to 50,000 tickets.
+        n_neighbors: graph degree. ``None`` reads it from the data: a first cut of the
+            20-neighbour graph sizes the typical problem, and each text is joined to about a third
+            of that many texts (``granularity.neighbours_for``), 10 to 40.
         resolution: modularity resolution; higher gives more, smaller pain points. ``None`` reads
             it from the data: the resolution whose groups agree best across random subsets of the
             graph (``granularity.stable_resolution``). A rule from the number of texts lumped the
@@ -95,12 +108,14 @@ class LouvainClusterer:
 
     def __init__(
         self,
-        n_neighbors: int = 20,
+        n_neighbors: int | None = None,
         resolution: float | None = None,
         history_weight: float = 3.0,
         n_runs: int = 16,
         consensus_floor: float = 0.05,
     ) -> None:
+        if n_neighbors is not None and n_neighbors < 1:
+            raise ValueError(f"n_neighbors must be >= 1 or None, got {n_neighbors!r}")
         if n_runs < 1:
             raise ValueError(f"n_runs must be >= 1, got {n_runs!r}")
         if not 0.0 <= consensus_floor <= 1.0:
@@ -122,24 +137,38 @@ class LouvainClusterer:
         clustering, as in Chakrabarti et al., KDD 2006).
         """
         self.resolution_ = None
+        self.n_neighbors_ = None
         if vectors.shape[0] <= 1:
             return np.zeros(vectors.shape[0], dtype=np.int64)
-        graph = knn_graph(vectors, self.n_neighbors)
-        if prior is not None and self.history_weight > 0:
-            graph = _favour_history(graph, np.asarray(prior), self.history_weight)
+        prior = None if prior is None or self.history_weight <= 0 else np.asarray(prior)
+        # One search serves the probe's graph and the final one: neighbours come nearest first.
+        neighbours = self.n_neighbors
+        found = nearest_neighbours(vectors, neighbours or max(PROBE_NEIGHBOURS, NEIGHBOUR_RANGE[1]))
+        if neighbours is None:
+            probe = self._graph(found, PROBE_NEIGHBOURS, prior)
+            first = louvain_labels(probe, self.resolution_for_graph(probe, random_state, PROBE_GRID), random_state)
+            neighbours = neighbours_for(first)
+        graph = self._graph(found, neighbours, prior)
         resolution = self.resolution_for_graph(graph, random_state)
-        self.resolution_ = resolution  # what this fit used, fixed or read from the data
+        self.resolution_, self.n_neighbors_ = resolution, neighbours  # what this fit used, fixed or read from the data
         if self.n_runs > 1 and graph.nnz:
             graph = consensus_graph(graph, resolution, random_state, self.n_runs, self.consensus_floor)
         labels = louvain_labels(graph, resolution, random_state)
-        logger.debug("louvain: %s texts, %s communities", labels.size, int(labels.max()) + 1)
+        logger.debug("louvain: %s texts, %s neighbours, %s communities", labels.size, neighbours, int(labels.max()) + 1)
         return labels
 
-    def resolution_for_graph(self, graph: sp.csr_matrix, random_state: int = 0) -> float:
-        """The resolution used for ``graph``: the fixed one, else the most stable under resampling."""
+    def _graph(self, found: tuple[np.ndarray, np.ndarray], neighbours: int, prior: np.ndarray | None) -> sp.csr_matrix:
+        indices, sims = found
+        graph = neighbour_graph(indices[:, :neighbours], sims[:, :neighbours])
+        return graph if prior is None else _favour_history(graph, prior, self.history_weight)
+
+    def resolution_for_graph(
+        self, graph: sp.csr_matrix, random_state: int = 0, grid: tuple[float, ...] = RESOLUTION_GRID
+    ) -> float:
+        """The resolution used for ``graph``: the fixed one, else the most stable of ``grid`` under resampling."""
         if self.resolution is not None:
             return self.resolution
-        choice = stable_resolution(graph, random_state)
+        choice = stable_resolution(graph, random_state, grid)
         logger.debug("resolution %.2f chosen, agreement per resolution %s", choice.resolution, choice.agreement)
         return choice.resolution
 

@@ -33,7 +33,7 @@ from detectors.painpoints.corrections import (
     corrections_fingerprint,
     reserve_ids,
 )
-from detectors.painpoints.granularity import kept_resolution, resolution_state, vector_space
+from detectors.painpoints.granularity import Granularity, granularity_state, kept_granularity, vector_space
 from detectors.painpoints.placement import FitMemory, RefitPolicy, place_texts, recluster_reason
 from detectors.painpoints.registry import ACTIVE, INACTIVE
 from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
@@ -117,7 +117,7 @@ def detect_pain_points(
     else:
         clusterer.set_params(embedder=chosen)
         space = vector_space(chosen.name)
-        kept_choice = _keep_resolution(engine, clusterer, len(texts), space, as_of)
+        kept_choice = _keep_granularity(engine, clusterer, len(texts), space, as_of)
         prior = previous.prior_groups(ids) if previous else None
         clusterer.fit(texts, prior_groups=prior, progress=progress)
         if isinstance(clusterer.embedder_, StoredEmbedder):
@@ -154,8 +154,9 @@ def detect_pain_points(
         if weights_state is not None:
             save_state(connection, TOKEN_WEIGHTS, as_of, weights_state, settings.state_keep_days)
         choice = kept_choice
-        if fit is not None and choice is None and fit.resolution_ is not None:
-            choice = resolution_state(fit.resolution_, len(texts), vector_space(chosen.name), as_of)
+        if fit is not None and choice is None and fit.resolution_ is not None and fit.n_neighbors_ is not None:
+            read = Granularity(fit.resolution_, fit.n_neighbors_)
+            choice = granularity_state(read, len(texts), vector_space(chosen.name), as_of)
         if choice is not None:
             save_state(connection, RESOLUTION, as_of, choice, settings.state_keep_days)
     assigned = int(tickets["pain_point_id"].notna().sum())
@@ -262,20 +263,24 @@ def _fit_memory(
     )
 
 
-def _keep_resolution(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
-    """Fix the clusterer's resolution to an earlier run's choice while it holds; that choice's state, else None.
+def _keep_granularity(engine: Engine, clusterer: PainPointClusterer, n_texts: int, space: str, as_of: datetime) -> dict | None:
+    """Fix the clusterer's degree and resolution to an earlier run's choice while it holds; its state, else None.
 
-    The stable-resolution sweep is the costliest part of clustering after embedding, and an hour's
-    tickets do not change how finely the queue's problems are cut: it runs again once the queue
-    changed by a tenth or the choice is a day old (``granularity.kept_resolution``).
+    Reading them (a first cut to size the problems, two stable-resolution sweeps) is the costliest
+    part of clustering after embedding, and an hour's tickets do not change how finely the queue's
+    problems are cut: they are read again once the queue changed by a tenth or the choice is a day
+    old (``granularity.kept_granularity``).
     """
     with engine.connect() as connection:
         saved = load_state(connection, RESOLUTION, as_of)
-    kept = kept_resolution(saved, n_texts, space, as_of)
+    kept = kept_granularity(saved, n_texts, space, as_of)
     if kept is None:
         return None
-    log.info("resolution %.2f kept from %s (%s texts then, %s now)", kept, saved["chosen_at"], saved["texts"], n_texts)
-    clusterer.set_params(community=LouvainClusterer(resolution=kept))
+    log.info(
+        "resolution %.2f and %s neighbours kept from %s (%s texts then, %s now)",
+        kept.resolution, kept.neighbours, saved["chosen_at"], saved["texts"], n_texts,
+    )
+    clusterer.set_params(community=LouvainClusterer(resolution=kept.resolution, n_neighbors=kept.neighbours))
     return dict(saved)
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, text
 from detectors.painpoints.granularity import (
     RESWEEP_AGE,
     RESWEEP_CHANGE,
-    kept_resolution,
-    resolution_state,
+    Granularity,
+    granularity_state,
+    kept_granularity,
     vector_space,
 )
 from pipeline.detect import DetectSettings, detect
@@ -24,19 +25,22 @@ NOW = datetime(2026, 3, 10, 12)
 
 
 def test_a_choice_is_kept_for_the_same_space_while_the_queue_and_the_clock_stay_close() -> None:
-    saved = resolution_state(5.66, 10_000, "all-MiniLM-L6-v2-int8-idf", NOW)
-    assert kept_resolution(saved, 10_500, "all-MiniLM-L6-v2-int8-idf", NOW + timedelta(hours=1)) == 5.66
-    assert kept_resolution(saved, 10_000, "tfidf-lsa", NOW + timedelta(hours=1)) is None
+    saved = granularity_state(Granularity(5.66, 32), 10_000, "all-MiniLM-L6-v2-int8-idf", NOW)
+    kept = kept_granularity(saved, 10_500, "all-MiniLM-L6-v2-int8-idf", NOW + timedelta(hours=1))
+    assert kept == Granularity(5.66, 32)
+    assert kept_granularity(saved, 10_000, "tfidf-lsa", NOW + timedelta(hours=1)) is None
     grown = int(10_000 * (1 + RESWEEP_CHANGE)) + 1
-    assert kept_resolution(saved, grown, "all-MiniLM-L6-v2-int8-idf", NOW + timedelta(hours=1)) is None
-    assert kept_resolution(saved, 10_000, "all-MiniLM-L6-v2-int8-idf", NOW + RESWEEP_AGE) is None
-    assert kept_resolution(saved, 10_000, "all-MiniLM-L6-v2-int8-idf", NOW - timedelta(hours=1)) is None
+    assert kept_granularity(saved, grown, "all-MiniLM-L6-v2-int8-idf", NOW + timedelta(hours=1)) is None
+    assert kept_granularity(saved, 10_000, "all-MiniLM-L6-v2-int8-idf", NOW + RESWEEP_AGE) is None
+    assert kept_granularity(saved, 10_000, "all-MiniLM-L6-v2-int8-idf", NOW - timedelta(hours=1)) is None
 
 
 @pytest.mark.parametrize("saved", [None, {}, {"space": "x"}, {"space": "x", "resolution": "high", "texts": 5,
-                                                               "chosen_at": NOW.isoformat()}])
+                                                               "chosen_at": NOW.isoformat()},
+                                   # a choice saved before the degree was read from the data
+                                   {"space": "x", "resolution": 4.0, "texts": 5, "chosen_at": NOW.isoformat()}])
 def test_a_missing_or_unreadable_choice_is_swept_again(saved: dict | None) -> None:
-    assert kept_resolution(saved, 5, "x", NOW) is None
+    assert kept_granularity(saved, 5, "x", NOW) is None
 
 
 def test_the_space_ignores_the_digest_of_fitted_weights_and_the_run_of_a_refit() -> None:
