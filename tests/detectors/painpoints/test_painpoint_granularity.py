@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
+from detectors.painpoints import PainPointClusterer
 from detectors.painpoints.community import LouvainClusterer, knn_graph
 from detectors.painpoints.granularity import (
     NEIGHBOUR_RANGE,
@@ -139,20 +143,21 @@ def test_small_problems_get_a_short_neighbour_list_large_ones_a_long_one():
         LouvainClusterer(n_neighbors=0)
 
 
+def _banking77_sample(shared_data: Path, seed: int) -> pd.DataFrame:
+    """1,500 random texts of BANKING77's train split (columns text, category); skips when absent."""
+    path = shared_data / "banking77" / "train.csv"
+    if not path.is_file():
+        pytest.skip(f"BANKING77 not found at {path}: set FOREWARN_SHARED_DATA to the shared/data folder")
+    return pd.read_csv(path).sample(1500, random_state=seed)
+
+
 @pytest.mark.slow
 def test_a_small_sample_of_banking77_is_cut_as_finely_as_the_whole_set(minilm_idf, shared_data):
     # 1,500 of BANKING77's 10,003 texts (74 intents with at least 10 texts here, about 20 texts
     # each). On the fixed 20-neighbour graph each text reached as many texts of other intents as of
     # its own, and the most stable cut lumped them into 50 pain points (NMI 0.797, float32 vectors
     # as here); with the degree read from the data: 76 (NMI 0.833), within a quarter of the intents.
-    import pandas as pd
-
-    from detectors.painpoints import PainPointClusterer
-
-    path = shared_data / "banking77" / "train.csv"
-    if not path.is_file():
-        pytest.skip(f"BANKING77 not found at {path}: set FOREWARN_SHARED_DATA to the shared/data folder")
-    sample = pd.read_csv(path).sample(1500, random_state=3)
+    sample = _banking77_sample(shared_data, seed=3)
     model = PainPointClusterer(embedder=minilm_idf).fit(sample["text"].tolist())
     intents = int((sample["category"].value_counts() >= 10).sum())
     labels = np.where(model.labels_ >= 0, model.labels_, model.labels_.max() + 1)
@@ -167,14 +172,7 @@ def test_a_coarse_earlier_cut_does_not_hold_the_queue_at_its_granularity(minilm_
     # the earlier groups, the coarse cut agreed best with itself and came back: 11 pain points,
     # NMI 0.59. Read on the texts alone, the refit cuts as finely as a fit without history (124
     # pain points against 129, NMI 0.82).
-    import pandas as pd
-
-    from detectors.painpoints import PainPointClusterer
-
-    path = shared_data / "banking77" / "train.csv"
-    if not path.is_file():
-        pytest.skip(f"BANKING77 not found at {path}: set FOREWARN_SHARED_DATA to the shared/data folder")
-    sample = pd.read_csv(path).sample(1500, random_state=5)
+    sample = _banking77_sample(shared_data, seed=5)
     texts, truth = sample["text"].tolist(), pd.factorize(sample["category"])[0]
     early = PainPointClusterer(embedder=minilm_idf, community=LouvainClusterer(resolution=1.0)).fit(texts[:1400])
     prior = np.concatenate([early.labels_, np.full(100, -1)])
