@@ -151,8 +151,8 @@ class LouvainClusterer:
         # The granularity is read on the texts alone; the earlier groups weigh in the cut itself and
         # break ties within the sweep's noise. Read on the graph weighted toward them, it kept whatever
         # granularity the first runs had: a replayed world's first days (a few dozen tickets, cut
-        # coarsely) held its 44 problems in 13 pain points for a month (NMI 0.71, where one cold fit
-        # of the same tickets gave 22 and 0.89).
+        # coarsely) held its 44 problems in 12 pain points for a month (NMI 0.735, where one cold fit
+        # of the same tickets gave 22 and 0.891).
         plain = self._graph(found, neighbours)
         resolution = self.resolution_for_graph(plain, random_state, prior=prior)
         graph = plain if prior is None else _favour_history(plain, prior, self.history_weight)

@@ -140,10 +140,11 @@ def stable_resolution(
         return ResolutionChoice(grid[0], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
     smoothed = np.where(judged, np.convolve(np.pad(agreement, 1, mode="edge"), np.ones(3) / 3, mode="valid"), -np.inf)
     best = int(np.argmax(smoothed))
-    if prior is not None and (np.asarray(prior) >= 0).sum() >= MIN_TEXTS:
+    prior = None if prior is None else np.asarray(prior)
+    if prior is not None and (prior >= 0).sum() >= MIN_TEXTS:
         near = np.flatnonzero(smoothed >= smoothed[best] - PRIOR_TOLERANCE)
         near = near[near >= best]  # as fine as the best or finer (see ``prior`` above)
-        match = [_prior_match(subsets, cuts[g * draws : (g + 1) * draws], np.asarray(prior)) for g in near]
+        match = [_prior_match(subsets, cuts[g * draws : (g + 1) * draws], prior) for g in near]
         best = int(near[int(np.argmax(match))])
     return ResolutionChoice(grid[best], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
 
