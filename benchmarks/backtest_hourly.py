@@ -137,7 +137,8 @@ def main() -> int:
                         help="start the hourly replay this many days into the 30 (the first run loads them)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
-    parser.add_argument("--small-days", type=int, default=7, help="days replayed hourly per small world")
+    parser.add_argument("--small-days", type=int, default=5,
+                        help="days replayed hourly per small world (5: the README's quality figures)")
     parser.add_argument("--history-days", type=int, default=HISTORY_DAYS,
                         help="days of a small world its first run loads (the world still has --small-days more; "
                              "its incidents begin after about 40%% of all its days, so with a week some begin "
