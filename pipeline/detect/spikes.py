@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from detectors.incidents import IncidentFinding
 from detectors.series import AnomalySettings, score_many
 from pipeline.detect.bugs import bug_of_signatures, describe_bug
+from pipeline.detect.count_tail import count_tail, rate_variation
 from pipeline.detect.found import Found
 from pipeline.detect.inputs import IncidentInputs
 from pipeline.detect.settings import DetectSettings
@@ -191,7 +192,7 @@ def _baseline_hours(history_start: datetime | None, start: pd.Timestamp) -> int:
 
 def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, baseline_hours: int,
                    others: pd.Series | None = None) -> float:
-    """One-sided Poisson p-value of the bug's events in [start, end) at its rate of the week before, on the
+    """One-sided p-value of the bug's events in [start, end) at its rate of the week before, on the
     activity clock of the other signatures' events when they show any (else on the wall clock).
 
     On the wall clock a weekday afternoon is measured against a week whose weekend and nights are quiet, and
@@ -199,7 +200,8 @@ def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
     events in two hours where the week's mean hour gave 4.3, scored 2e-10; on the activity clock 5e-6 (the
     crash's hourly counts are Poisson around its share of activity, dispersion 1.05). That is still below the
     1e-2 / 1,056 its tests allow, and it stands as that world's one false level shift (23 customers, none
-    emailed): a rare burst, not a biased test."""
+    emailed): a rare burst, not a biased test. When the bug's own days scatter beyond Poisson around its share
+    of use, the rate is read with that variation (``count_tail``: a negative binomial tail)."""
     hours, before, during = _before_and_during(members, start, end, baseline_hours)
     share = hours / baseline_hours
     if others is not None:
@@ -210,7 +212,8 @@ def _count_p_value(members: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
             share = float(burst) / float(window)
     # Half an event a week at least: a bug quiet all week is not infinitely surprising.
     expected = max(float(before["event_count"].sum()), 0.5 * baseline_hours / BASELINE_HOURS) * share
-    return float(stats.poisson.sf(int(during["event_count"].sum()) - 1, expected))
+    variation = rate_variation(before, start, baseline_hours, others)
+    return count_tail(int(during["event_count"].sum()), expected, variation)
 
 
 def _burst_start(bug_hours: pd.DataFrame, alert: pd.Timestamp) -> pd.Timestamp:
