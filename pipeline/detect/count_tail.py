@@ -45,25 +45,13 @@ def rate_variation(before: pd.DataFrame, start: pd.Timestamp, baseline_hours: in
                              minlength=days)[:days]
         if (by_day > 0).all():
             use = by_day
-    if observed.sum() <= 0:
-        return 0.0
-    busiest = int(np.argmax(observed / use))
-    kept = np.delete(np.arange(days), busiest)  # all but the busiest day, the rate read without it
-    terms = _pearson_terms(observed[kept], use[kept])
-    if terms is None:
-        return 0.0
-    expected = observed[kept].sum() * use[kept] / use[kept].sum()
-    dispersion = terms.sum() / (kept.size - 1)
-    return max(dispersion - 1.0, 0.0) / float(expected.mean())
-
-
-def _pearson_terms(observed: np.ndarray, use: np.ndarray) -> np.ndarray | None:
-    """(observed - expected)^2 / expected per day, expected the days' total shared by use; None when empty."""
-    total = observed.sum()
+    kept = np.delete(np.arange(days), int(np.argmax(observed / use)))  # the rate read without its busiest day
+    total = observed[kept].sum()
     if total <= 0:
-        return None
-    expected = total * use / use.sum()
-    return (observed - expected) ** 2 / expected
+        return 0.0
+    expected = total * use[kept] / use[kept].sum()
+    dispersion = ((observed[kept] - expected) ** 2 / expected).sum() / (kept.size - 1)
+    return max(dispersion - 1.0, 0.0) / float(expected.mean())
 
 
 def count_tail(count: int, expected: float, variation: float) -> float:
