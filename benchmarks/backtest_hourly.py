@@ -112,7 +112,8 @@ def quality(args: argparse.Namespace) -> list[dict]:
     rows = []
     for seed in args.seeds:
         root = Path(tempfile.mkdtemp(prefix=f"forewarn-backtest-q{seed}-"))
-        world, settings = _world(root, args.small_customers, args.small_days, 4.0, seed, tuple(args.incidents.split(",")))
+        world, settings = _world(root, args.small_customers, args.small_days, args.small_rate, seed,
+                                 tuple(args.incidents.split(",")))
         first = datetime(2026, 1, 1) + timedelta(days=args.history_days)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
         plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1),
@@ -137,6 +138,8 @@ def main() -> int:
                         help="start the hourly replay this many days into the 30 (the first run loads them)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--small-customers", type=int, default=1000)
+    parser.add_argument("--small-rate", type=float, default=4.0,
+                        help="events per customer and day in a small world (4: the README's quality figures)")
     parser.add_argument("--small-days", type=int, default=5,
                         help="days replayed hourly per small world (5: the README's quality figures)")
     parser.add_argument("--history-days", type=int, default=HISTORY_DAYS,
