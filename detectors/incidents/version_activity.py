@@ -16,6 +16,9 @@ ACTIVITY_COLUMNS = ("platform", "app_version", "active_customers", "error_events
 """Plus one time column, ``hour`` or ``day`` (``event_hourly``-like or ``version_activity_daily``)."""
 CUSTOMER_COLUMNS = ("platform", "app_version", "customer_id", "first_active_at", "first_error_at")
 """Optional per-customer frame; may add ``error_events``."""
+SIGNATURE_COLUMNS = ("platform", "app_version", "signature_id", "erroring_customers")
+"""Optional per-signature frame, plus the activity frame's time column: distinct customers per period who
+hit each error signature on each version."""
 PERIOD_UNITS = {"hour": "h", "day": "D"}
 """Time column name -> the unit periods are floored to."""
 NEVER = np.iinfo(np.int64).max
@@ -117,6 +120,34 @@ def read_customers(
     people["active_t"] = _nanoseconds(people["active_period"])
     people["error_t"] = _nanoseconds(people["error_period"])
     return people
+
+
+def read_signature_errors(
+    errors: pd.DataFrame, period: str, as_of: pd.Timestamp | None, ranks: dict[VersionKey, int]
+) -> pd.DataFrame:
+    """Validate the per-signature frame: one row per (platform, version, signature, period), periods floored
+    as the activity's, with ``t``. Versions the activity frame does not know are dropped (never judged)."""
+    source = "version signature errors"
+    require_columns(errors, (period, *SIGNATURE_COLUMNS), source)
+    if errors["signature_id"].isna().any():
+        raise IncidentInputError(f"{source}: column signature_id has missing values; leave such rows out")
+    frame = pd.DataFrame(
+        {
+            "period": to_utc(errors[period], f"{source}, column {period}").dt.floor(PERIOD_UNITS[period]),
+            "platform": _platform(errors["platform"]),
+            "label": errors["app_version"].astype("str").str.strip().where(errors["app_version"].notna(), ""),
+            "signature_id": errors["signature_id"].astype("str"),
+            "erroring": to_counts(errors["erroring_customers"], f"{source}, column erroring_customers"),
+        }
+    )
+    if as_of is not None:
+        frame = frame.loc[frame["period"] <= as_of]
+    frame = _with_versions(frame, _version_keys(frame["label"], source), ranks)
+    summed = frame.groupby(["platform", "version", "signature_id", "period"], as_index=False, sort=True)[
+        "erroring"
+    ].sum()
+    summed["t"] = _nanoseconds(summed["period"])
+    return summed
 
 
 def _platform(values: pd.Series) -> pd.Series:

@@ -76,6 +76,11 @@ def detect_regressions(
         customers,
         history_start=inputs.history_start,
         as_of=pd.Timestamp(inputs.as_of - timedelta(microseconds=1)).floor("D").to_pydatetime(),
+        signature_errors=(
+            _signature_errors(connection, inputs, excluded, judged, detector.baseline_hours)
+            if settings.regression_per_signature
+            else None
+        ),
     )
     found = []
     for finding in detector.findings_:
@@ -178,6 +183,26 @@ def _release_inputs(
         customers[column] = pd.to_datetime(customers[column], format="ISO8601")
     customers["error_events"] = customers["error_events"].fillna(0).astype("int64")
     return activity, customers
+
+
+def _signature_errors(
+    connection: Connection, inputs: IncidentInputs, excluded: list[str], judged: dict[tuple[str, str], datetime],
+    baseline_hours: int,
+) -> pd.DataFrame:
+    """Distinct customers a day per platform, version and error signature, for the per-signature release test:
+    on the judged releases' platforms, from the first judged release's baseline on (the days the test reads),
+    the signatures other incidents explain left out."""
+    columns = ["day", "platform", "app_version", "signature_id", "erroring_customers"]
+    if not judged:
+        return pd.DataFrame(columns=columns)
+    first_judged = min(judged.values())
+    errors_since = pd.Timestamp(first_judged).floor("D") - pd.Timedelta(hours=baseline_hours) - pd.Timedelta(days=1)
+    params = {"as_of": inputs.as_of, "errors_since": errors_since.to_pydatetime(), "excluded": excluded,
+              "platforms": sorted({platform for platform, _ in judged})}
+    frame = read_frame(connection, "select_version_signature_errors", params, columns,
+                       expanding=["excluded", "platforms"])
+    frame["day"] = pd.to_datetime(frame["day"], format="ISO8601")
+    return frame
 
 
 def _main_release(connection: Connection, explainer: Explainer, as_of: datetime, share: float) -> Release | None:

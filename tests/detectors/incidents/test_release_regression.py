@@ -219,3 +219,57 @@ def test_p_value_is_the_exact_conditional_binomial_test(events: pd.DataFrame) ->
     expected = binomtest(x1, x1 + x2, e1 / (e1 + e2), alternative="greater").pvalue
     assert evidence["p_value"] == pytest.approx(expected, rel=1e-9)
     assert evidence["rate_ratio"] == pytest.approx(((x1 + 0.5) / e1) / ((x2 + 0.5) / e2))
+
+
+def _busy_world(crash_rate: float, seed: int, customers: int = 150, days: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily activity and per-signature frames of a busy product: 20 everyday errors that together hit about
+    a quarter of the active customer-days on every version, and a crash hitting ``crash_rate`` of the new
+    version's customer-days. Customers are active 60% of days and move to 5.4.0 from day 5 over three days."""
+    rng = np.random.default_rng(seed)
+    upgrade = 5 + rng.integers(0, 3, customers)
+    rows, hits = [], []
+    for day in range(days):
+        stamp = START + pd.Timedelta(days=day)
+        for customer in np.flatnonzero(rng.random(customers) < 0.6):
+            version = "5.4.0" if day >= upgrade[customer] else "5.3.0"
+            everyday = np.flatnonzero(rng.random(20) < 0.0143)  # 1 - (1 - 0.0143) ** 20 = 0.25
+            crashed = version == "5.4.0" and rng.random() < crash_rate
+            signatures = [f"sig-{n}" for n in everyday] + (["sig-crash"] if crashed else [])
+            rows.append((stamp, "ios", version, f"c{customer}", len(signatures)))
+            hits += [(stamp, "ios", version, signature, f"c{customer}") for signature in signatures]
+    days_frame = pd.DataFrame(rows, columns=["day", "platform", "app_version", "customer_id", "errors"])
+    activity = days_frame.groupby(["day", "platform", "app_version"], as_index=False).agg(
+        active_customers=("customer_id", "nunique"),
+        error_events=("errors", "sum"),
+        erroring_customers=("errors", lambda errors: int((errors > 0).sum())),
+    )
+    signature_errors = (
+        pd.DataFrame(hits, columns=["day", "platform", "app_version", "signature_id", "customer_id"])
+        .groupby(["day", "platform", "app_version", "signature_id"], as_index=False)["customer_id"]
+        .nunique()
+        .rename(columns={"customer_id": "erroring_customers"})
+    )
+    return activity, signature_errors
+
+
+def test_a_new_crash_stands_out_on_its_own_signature_before_among_all_errors() -> None:
+    activity, signature_errors = _busy_world(crash_rate=0.3, seed=2)
+    detector = ReleaseRegressionDetector(min_active_customers=5)
+    [by_signature] = detector.fit(activity, signature_errors=signature_errors).findings_
+    [by_any] = detector.fit(activity).findings_
+    assert by_signature.evidence["test"] == "per_signature_poisson_rate_ratio"
+    assert by_signature.evidence["signature_id"] == "sig-crash"
+    assert by_signature.evidence["signatures_tested"] == 21
+    # two days sooner: on its first full day the crash is plain on its own, lost among all errors
+    assert (by_signature.detected_at - by_any.detected_at) == pd.Timedelta(days=-2)
+
+
+def test_a_release_that_errs_as_its_predecessor_is_flagged_by_neither_test() -> None:
+    # 20 worlds, 21 signatures each judged every day of the watch: the shared bound of 0.001 holds them all.
+    detector = ReleaseRegressionDetector(min_active_customers=5)
+    flagged = []
+    for seed in range(20):
+        activity, signature_errors = _busy_world(0.0, seed)
+        if detector.fit(activity, signature_errors=signature_errors).findings_:
+            flagged.append(seed)
+    assert flagged == []

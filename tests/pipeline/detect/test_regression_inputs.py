@@ -16,7 +16,7 @@ from detectors.incidents import ReleaseRegressionDetector
 from pipeline.contract import CUSTOMERS, EVENTS
 from pipeline.detect.aggregates import refresh_aggregates
 from pipeline.detect.inputs import read_incident_inputs
-from pipeline.detect.regressions import _judged_versions, _release_inputs
+from pipeline.detect.regressions import _judged_versions, _release_inputs, _signature_errors
 from pipeline.ingest import ingest
 
 
@@ -84,6 +84,35 @@ def test_customers_of_recent_versions_with_explained_errors_left_out(warehouse: 
     assert joined["error_events"].sum() == len(counted) > 0
     assert len(kept[kept["occurred_at"] >= bound]) < len(errors[errors["occurred_at"] >= bound])  # some left out
 
+
+
+def test_signature_errors_are_distinct_customers_a_day_on_the_judged_platforms(warehouse: Engine, world_dir: Path) -> None:
+    ingest(warehouse, str(world_dir), tables=(CUSTOMERS, EVENTS))
+    refresh_aggregates(warehouse, LAST_AS_OF)
+    events = raw_events(warehouse, LAST_AS_OF)
+    errors = events[events["signature_id"].notna()]
+    excluded = sorted(errors["signature_id"].value_counts().index[:1])
+    first_seen = events.groupby(["platform", "app_version"])["occurred_at"].min()
+    platform = sorted(first_seen.index.get_level_values(0).unique())[0]
+    latest = first_seen.loc[platform].sort_values().index[-1]
+    judged = {(platform, latest): first_seen[(platform, latest)].to_pydatetime()}
+
+    with warehouse.connect() as connection:
+        inputs = read_incident_inputs(connection, LAST_AS_OF, SETTINGS)
+        got = _signature_errors(connection, inputs, excluded, judged, baseline_hours=24)
+
+    bound = first_seen[(platform, latest)].floor("D") - pd.Timedelta(hours=24) - pd.Timedelta(days=1)
+    kept = errors[~errors["signature_id"].isin(excluded) & (errors["platform"] == platform)
+                  & (errors["occurred_at"] >= bound)]
+    expected = (kept.assign(day=kept["occurred_at"].dt.floor("D").dt.tz_localize(None))
+                .groupby(["day", "platform", "app_version", "signature_id"])["customer_id"].nunique())
+    got_series = got.assign(day=got["day"].dt.tz_localize(None) if got["day"].dt.tz is not None else got["day"]).set_index(
+        ["day", "platform", "app_version", "signature_id"])["erroring_customers"].astype("int64").sort_index()
+    assert len(got_series) == len(expected) > 0
+    assert got_series.index.equals(expected.sort_index().index)
+    assert (got_series.to_numpy() == expected.sort_index().to_numpy()).all()
+    assert set(got["platform"]) == {platform} and not set(got["signature_id"]) & set(excluded)
+    assert (got_series > 1).any()  # distinct customers, not events: some signature hit several in a day
 
 def test_customers_are_read_for_releases_still_watched_or_already_flagged(warehouse: Engine) -> None:
     as_of = datetime(2026, 3, 1)
