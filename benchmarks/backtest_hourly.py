@@ -93,7 +93,10 @@ def _overrides(defaults: object, items: list[str], option: str) -> dict[str, obj
         if name not in type(defaults).__dataclass_fields__:
             raise SystemExit(f"{option} {item}: {type(defaults).__name__} has no field {name!r}")
         default = getattr(defaults, name)
-        overrides[name] = float(value) if default is None else type(default)(value)
+        if isinstance(default, bool):  # bool("False") is True
+            overrides[name] = value.strip().lower() in ("1", "true", "yes", "on")
+        else:
+            overrides[name] = float(value) if default is None else type(default)(value)
     return overrides
 
 

@@ -33,8 +33,10 @@ MIX = ("spike", "spike", "new_signature", "new_signature", "release_regression",
 SPIKE_SEEN = datetime(2026, 1, 9, 18)
 REGRESSION_SEEN = datetime(2026, 1, 10, 23)
 COLUMNS = "incident_id, kind, error_code, platform, app_version, started_at, evidence_at, detected_at, evidence"
-# The release test counting only the customers with any error (see the module docstring).
+# The release test counting only the customers with any error (see the module docstring), and with each
+# signature on its own as well.
 ANY_ERROR = dataclasses.replace(SETTINGS, regression_per_signature=False)
+BY_SIGNATURE = dataclasses.replace(SETTINGS, regression_per_signature=True)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +108,7 @@ def test_found_in_the_same_run_the_spike_is_folded_into_the_regression(sqlite_wa
 
 def test_the_per_signature_test_names_the_build_by_its_crash(sqlite_warehouse: Engine, mixed_world: Path) -> None:
     ingest(sqlite_warehouse, str(mixed_world), tables=(CUSTOMERS, EVENTS))
-    _run(sqlite_warehouse, SPIKE_SEEN, SETTINGS)
+    _run(sqlite_warehouse, SPIKE_SEEN, BY_SIGNATURE)
 
     [regression] = _windows(sqlite_warehouse)
     evidence = json.loads(regression.evidence)
