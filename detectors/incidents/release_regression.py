@@ -26,8 +26,9 @@ test on the customer-periods that hit it, new version against the same baseline)
 p-value times the number of signatures tested (Bonferroni) as that test's p-value; the two tests share
 ``max_p_value`` (half each). A regression is usually one new crash or failure: counted among every
 customer with any error, a busy product's everyday errors drown it (out-of-sample world at 8 events a
-customer a day: an iOS build whose crash hit 6 of its 12 active customer-days on its first full day,
-where 32 of 138 on the previous build erred, scored 0.03 on any error and was flagged 18 h later), while
+customer a day: an iOS build that erred on 7 of its 12 active customer-days by the end of its first full
+day, nearly all one crash, where 32 of 138 on the previous build erred, scored 0.03 on any error and was
+flagged 14 h later than on its crash alone), while
 against that crash's own rate on the previous build it stands out at once. A signature needs
 ``min_erroring_customers`` customer-periods on the new version and ``min_rate_ratio``.
 

@@ -160,9 +160,8 @@ def _release_inputs(
     columns = ["platform", "app_version", "customer_id", "first_active_at", "first_error_at", "error_events"]
     keys = sorted(f"{platform}|{version}" for platform, version in judged)
     first_judged = min(judged.values(), default=inputs.as_of)
-    errors_since = pd.Timestamp(first_judged).floor("D") - pd.Timedelta(hours=baseline_hours) - pd.Timedelta(days=1)
     params = {"as_of": inputs.as_of, "excluded": excluded, "judged": keys, "first_judged": first_judged,
-              "errors_since": errors_since.to_pydatetime()}
+              "errors_since": _errors_since(first_judged, baseline_hours)}
     if excluded and keys:
         daily = read_frame(connection, "select_version_errors_excluding", params,
                            ["day", "platform", "app_version", "error_events", "erroring_customers"], expanding=["excluded"])
@@ -170,7 +169,7 @@ def _release_inputs(
         on = ["day", "platform", "app_version"]
         errors = ["error_events", "erroring_customers"]
         recounted = activity[on].merge(daily, on=on, how="left")[errors].fillna(0).astype("int64")
-        late = (activity["day"] >= errors_since).to_numpy()
+        late = (activity["day"] >= params["errors_since"]).to_numpy()
         activity.loc[late, errors] = recounted.loc[late].to_numpy()
     if not keys:
         customers = pd.DataFrame(columns=columns)
@@ -185,6 +184,13 @@ def _release_inputs(
     return activity, customers
 
 
+def _errors_since(first_judged: datetime, baseline_hours: int) -> datetime:
+    """The first day the release test reads errors of: the first judged release's day, less its baseline and
+    a day of margin."""
+    since = pd.Timestamp(first_judged).floor("D") - pd.Timedelta(hours=baseline_hours) - pd.Timedelta(days=1)
+    return since.to_pydatetime()
+
+
 def _signature_errors(
     connection: Connection, inputs: IncidentInputs, excluded: list[str], judged: dict[tuple[str, str], datetime],
     baseline_hours: int,
@@ -195,9 +201,8 @@ def _signature_errors(
     columns = ["day", "platform", "app_version", "signature_id", "erroring_customers"]
     if not judged:
         return pd.DataFrame(columns=columns)
-    first_judged = min(judged.values())
-    errors_since = pd.Timestamp(first_judged).floor("D") - pd.Timedelta(hours=baseline_hours) - pd.Timedelta(days=1)
-    params = {"as_of": inputs.as_of, "errors_since": errors_since.to_pydatetime(), "excluded": excluded,
+    params = {"as_of": inputs.as_of, "errors_since": _errors_since(min(judged.values()), baseline_hours),
+              "excluded": excluded,
               "platforms": sorted({platform for platform, _ in judged})}
     frame = read_frame(connection, "select_version_signature_errors", params, columns,
                        expanding=["excluded", "platforms"])
