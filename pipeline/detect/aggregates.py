@@ -40,7 +40,8 @@ class AggregatePlan:
 
 
 def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False) -> AggregatePlan:
-    """Bring the hourly, daily-per-version, per-customer exposure and per-customer version aggregates to ``as_of``.
+    """Bring the hourly, daily-per-version (all errors and each signature), per-customer exposure and
+    per-customer version aggregates to ``as_of``.
 
     Args:
         rebuild: recount from all events even when adding the new ones would do.
@@ -62,6 +63,8 @@ def refresh_aggregates(engine: Engine, as_of: datetime, *, rebuild: bool = False
         connection.execute(statement("refresh_event_hourly", dialect), {"since": hour, "until": as_of})
         connection.execute(statement("delete_version_activity_daily", dialect), {"since": day})
         connection.execute(statement("refresh_version_activity_daily", dialect), {"since": day, "until": as_of})
+        connection.execute(statement("delete_signature_version_daily", dialect), {"since": day})
+        connection.execute(statement("refresh_signature_version_daily", dialect), {"since": day, "until": as_of})
         for name in ("refresh_customer_signature_exposure", "refresh_customer_version_activity"):
             connection.execute(statement(name, dialect), {"since": exposure_since, "until": as_of})
         connection.execute(

@@ -197,7 +197,8 @@ def _signature_errors(
 ) -> pd.DataFrame:
     """Distinct customers a day per platform, version and error signature, for the per-signature release test:
     on the judged releases' platforms, from the first judged release's baseline on (the days the test reads),
-    the signatures other incidents explain left out."""
+    the signatures other incidents explain left out. Read from the ``signature_version_daily`` aggregate, which
+    :func:`~pipeline.detect.aggregates.refresh_aggregates` brings to the run's as-of."""
     columns = ["day", "platform", "app_version", "signature_id", "erroring_customers"]
     if not judged:
         return pd.DataFrame(columns=columns)

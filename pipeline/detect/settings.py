@@ -52,10 +52,9 @@ class DetectSettings:
     # each; detectors/incidents/release_regression.py): a new crash stands out against its own rate on the
     # previous build where, counted among every customer with any error, a busy product's everyday errors
     # hide it (busy world, 8 events a customer a day: its build found 14 h sooner, 2/5 -> 4/5 writers; seed
-    # 19 0.689 -> 0.702). Off by default for now: its counts are read from the raw error events every run
-    # (+0.26 s a late run of the 30-day replay, 0.78 -> 1.04 s for the incidents); it turns on once they
-    # are an hourly-refreshed aggregate like version_activity_daily.
-    regression_per_signature: bool = False
+    # 19 0.689 -> 0.702). Its counts are the signature_version_daily aggregate (an hourly refresh recounts
+    # the hour's day); read from the raw error events instead they cost 0.26 s a late run of the 30-day replay.
+    regression_per_signature: bool = True
     # A spike or new signature on one release is about that release (its platform and version become the
     # incident's) when its events there are this unlikely under the release's rollout share (binomial).
     release_focus_max_p_value: float = 0.01

@@ -16,6 +16,7 @@ AGGREGATE_QUERIES = {
     "version_activity_daily": "SELECT * FROM version_activity_daily ORDER BY day, platform, app_version",
     "customer_signature_exposure": "SELECT * FROM customer_signature_exposure ORDER BY customer_id, signature_id",
     "customer_version_activity": "SELECT * FROM customer_version_activity ORDER BY platform, app_version, customer_id",
+    "signature_version_daily": "SELECT * FROM signature_version_daily ORDER BY day, platform, app_version, signature_id",
 }
 # What release-regression detection grouped from all events on every run before the aggregate existed.
 VERSION_CUSTOMERS_FROM_EVENTS = """
@@ -26,6 +27,11 @@ FROM events
 WHERE occurred_at < :as_of AND platform IS NOT NULL AND app_version IS NOT NULL
 GROUP BY platform, app_version, customer_id
 ORDER BY platform, app_version, customer_id
+"""
+# What the per-signature release test grouped from the error events on every run before its aggregate.
+SIGNATURE_DAYS_FROM_EVENTS = """
+SELECT occurred_at, platform, app_version, signature_id, customer_id FROM events
+WHERE signature_id IS NOT NULL AND occurred_at < :as_of AND platform IS NOT NULL AND app_version IS NOT NULL
 """
 START = datetime(2026, 3, 2)
 
@@ -70,6 +76,14 @@ def test_daily_refreshes_add_up_to_a_rebuild(warehouse: Engine, world_dir: Path)
         from_events = [_typed(r) for r in connection.execute(text(VERSION_CUSTOMERS_FROM_EVENTS), {"as_of": as_of})]
     assert [_typed(r) for r in totals["customer_version_activity"]] == from_events
     assert any(row[4] is not None for row in from_events) and any(row[4] is None for row in from_events)
+    customers: dict[tuple, set[str]] = {}
+    with warehouse.connect() as connection:
+        for at, platform, version, signature, customer in connection.execute(text(SIGNATURE_DAYS_FROM_EVENTS), {"as_of": as_of}):
+            day = _typed((at,))[0].replace(hour=0, minute=0, second=0, microsecond=0)
+            customers.setdefault((day, platform, version, signature), set()).add(customer)
+    signature_days = sorted((*key, len(who)) for key, who in customers.items())
+    assert [_typed(r) for r in totals["signature_version_daily"]] == signature_days
+    assert any(row[4] > 1 for row in signature_days)  # distinct customers, some signature hit by several a day
 
 
 def test_nothing_at_or_after_the_as_of_is_counted_even_going_back(warehouse: Engine, world_dir: Path) -> None:
