@@ -341,33 +341,33 @@ class ReleaseRegressionDetector(BaseEstimator):
             (mine["version"] == release.previous)
             & (mine["period"] >= release.released_at - pd.Timedelta(hours=self.baseline_hours))
         ]
-        signatures = sorted(set(new["signature_id"]))
-        if not signatures:
+        signatures = np.array(sorted(set(new["signature_id"])), dtype=object)
+        if not len(signatures):
             return _SignatureTest.empty(len(periods))
         tested = len(set(new["signature_id"]) | set(base["signature_id"]))
-        best = _SignatureTest.empty(len(periods))
-        released = release.released_at
-        for signature in signatures:
-            ours = new.loc[new["signature_id"] == signature]
-            theirs = base.loc[base["signature_id"] == signature]
-            x1 = _cumulative_at(ours, "erroring", periods)
-            x2 = np.where(
-                use_concurrent,
-                _cumulative_at(theirs.loc[theirs["period"] >= released], "erroring", periods),
-                _cumulative_at(theirs, "erroring", periods),
-            )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = ((x1 + 0.5) / e1) / ((x2 + 0.5) / e2)
-            p_value = np.minimum(_poisson_ratio_p_values(x1, e1, x2, e2) * tested, 1.0)
-            p_value = np.where((x1 >= self.min_erroring_customers) & (ratio >= self.min_rate_ratio), p_value, 1.0)
-            better = p_value < best.p_value
-            best = _SignatureTest(
-                np.where(better, p_value, best.p_value),
-                np.where(better, ratio, best.ratio),
-                np.where(better, signature, best.signature),
-                tested,
-            )
-        return best
+        # One row per signature, one column per period: every signature tested at once.
+        x1 = _cumulative_by_signature(new, signatures, periods)
+        x2 = np.where(
+            use_concurrent,
+            _cumulative_by_signature(base.loc[base["period"] >= release.released_at], signatures, periods),
+            _cumulative_by_signature(base, signatures, periods),
+        )
+        e1s, e2s = np.broadcast_to(e1, x1.shape), np.broadcast_to(e2, x1.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = ((x1 + 0.5) / e1s) / ((x2 + 0.5) / e2s)
+        p_value = _poisson_ratio_p_values(x1.ravel(), e1s.ravel(), x2.ravel(), e2s.ravel()).reshape(x1.shape)
+        p_value = np.minimum(p_value * tested, 1.0)
+        p_value = np.where((x1 >= self.min_erroring_customers) & (ratio >= self.min_rate_ratio), p_value, 1.0)
+        best = np.argmin(p_value, axis=0)  # the first signature (in id order) on ties
+        columns = np.arange(len(periods))
+        lowest = p_value[best, columns]
+        found = lowest < 1.0
+        return _SignatureTest(
+            np.where(found, lowest, 1.0),
+            np.where(found, ratio[best, columns], 0.0),
+            np.where(found, signatures[best], ""),
+            tested,
+        )
 
     def _distinct(
         self, new: pd.DataFrame, people: pd.DataFrame | None, release: _Release, periods: np.ndarray
@@ -423,6 +423,18 @@ def _cumulative_at(frame: pd.DataFrame, column: str, periods: np.ndarray) -> np.
     order = frame.sort_values("t")
     totals = np.concatenate([[0], np.cumsum(order[column].to_numpy(dtype=np.int64))])
     return totals[np.searchsorted(order["t"].to_numpy(), periods, side="right")]
+
+
+def _cumulative_by_signature(frame: pd.DataFrame, signatures: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Per signature (rows, in the order of ``signatures``) and period: the sum of ``erroring`` over the frame's
+    rows of that signature with period <= each of ``periods`` (sorted); signatures not listed are left out."""
+    counts = np.zeros((len(signatures), len(periods) + 1), dtype=np.int64)
+    row = pd.Index(signatures).get_indexer(frame["signature_id"])
+    kept = row >= 0
+    # A row counts from the first period at or after its own on.
+    column = np.searchsorted(periods, frame["t"].to_numpy()[kept], side="left")
+    np.add.at(counts, (row[kept], column), frame["erroring"].to_numpy(dtype=np.int64)[kept])
+    return np.cumsum(counts, axis=1)[:, :-1]
 
 
 def _running_max_at(frame: pd.DataFrame, column: str, periods: np.ndarray) -> np.ndarray:

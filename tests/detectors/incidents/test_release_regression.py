@@ -273,3 +273,22 @@ def test_a_release_that_errs_as_its_predecessor_is_flagged_by_neither_test() -> 
         if detector.fit(activity, signature_errors=signature_errors).findings_:
             flagged.append(seed)
     assert flagged == []
+
+
+def test_every_signature_is_counted_as_its_own_cumulative_series() -> None:
+    """The per-signature counts, all signatures at once, equal each signature's own running sum by period."""
+    from detectors.incidents.release_regression import _cumulative_at, _cumulative_by_signature
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "signature_id": rng.choice(["a", "b", "c", "d"], size=300),
+        "t": rng.integers(0, 50, size=300) * 10,
+        "erroring": rng.integers(1, 6, size=300),
+    })
+    signatures = np.array(["a", "c", "e"], dtype=object)  # "b"/"d" left out, "e" has no rows
+    periods = np.array([-5, 0, 45, 100, 255, 490, 600])  # before, on and between row periods, and past the end
+    got = _cumulative_by_signature(frame, signatures, periods)
+    expected = np.vstack([_cumulative_at(frame.loc[frame["signature_id"] == s], "erroring", periods) for s in signatures])
+    assert got.shape == (3, len(periods))
+    assert (got == expected).all()
+    assert got[0, -1] == frame.loc[frame["signature_id"] == "a", "erroring"].sum() and not got[2].any()
