@@ -162,6 +162,26 @@ def assign_theme_ids(
     return mapping, registry, events
 
 
+def keep_themes(registry: PainPointRegistry, previous: ThemeRegistry | None) -> dict[str, str] | None:
+    """Pain point -> theme id as ``previous`` grouped them, when it grouped every active pain point; else None.
+
+    Between re-clusterings a run only places new tickets in the pain points it has: the themes over them
+    stay as they were, and regrouping them every hour would only redraw them by a few tickets' weight.
+    A pain point without a centroid of its own (a part a person split off) joins its parent's theme.
+    """
+    if previous is None:
+        return None
+    theme_of = {p: t.theme_id for t in previous.themes if t.status == ACTIVE for p in t.pain_point_ids}
+    mapping = {}
+    for state in registry.active:
+        parent = state.parent_ids[0] if state.parent_ids else None
+        theme = theme_of.get(state.pain_point_id) or (theme_of.get(parent) if not state.centroid and parent else None)
+        if theme is None:
+            return None
+        mapping[state.pain_point_id] = theme
+    return mapping or None
+
+
 def group_into_themes(
     registry: PainPointRegistry, previous: ThemeRegistry | None, model: ThemeClusterer | None = None
 ) -> tuple[dict[str, str], ThemeRegistry, list[HistoryEvent]]:

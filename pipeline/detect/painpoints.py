@@ -146,7 +146,8 @@ def detect_pain_points(
         described = dict(memory.described)
     with engine.begin() as connection:
         _write_assignments(connection, tickets, since, as_of)
-        theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days)
+        theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days,
+                                     regroup=fit is not None)
         written = _write_pain_points(connection, tickets, described, registry, as_of, settings, corrected, theme_of)
         _write_history(connection, events, as_of)
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from detectors.painpoints import PainPointRegistry
 from detectors.painpoints.registry import MERGED
-from detectors.painpoints.theme_identity import ThemeRegistry, group_into_themes
+from detectors.painpoints.theme_identity import ThemeRegistry, group_into_themes, keep_themes
 from pipeline.detect.state import save_state
 from sql import statement
 
@@ -27,14 +27,25 @@ def theme_pain_points(
     saved: dict | None,
     as_of: datetime,
     keep_days: int,
+    *,
+    regroup: bool = True,
 ) -> dict[str, str]:
     """Group the active pain points into themes with stable ids, store them, return pain point -> theme.
 
     ``tickets`` holds the run's tickets with their ``pain_point_id`` (after corrections). A pain
     point without a centroid of its own (one a person split off) joins its parent's theme.
+
+    Args:
+        regroup: cluster the pain points into themes again. When False (a run that only placed new
+            tickets in the pain points it had) the last run's themes are kept if they hold every active
+            pain point, and only their sizes are brought up to date.
     """
     previous = ThemeRegistry.from_dict(saved) if saved else None
-    theme_of, themes, events = group_into_themes(registry, previous)
+    kept = None if regroup else keep_themes(registry, previous)
+    if kept is not None and previous is not None:
+        theme_of, themes, events = kept, previous, []
+    else:
+        theme_of, themes, events = group_into_themes(registry, previous)
     if not theme_of:
         return {}
     _write_themes(connection, tickets, themes, theme_of, as_of)
@@ -46,7 +57,8 @@ def theme_pain_points(
              for e in events],
         )
     save_state(connection, THEME_REGISTRY, as_of, themes.to_dict(), keep_days)
-    log.info("themes: %s over %s pain points, %s events", len(set(theme_of.values())), len(theme_of), len(events))
+    log.info("themes%s: %s over %s pain points, %s events", " (kept from the last run)" if kept else "",
+             len(set(theme_of.values())), len(theme_of), len(events))
     return theme_of
 
 

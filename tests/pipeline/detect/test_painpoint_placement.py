@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -85,9 +86,12 @@ def test_hourly_runs_place_new_tickets_keep_the_rest_and_refit_when_due(
     sqlite_warehouse: Engine, world_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = minilm_first_run(sqlite_warehouse, world_dir, caplog)
+    caplog.set_level(logging.INFO, logger="pipeline.detect.themes")
     fitted = _assignments(sqlite_warehouse)
     with sqlite_warehouse.connect() as connection:
         pain_points = set(connection.execute(text("SELECT pain_point_id FROM pain_points WHERE status = 'active'")).scalars())
+    themes, theme_tickets = _themes(sqlite_warehouse), _theme_tickets(sqlite_warehouse)
+    assert len(set(themes.values())) > 1
 
     # Six hours on, each run only places the tickets new since the fit.
     as_of = SPIKE_AS_OF
@@ -102,6 +106,11 @@ def test_hourly_runs_place_new_tickets_keep_the_rest_and_refit_when_due(
     assert {t: placed[t] for t in fitted} == fitted  # nothing the fit decided moves
     assert set(placed) - set(fitted) <= new and set(placed) - set(fitted)  # some new tickets found a home
     assert set(placed.values()) <= pain_points  # placing finds no new pain point; a fit does
+    # The themes over unchanged pain points are kept, not redrawn every hour; their sizes follow the tickets.
+    assert len(_lines(caplog, "themes (kept from the last run)")) == 6
+    assert _themes(sqlite_warehouse) == themes
+    sizes = _theme_tickets(sqlite_warehouse)
+    assert sizes.keys() == theme_tickets.keys() and sizes != theme_tickets
 
     # A rerun of the last hour decides alike from the same saved state.
     before = findings(sqlite_warehouse)
@@ -114,6 +123,7 @@ def test_hourly_runs_place_new_tickets_keep_the_rest_and_refit_when_due(
     correct_pain_point(sqlite_warehouse, CorrectionRequest("rename", some, "pm@example.com", as_of, label="Refunds late"))
     detect(sqlite_warehouse, as_of + timedelta(hours=1), settings)
     assert _lines(caplog, "re-clustering the ticket window: a person corrected")
+    assert _lines(caplog, "themes: ") and not _lines(caplog, "themes (kept")  # a fit groups them again
 
     # And a day after the last fit the whole window is clustered again.
     caplog.clear()
@@ -122,3 +132,15 @@ def test_hourly_runs_place_new_tickets_keep_the_rest_and_refit_when_due(
     caplog.clear()
     detect(sqlite_warehouse, as_of + timedelta(hours=25), settings)
     assert _lines(caplog, "re-clustering the ticket window:") and _lines(caplog, "text vectors:")
+
+
+def _themes(engine: Engine) -> dict[str, str]:
+    """Active pain point -> its theme."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT pain_point_id, theme_id FROM pain_points WHERE status = 'active'"))
+        return {str(p): str(t) for p, t in rows}
+
+
+def _theme_tickets(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {str(t): int(n) for t, n in connection.execute(text("SELECT theme_id, ticket_count FROM themes WHERE status = 'active'"))}
