@@ -53,7 +53,8 @@ class DetectSettings:
     # previous build where, counted among every customer with any error, a busy product's everyday errors
     # hide it (busy world, 8 events a customer a day: its build found 14 h sooner, 2/5 -> 4/5 writers; seed
     # 19 0.689 -> 0.702). Its counts are the signature_version_daily aggregate (an hourly refresh recounts
-    # the hour's day); read from the raw error events instead they cost 0.26 s a late run of the 30-day replay.
+    # the hour's day) and all of a release's signatures are tested at once: with its counts read from the
+    # raw error events and a loop per signature it cost 0.26 s a late run of the 30-day replay.
     regression_per_signature: bool = True
     # A spike or new signature on one release is about that release (its platform and version become the
     # incident's) when its events there are this unlikely under the release's rollout share (binomial).
