@@ -160,6 +160,7 @@ _SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)")
 SENTENCE_BREAK = "."  # a token tokenize() never makes
 _TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
 _NEGATIONS = re.compile(r"n't\b")
+_DIGIT = re.compile(r"\d")
 _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}
 _IRREGULAR_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in _IRREGULAR) + r")\b")
 # A phrase may hold a negation ("card not arrived") but not end on one ("payment did not").
@@ -170,9 +171,26 @@ NO_START = {"up", "out", "back", "off", "down", "again", "not", "no", "never", "
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens; ``n't`` becomes ``not`` so "didn't arrive" reads "did not arrive"."""
+    return [t.rstrip("'") for t in _TOKEN.findall(_normalised(text))]
+
+
+def _normalised(text: str) -> str:
     text = text.replace("\u2019", "'").lower()
-    text = _NEGATIONS.sub(" not", _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1)], text))
-    return [t.rstrip("'") for t in _TOKEN.findall(text)]
+    return _NEGATIONS.sub(" not", _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1)], text))
+
+
+def _tokens_between_numbers(sentence: str) -> list[str]:
+    """The sentence's tokens, with ``SENTENCE_BREAK`` where a number or version was left out between two of
+    them: "since version 5.14.0 the app closes" must not give the phrase "version the app closes"."""
+    tokens: list[str] = []
+    end = 0
+    text = _normalised(sentence)
+    for match in _TOKEN.finditer(text):
+        if tokens and _DIGIT.search(text, end, match.start()):
+            tokens.append(SENTENCE_BREAK)
+        tokens.append(match.group().rstrip("'"))
+        end = match.end()
+    return tokens
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a corpus repeats a few thousand words millions of times
@@ -235,7 +253,7 @@ class Words:
         ("API rate limit. Our integration ..." must not give "api our integration")."""
         tokens: list[str] = []
         for sentence in _SENTENCE_END.split(text):
-            words = tokenize(sentence)
+            words = _tokens_between_numbers(sentence)
             if words and tokens:
                 tokens.append(SENTENCE_BREAK)
             tokens.extend(words)

@@ -13,7 +13,7 @@ from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
 from detectors.painpoints.boilerplate import strip_boilerplate
 from detectors.painpoints.labeling import MAX_COMPLETED_WORDS, MAX_LABEL_CHARS, describe_clusters
 from detectors.painpoints.text import normalize_text
-from detectors.painpoints.words import text_language, tokenize
+from detectors.painpoints.words import SENTENCE_BREAK, Words, text_language, tokenize
 
 
 def _assert_readable(label: str, vocabulary: set[str]) -> None:
@@ -216,3 +216,15 @@ def test_a_long_completion_that_stays_a_fragment_is_not_taken():
              ("contain umlauts", "have emoji in them", "are very long", "use quotes", "start with a dash")]
     label = _first_label(group)
     assert len(label.split()) <= 6, label
+
+
+def test_no_phrase_bridges_a_version_number_left_out_between_its_words():
+    # The demo showed "version the app closes": "since version 5.14.0 the app closes" lost its number to the
+    # tokenizer and the words around it were read as one phrase.
+    tails = ("by itself", "without warning", "every morning", "on my ipad", "when I scroll", "all the time")
+    group = [f"Since version 5.14.{n} the app closes {tail}." for n, tail in enumerate(tails)]
+    group += ["After the latest update the app keeps closing.", "The app closes when I open a big board."]
+    label = _first_label(group)
+    assert "version the" not in label and "app closes" in label
+    assert Words.of("getting 429 from the api").tokens == ["getting", SENTENCE_BREAK, "from", "the", "api"]
+    assert Words.of("the v2 api is down").tokens == ["the", "v2", "api", "is", "down"]  # a digit inside a word stays
