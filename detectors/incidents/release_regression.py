@@ -360,10 +360,10 @@ class ReleaseRegressionDetector(BaseEstimator):
         p_value = np.where((x1 >= self.min_erroring_customers) & (ratio >= self.min_rate_ratio), p_value, 1.0)
         best = np.argmin(p_value, axis=0)  # the first signature (in id order) on ties
         columns = np.arange(len(periods))
-        lowest = p_value[best, columns]
+        lowest = p_value[best, columns]  # 1.0 where no signature passed its gates
         found = lowest < 1.0
         return _SignatureTest(
-            np.where(found, lowest, 1.0),
+            lowest,
             np.where(found, ratio[best, columns], 0.0),
             np.where(found, signatures[best], ""),
             tested,
