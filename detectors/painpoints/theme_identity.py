@@ -9,7 +9,7 @@ continued one merged into it. Ids are never reused.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -183,11 +183,15 @@ def keep_themes(registry: PainPointRegistry, previous: ThemeRegistry | None) -> 
 
 
 def group_into_themes(
-    registry: PainPointRegistry, previous: ThemeRegistry | None, model: ThemeClusterer | None = None
+    registry: PainPointRegistry,
+    previous: ThemeRegistry | None,
+    model: ThemeClusterer | None = None,
+    ticket_texts: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], ThemeRegistry, list[HistoryEvent]]:
     """Themes of a registry's active pain points, with ids kept from ``previous``.
 
     A pain point without a centroid of its own (a part a person split off) joins its parent's theme.
+    With ``ticket_texts`` (ticket id -> text) themes are named from their tickets' words.
 
     Returns:
         (pain point id -> theme id, the new theme registry, this run's theme events).
@@ -199,7 +203,13 @@ def group_into_themes(
         return {}, previous or ThemeRegistry(), []
     counts = [len(s.ticket_ids) for s in active]
     model = model if model is not None else ThemeClusterer()
-    model.fit(np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active])
+    texts = None
+    if ticket_texts is not None:
+        texts = [[ticket_texts[t] for t in s.ticket_ids if t in ticket_texts] for s in active]
+    model.fit(
+        np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active],
+        pain_point_texts=texts,
+    )
     theme_of, themes, events = assign_theme_ids(previous, [s.pain_point_id for s in active], counts, model)
     for state in registry.active:
         if state.pain_point_id not in theme_of and state.parent_ids and state.parent_ids[0] in theme_of:

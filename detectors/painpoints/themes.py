@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
 from detectors.painpoints.coassociation import coassociation
+from detectors.painpoints.theme_labels import theme_labels
 from detectors.painpoints.words import STOP_WORDS, tokenize
 
 
@@ -70,6 +71,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         *,
         sample_weight: Sequence[float] | None = None,
         pain_point_labels: Sequence[str] | None = None,
+        pain_point_texts: Sequence[Sequence[str]] | None = None,
     ) -> ThemeClusterer:
         """Cluster pain point centroids ``X`` (one row each) into themes.
 
@@ -77,6 +79,8 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             X: pain point centroids, one row per pain point, in the embedder's space.
             sample_weight: ticket count per pain point (default 1 each).
             pain_point_labels: label per pain point, for the theme labels (default none: "theme N").
+            pain_point_texts: ticket texts per pain point; with them a theme is named by the phrase its
+                tickets share (``theme_labels``), without them by the words its pain points' labels share.
 
         Raises:
             ValueError: on bad hyperparameters or inputs of mismatched length.
@@ -89,12 +93,15 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         names = list(pain_point_labels) if pain_point_labels is not None else [""] * n
         if len(names) != n:
             raise ValueError(f"pain_point_labels has {len(names)} values for {n} pain points")
+        if pain_point_texts is not None and len(pain_point_texts) != n:
+            raise ValueError(f"pain_point_texts has {len(pain_point_texts)} values for {n} pain points")
         self.labels_ = self._cut(self._centred(vectors, weights))
         self.centroids_ = self._centroids(vectors, weights)
+        read = theme_labels(pain_point_texts, weights, self.labels_, names) if pain_point_texts is not None else {}
         self.themes_ = tuple(
             Theme(
                 theme=t,
-                label=self._label([names[i] for i in members], weights[members]) or f"theme {t + 1}",
+                label=read.get(t) or self._label([names[i] for i in members], weights[members]) or f"theme {t + 1}",
                 pain_point_count=int(members.size),
                 ticket_count=int(weights[members].sum()),
             )

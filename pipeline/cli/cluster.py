@@ -92,7 +92,7 @@ def command(
             bar.close()
     mapping, registry, events = assign_stable_ids(previous, ticket_ids, clusterer.result_)
     labels = {s.pain_point_id: s.label for s in registry.pain_points}
-    theme_of, themes = _themes(registry, previous_themes)
+    theme_of, themes = _themes(registry, previous_themes, dict(zip(ticket_ids, frame["text"], strict=True)))
     _write(frame, mapping, labels, out_path, theme_of, themes)
     if registry_path is not None:
         _write_registry(registry, weights, registry_path, themes)
@@ -182,11 +182,11 @@ def _read_registry(path: Path | None):  # noqa: ANN202 - (PainPointRegistry, tok
         ) from exc
 
 
-def _themes(registry, previous):  # noqa: ANN001, ANN202 - (pain point id -> theme id, ThemeRegistry)
-    """Themes over the run's pain points, ids kept from the registry file's themes."""
+def _themes(registry, previous, ticket_texts):  # noqa: ANN001, ANN202 - (pain point id -> theme id, ThemeRegistry)
+    """Themes over the run's pain points, ids kept from the registry file's themes, named by their tickets."""
     from detectors.painpoints.theme_identity import group_into_themes
 
-    theme_of, themes, _ = group_into_themes(registry, previous)
+    theme_of, themes, _ = group_into_themes(registry, previous, ticket_texts=ticket_texts)
     return theme_of, themes
 
 

@@ -125,9 +125,8 @@ def detect_pain_points(
         mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
         fit = clusterer
     # A person's corrections win over the refit: applied after identity, every run.
-    corrected = apply_corrections(
-        previous, mapping, registry, events, corrections, dict(zip(ids, texts, strict=True)), as_of=as_of
-    )
+    text_of = dict(zip(ids, texts, strict=True))
+    corrected = apply_corrections(previous, mapping, registry, events, corrections, text_of, as_of=as_of)
     mapping, registry, events = corrected.mapping, corrected.registry, list(corrected.events)
     if corrections:
         log.info("applied %s corrections (%s muted, %s pinned)", len(corrections), len(corrected.muted), len(corrected.pinned))
@@ -147,7 +146,7 @@ def detect_pain_points(
     with engine.begin() as connection:
         _write_assignments(connection, tickets, since, as_of)
         theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days,
-                                     regroup=fit is not None)
+                                     regroup=fit is not None, ticket_texts=text_of)
         written = _write_pain_points(connection, tickets, described, registry, as_of, settings, corrected, theme_of)
         _write_history(connection, events, as_of)
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 
 import pandas as pd
@@ -29,6 +30,7 @@ def theme_pain_points(
     keep_days: int,
     *,
     regroup: bool = True,
+    ticket_texts: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Group the active pain points into themes with stable ids, store them, return pain point -> theme.
 
@@ -39,13 +41,14 @@ def theme_pain_points(
         regroup: cluster the pain points into themes again. When False (a run that only placed new
             tickets in the pain points it had) the last run's themes are kept if they hold every active
             pain point, and only their sizes are brought up to date.
+        ticket_texts: ticket id -> text, to name regrouped themes by their tickets' words.
     """
     previous = ThemeRegistry.from_dict(saved) if saved else None
     kept = None if regroup else keep_themes(registry, previous)
     if kept is not None and previous is not None:
         theme_of, themes, events = kept, previous, []
     else:
-        theme_of, themes, events = group_into_themes(registry, previous)
+        theme_of, themes, events = group_into_themes(registry, previous, ticket_texts=ticket_texts)
     if not theme_of:
         return {}
     _write_themes(connection, tickets, themes, theme_of, as_of)

@@ -7,6 +7,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from detectors.painpoints.theme_identity import ThemeRegistry, assign_theme_ids
+from detectors.painpoints.theme_labels import theme_labels
 from detectors.painpoints.themes import ThemeClusterer
 
 
@@ -73,3 +74,54 @@ def test_theme_ids_are_kept_when_pain_points_grow_and_a_new_one_joins():
     assert second["pp-000008"] == first["pp-000001"]
     assert events2 == []
     assert registry2.next_number == registry.next_number
+
+
+def _tickets(templates: list[str], n: int = 12) -> list[str]:
+    """``n`` tickets written from the templates in turn, with a different customer detail each."""
+    return [templates[i % len(templates)].format(i=i) for i in range(n)]
+
+
+def test_a_theme_is_named_by_the_topic_its_tickets_share_not_by_words_every_problem_uses():
+    texts = [
+        _tickets(["The csv export fails for project {i}", "Our csv export fails with odd characters"]),
+        _tickets(["PDF export fails since Monday, report {i}", "The pdf export fails halfway"]),
+        _tickets(["Export to excel fails on sheet {i}", "Excel export fails again"]),
+        _tickets(["Search fails to find task {i}", "The search fails for old tasks"]),
+        _tickets(["Search fails when I type {i} letters", "Search fails on mobile"]),
+    ]
+    labels = ["csv export fails", "pdf export fails", "excel export fails", "search fails to find", "search fails on mobile"]
+    named = theme_labels(texts, np.full(5, 12.0), np.array([0, 0, 0, 1, 1]), labels)
+    # "fails" is in every ticket of both themes: it says nothing about either.
+    assert named == {0: "export", 1: "search"}
+
+
+def test_two_themes_never_share_a_label_and_a_theme_of_two_topics_names_both():
+    texts = [
+        _tickets(["My card payment was declined at shop {i}", "Card payment declined again"]),
+        _tickets(["The card payment shows twice, order {i}", "A card payment is pending for days"]),
+        _tickets(["Where is my new card? Ordered {i} days ago", "My card has not arrived"]),
+        _tickets(["When will my card arrive, it is day {i}", "Card delivery is taking long"]),
+        _tickets(["Push notifications stopped on phone {i}", "No push notifications any more"]),
+        _tickets(["Push notifications come twice for task {i}", "Duplicate push notifications"]),
+        _tickets(["The Slack integration lost channel {i}", "Slack integration asks to log in"]),
+        _tickets(["Our Slack integration posts twice in {i}", "Slack integration is silent"]),
+    ]
+    labels = ["card payment declined", "card payment pending", "card not arrived", "card arrive",
+              "push notifications stopped", "duplicate push notifications", "slack integration lost", "slack integration silent"]
+    weights = np.array([20.0, 20, 12, 12, 10, 10, 8, 8])
+    named = theme_labels(texts, weights, np.array([0, 0, 1, 1, 2, 2, 2, 2]), labels)
+    assert named[0] == "card payment"
+    assert named[1] != named[0] and "card" in named[1]
+    assert named[2] == "push notifications and slack integration"
+
+
+def test_a_theme_of_one_pain_point_keeps_its_name_and_no_texts_fall_back_to_the_label_words():
+    vectors = _centroids([3, 1], seed=2)
+    names = ["login fails on android", "login loops", "login asks twice", "invoice total is wrong"]
+    texts = [_tickets([f"{name} for user {{i}}"]) for name in names]
+    with_texts = ThemeClusterer().fit(vectors, sample_weight=[12] * 4, pain_point_labels=names, pain_point_texts=texts)
+    assert [t.label for t in with_texts.themes_] == ["login", "invoice total is wrong"]
+    without = ThemeClusterer().fit(vectors, sample_weight=[12] * 4, pain_point_labels=names)
+    assert without.themes_[0].label.startswith("login")
+    with pytest.raises(ValueError, match="pain_point_texts"):
+        ThemeClusterer().fit(vectors, pain_point_labels=names, pain_point_texts=texts[:2])
