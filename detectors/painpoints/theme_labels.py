@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from detectors.painpoints.labeling import MAX_LABEL_CHARS
 from detectors.painpoints.words import Words, contains_phrase, phrases
 
 # Tickets read per pain point: a theme label needs the words a problem's tickets share, which a
@@ -188,4 +189,4 @@ def _weighted_share(rows: np.ndarray, shares: list[Counter], weights: np.ndarray
 
 def _surface(key: str, surfaces: dict[str, Counter]) -> str:
     forms = surfaces.get(key)
-    return forms.most_common(1)[0][0] if forms else key
+    return (forms.most_common(1)[0][0] if forms else key)[:MAX_LABEL_CHARS]
