@@ -62,7 +62,9 @@ def theme_labels(
         if members.size == 1:
             out[theme] = pain_point_labels[members[0]]
             continue
-        label, first = _label(members, np.flatnonzero(themes != theme), shares, surfaces, weights, named, taken)
+        label, first = _label(
+            members, np.flatnonzero(themes != theme), shares, surfaces, weights, named, pain_point_labels, taken
+        )
         out[theme] = label or pain_point_labels[members[np.argmax(weights[members])]]
         taken.add(first)
     return out
@@ -109,20 +111,25 @@ def _label(
     surfaces: dict[str, Counter],
     weights: np.ndarray,
     named: list[set[str]],
+    labels: Sequence[str],
     taken: set[str],
 ) -> tuple[str, str]:
     """One phrase, or two joined by "and" where the first leaves a large part of the theme unnamed;
     with the first phrase's key."""
     first = _best_phrase(members, others, shares, weights, named, exclude=set(), taken=taken, min_described=2)
     if not first:
-        # No topic runs through two of its problems: the largest one's own best phrase names it.
+        # No topic runs through two of its problems: the largest one's best phrase leads.
         largest = members[np.argmax(weights[members])]
         first = _best_phrase(np.array([largest]), others, shares, weights, named, exclude=set(), taken=taken, min_described=1)
         if not first:
             return "", ""  # the caller names it after its largest pain point
     label = _surface(first, surfaces)
     rest = members[np.array([shares[i][first] < DESCRIBES for i in members])]
-    if rest.size and weights[rest].sum() >= SECOND_PHRASE_REMAINDER * weights[members].sum():
+    if rest.size == 1 and weights[rest].sum() >= SECOND_PHRASE_REMAINDER * weights[members].sum():
+        # One problem left unnamed: its own label says it whole, where a phrase cut from it would be a
+        # fragment ("keeps logging" of "keeps logging me out").
+        label = f"{label}{', ' if ' and ' in labels[rest[0]] else ' and '}{labels[rest[0]]}"
+    elif rest.size and weights[rest].sum() >= SECOND_PHRASE_REMAINDER * weights[members].sum():
         second = _best_phrase(rest, others, shares, weights, named, exclude=set(first.split()), taken=taken, min_described=2)
         if second:
             label = f"{label} and {_surface(second, surfaces)}"

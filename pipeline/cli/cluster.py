@@ -162,6 +162,11 @@ def _read_tickets(path: Path) -> pd.DataFrame:
             f"{path} line {line}: ticket_id {ids[duplicated].iloc[0]!r} appears twice; ids must be unique"
         )
     frame["ticket_id"] = ids
+    # The same plain text `detect` clusters (ingest stores it): a Zendesk export's HTML bodies would
+    # otherwise label a pain point "body p good morning", and no label may carry an address or a phone.
+    from pipeline.redaction import redact
+
+    frame["text"] = redact(frame["text"])
     return frame
 
 

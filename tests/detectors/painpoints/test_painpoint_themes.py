@@ -125,3 +125,15 @@ def test_a_theme_of_one_pain_point_keeps_its_name_and_no_texts_fall_back_to_the_
     assert without.themes_[0].label.startswith("login")
     with pytest.raises(ValueError, match="pain_point_texts"):
         ThemeClusterer().fit(vectors, pain_point_labels=names, pain_point_texts=texts[:2])
+
+
+def test_one_problem_left_unnamed_is_named_whole_not_by_a_fragment():
+    texts = [
+        _tickets(["The csv export fails for project {i}", "Our csv export is empty"]),
+        _tickets(["PDF export cuts the last page of report {i}", "The pdf export is blank"]),
+        _tickets(["The app keeps logging me out after {i} minutes", "Keeps logging me out on my phone"]),
+        _tickets(["Search finds nothing for {i}", "Search is slow"]),
+    ]
+    labels = ["csv export fails", "pdf export is blank", "keeps logging me out", "search finds nothing"]
+    named = theme_labels(texts, np.full(4, 12.0), np.array([0, 0, 0, 1]), labels)
+    assert named[0] == "export and keeps logging me out"
