@@ -230,7 +230,8 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         for row, u in enumerate(unique.row_to_unique):
             first_row.setdefault(int(u), row)
         descriptions = describe_clusters(
-            unique.texts, vectors, unique_labels, unique.counts, n_key_terms=self.n_key_terms
+            unique.texts, vectors, unique_labels, unique.counts, n_key_terms=self.n_key_terms,
+            written=[texts[first_row[u]] for u in range(len(unique.texts))],
         )
         sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=n_clusters)
         return tuple(

@@ -21,6 +21,7 @@ from detectors.painpoints.words import (
     NO_START,
     SENTENCE_BREAK,
     STOP_WORDS,
+    Casing,
     Words,
     contains_phrase,
     phrases,
@@ -311,10 +312,12 @@ def describe_clusters(
     labels: np.ndarray,
     counts: np.ndarray | None = None,
     n_key_terms: int = 8,
+    written: Sequence[str] | None = None,
 ) -> list[ClusterDescription]:
     """Describe clusters ``0..labels.max()`` of ``texts`` (label -1 rows only count as background).
 
-    ``counts[i]`` is how many tickets carry text i (1 each when omitted).
+    ``counts[i]`` is how many tickets carry text i (1 each when omitted). ``written`` holds texts as
+    the tickets wrote them (``texts`` may be normalised keys), for the labels' capitals; default ``texts``.
     """
     counts = np.ones(len(texts), dtype=np.int64) if counts is None else counts
     n_clusters = int(labels.max()) + 1 if labels.size else 0
@@ -335,10 +338,23 @@ def describe_clusters(
             label = " ".join(words[reps[0]].words[:MAX_LABEL_WORDS])
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
+    descriptions = _disambiguate(descriptions)
+    casing = _casing(texts if written is None else written, descriptions)
     return [
-        ClusterDescription(_shortened(d.label), tuple(_shortened(t) for t in d.key_terms), d.representative_rows)
-        for d in _disambiguate(descriptions)
+        ClusterDescription(
+            _shortened(casing.apply(d.label)), tuple(_shortened(casing.apply(t)) for t in d.key_terms), d.representative_rows
+        )
+        for d in descriptions
     ]
+
+
+def _casing(texts: Sequence[str], descriptions: list[ClusterDescription]) -> Casing:
+    """The tickets' own capitals for the words the labels and key terms use ("SSO setup with Okta")."""
+    wanted = set().union(*(Casing.words_of(phrase) for d in descriptions for phrase in (d.label, *d.key_terms)))
+    casing = Casing()
+    for text in texts:
+        casing.add(text, wanted)
+    return casing
 
 
 def _shortened(text: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from detectors.painpoints.labeling import MAX_LABEL_CHARS
-from detectors.painpoints.words import Words, contains_phrase, phrases
+from detectors.painpoints.words import Casing, Words, contains_phrase, phrases
 
 # Tickets read per pain point: a theme label needs the words a problem's tickets share, which a
 # sample shows as well as all of them, and a 50,000-ticket queue is read in well under a second.
@@ -67,7 +67,12 @@ def theme_labels(
         )
         out[theme] = label or pain_point_labels[members[np.argmax(weights[members])]]
         taken.add(first)
-    return out
+    casing = Casing()
+    wanted = set().union(*(Casing.words_of(label) for label in out.values()))
+    for group in texts:
+        for text in _sample(group):
+            casing.add(text, wanted)
+    return {theme: casing.apply(label) for theme, label in out.items()}
 
 
 def _label_phrases(label: str) -> set[str]:

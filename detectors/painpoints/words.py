@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -262,3 +263,49 @@ class Words:
     @property
     def words(self) -> list[str]:
         return [t for t in self.tokens if t != SENTENCE_BREAK]
+
+
+class Casing:
+    """How the tickets write each word inside a sentence, to give a lower-case label its capitals back.
+
+    Tokens are lower-cased for counting, so labels read "sso setup with okta" and "since i updated".
+    A word takes the form most of its tickets give it where grammar and layout do not: only a word
+    right after another word counts, not one after a sentence's end, a greeting's comma, a line break
+    or a log line's timestamp ("Hello team,\n\nExporting ...", "00:32:43.681 ERROR [net.http]").
+    So "SSO", "Okta", "I", "CSV"; a word written in lower case at least as often stays so.
+    """
+
+    def __init__(self) -> None:
+        self._forms: dict[str, Counter] = {}
+
+    def add(self, text: str, words: set[str] | None = None) -> None:
+        """Count the forms of ``text``'s words (only of ``words``, lower case, when given)."""
+        for match in _TOKEN.finditer(text):
+            token = match.group(0)
+            lower = token.lower()
+            if words is not None and lower not in words:
+                continue
+            i = match.start() - 1
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i >= 0 and text[i].isalpha():
+                self._forms.setdefault(lower, Counter())[token] += 1
+
+    @staticmethod
+    def words_of(phrase: str) -> set[str]:
+        """The lower-case words of a label, the ones ``add`` should count for it."""
+        return set(_WORD_IN_PHRASE.findall(phrase.lower()))
+
+    def apply(self, phrase: str) -> str:
+        """``phrase`` with each word in the form the tickets mostly give it."""
+        return _WORD_IN_PHRASE.sub(lambda m: self._form(m.group(0)), phrase)
+
+    def _form(self, word: str) -> str:
+        forms = self._forms.get(word)
+        if not forms or word != word.lower():
+            return word
+        form, n = min(forms.items(), key=lambda kv: (-kv[1], kv[0]))
+        return form if 2 * n > sum(forms.values()) else word
+
+
+_WORD_IN_PHRASE = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)

@@ -21,7 +21,7 @@ def _assert_readable(label: str, vocabulary: set[str]) -> None:
     assert 1 <= len(words) <= MAX_COMPLETED_WORDS, label
     assert not re.match(r"^\d", label), f"label starts with a number: {label!r}"
     assert "_" not in label, label
-    assert all(w in vocabulary for w in words), f"{label!r} holds a word no ticket used"
+    assert all(w.lower() in vocabulary for w in words), f"{label!r} holds a word no ticket used"
 
 
 def test_synthetic_topics_get_labels_naming_their_problem():
@@ -228,3 +228,19 @@ def test_no_phrase_bridges_a_version_number_left_out_between_its_words():
     assert "version the" not in label and "app closes" in label
     assert Words.of("getting 429 from the api").tokens == ["getting", SENTENCE_BREAK, "from", "the", "api"]
     assert Words.of("the v2 api is down").tokens == ["the", "v2", "api", "is", "down"]  # a digit inside a word stays
+
+
+def test_labels_take_the_capitals_the_tickets_give_their_words():
+    sso = [f"Our SSO setup with Okta fails for team {i}, I tried twice" for i in range(6)]
+    sso += ["Hello, the SSO setup with Okta loops", "the SSO setup with okta is broken since I changed the domain"]
+    export = [f"Export to pdf is empty for report {i}" for i in range(6)] + ["Export shows nothing", "Export stops"]
+    texts = sso + export
+    labels = np.array([0] * len(sso) + [1] * len(export))
+    vectors = np.eye(len(texts))
+    keys = [normalize_text(t) for t in texts]  # the clusterer hands normalised keys, and the tickets as written
+    described = describe_clusters(keys, vectors, labels, written=texts)
+    assert "SSO setup with Okta" in described[0].label
+    # "Export" is capitalised only where a sentence starts: grammar's capital, not the word's own.
+    assert described[1].label.startswith("export"), described[1].label
+    # Without the written texts the normalised keys give no capitals to read.
+    assert describe_clusters(keys, vectors, labels)[0].label == described[0].label.lower()
