@@ -40,6 +40,8 @@ MAX_LABEL_CHARS = 80
 # is in fewer than this share of them (coverage), is named by its languages (``_languages_label``).
 _LANGUAGE_GROUP_SHARE = 0.6
 _TOPIC_COVERAGE = 0.3
+# Texts per cluster read for the capitals its label's words take (``_casing``).
+_CASING_TEXTS = 60
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,7 @@ def describe_clusters(
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
     descriptions = _disambiguate(descriptions)
-    casing = _casing(texts if written is None else written, descriptions)
+    casing = _casing(texts if written is None else written, labels, descriptions)
     return [
         ClusterDescription(
             _shortened(casing.apply(d.label)), tuple(_shortened(casing.apply(t)) for t in d.key_terms), d.representative_rows
@@ -348,13 +350,22 @@ def describe_clusters(
     ]
 
 
-def _casing(texts: Sequence[str], descriptions: list[ClusterDescription]) -> Casing:
-    """The tickets' own capitals for the words the labels and key terms use ("SSO setup with Okta")."""
+def _casing(texts: Sequence[str], labels: np.ndarray, descriptions: list[ClusterDescription]) -> Casing:
+    """The tickets' own capitals for the words the labels and key terms use ("SSO setup with Okta").
+
+    Read on up to _CASING_TEXTS texts of each cluster, spread over it: a label's words come from its
+    own cluster's tickets, and reading every text of a 50,000-ticket queue cost 0.6 s a fit.
+    """
     wanted = set().union(*(Casing.words_of(phrase) for d in descriptions for phrase in (d.label, *d.key_terms)))
     casing = Casing()
-    for text in texts:
-        casing.add(text, wanted)
+    assigned = np.flatnonzero(labels >= 0)
+    order = assigned[np.argsort(labels[assigned], kind="stable")]
+    for members in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+        step = max(1, members.size // _CASING_TEXTS)
+        for i in members[::step][:_CASING_TEXTS]:
+            casing.add(texts[i], wanted)
     return casing
+
 
 
 def _shortened(text: str) -> str:
