@@ -71,13 +71,16 @@ def main() -> None:
     frame = _load()
     labels, centroids, names, seconds = _pain_points(frame["text"].tolist(), args.cache)
     sizes = np.bincount(labels[labels >= 0], minlength=len(centroids))
+    texts = [frame["text"][labels == i].tolist() for i in range(len(centroids))]  # themes are named from them
     print(
         f"pain points: {len(centroids)} on {len(frame)} texts, NMI vs 150 intents {_nmi(frame['intent'], labels):.3f}, "
         f"unassigned {np.mean(labels < 0):.1%}, {seconds:.1f}s"
     )
     for agreement in args.min_agreement:
         start = time.perf_counter()
-        model = ThemeClusterer(min_agreement=agreement).fit(centroids, sample_weight=sizes, pain_point_labels=names)
+        model = ThemeClusterer(min_agreement=agreement).fit(
+            centroids, sample_weight=sizes, pain_point_labels=names, pain_point_texts=texts
+        )
         theme_seconds = time.perf_counter() - start
         per_text = np.where(labels >= 0, model.labels_[np.maximum(labels, 0)], -1)
         print(

@@ -207,14 +207,18 @@ class OnnxMiniLmEmbedder:
             return self.fit(texts).embed(texts, progress)
         self._load()
         out = np.zeros((len(texts), _DIM), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        # Tokenised once, all at once (the tokenizer runs in parallel), and batched by word-piece count:
+        # sorted by characters, a batch was padded to its longest text's pieces, and the 10,003
+        # BANKING77 texts took 10-25% longer to embed.
+        encoded = self._tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encoded], kind="stable")
         batches = [order[start : start + self.batch_size] for start in range(0, len(texts), self.batch_size)]
         if progress is not None:
             progress(0, len(texts))
         done = 0
         with ThreadPoolExecutor(max_workers=self.workers or os.cpu_count() or 1) as pool:
             # The session is thread-safe and numpy/ONNX Runtime release the GIL while they compute.
-            for number, (rows, vectors) in enumerate(pool.map(lambda r: (r, self._embed_batch(texts, r)), batches)):
+            for number, (rows, vectors) in enumerate(pool.map(lambda r: (r, self._embed_batch(encoded, r)), batches)):
                 out[rows] = vectors
                 done += len(rows)
                 if progress is not None and number % 16 == 15:
@@ -223,14 +227,14 @@ class OnnxMiniLmEmbedder:
             progress(len(texts), len(texts))
         return out
 
-    def _embed_batch(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
-        encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-        width = max(len(e.ids) for e in encoded)
+    def _embed_batch(self, encoded: Sequence, rows: np.ndarray) -> np.ndarray:
+        pieces = [encoded[i].ids for i in rows]
+        width = max(len(p) for p in pieces)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
-        for r, e in enumerate(encoded):
-            ids[r, : len(e.ids)] = e.ids
-            mask[r, : len(e.ids)] = 1
+        for r, p in enumerate(pieces):
+            ids[r, : len(p)] = p
+            mask[r, : len(p)] = 1
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         weights = mask.astype(np.float32)
         table = self._token_weights()
