@@ -4,8 +4,8 @@ A theme label built from its pain points' labels ("export / csv / cannot") names
 happen to be in the labels, including the ones every problem uses. Read from the tickets instead,
 a theme's label is the short phrase that most of its pain points' tickets use and the rest of the
 queue does not ("export"), and where one phrase leaves a large part of the theme unnamed, the best
-phrase of that part is added ("export and upload files"): what a product manager writes over a
-group of problems, without a language model.
+phrase of that part is added ("push notifications and Slack integration"): what a product manager
+writes over a group of problems, without a language model.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MAX_TEXTS_PER_PAIN_POINT = 60
 # A phrase describes a pain point when at least this share of its tickets use it.
 DESCRIBES = 0.2
 # A second phrase is added when the first leaves at least this share of the theme's tickets in pain
-# points it does not describe, and it describes at least half of that remainder.
+# points it does not describe: the best phrase of two of those, or the whole label of the only one.
 SECOND_PHRASE_REMAINDER = 0.3
 MAX_PHRASE_WORDS = 2
 # A longer phrase replaces the best one it contains when it covers at least this share as much ("credit"
@@ -77,7 +77,7 @@ def theme_labels(
 
 def _label_phrases(label: str) -> set[str]:
     """Phrase keys of a pain point label that can name a topic: a phrase ending on a past participle
-    ("charged", "stopped working" ends on a verb too) says what happened, not what it is about."""
+    ("charged", "token expired") says what happened, not what it is about."""
     words = Words.of(label)
     found = phrases(words.tokens, max_words=MAX_PHRASE_WORDS, stems=words.stems)
     return {key for key, surface in found.items() if not _PARTICIPLE.search(surface)}
