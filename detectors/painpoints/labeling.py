@@ -367,7 +367,6 @@ def _casing(texts: Sequence[str], labels: np.ndarray, descriptions: list[Cluster
     return casing
 
 
-
 def _shortened(text: str) -> str:
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
 

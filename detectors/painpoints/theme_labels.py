@@ -52,7 +52,8 @@ def theme_labels(
         theme index -> label (a theme whose tickets name no topic of their own is called by its largest
         pain point's label).
     """
-    shares, surfaces = _phrase_shares(texts)
+    casing = Casing()
+    shares, surfaces = _phrase_shares(texts, casing)
     named = [_label_phrases(label) for label in pain_point_labels]
     out: dict[int, str] = {}
     taken: set[str] = set()  # phrases larger themes' labels start with: two themes called "card" tell nothing
@@ -67,11 +68,6 @@ def theme_labels(
         )
         out[theme] = label or pain_point_labels[members[np.argmax(weights[members])]]
         taken.add(first)
-    casing = Casing()
-    wanted = set().union(*(Casing.words_of(label) for label in out.values()))
-    for group in texts:
-        for text in _sample(group):
-            casing.add(text, wanted)
     return {theme: casing.apply(label) for theme, label in out.items()}
 
 
@@ -83,14 +79,16 @@ def _label_phrases(label: str) -> set[str]:
     return {key for key, surface in found.items() if not _PARTICIPLE.search(surface)}
 
 
-def _phrase_shares(texts: Sequence[Sequence[str]]) -> tuple[list[Counter], dict[str, Counter]]:
-    """Per pain point, the share of its (sampled) tickets holding each phrase; surface forms by key."""
+def _phrase_shares(texts: Sequence[Sequence[str]], casing: Casing) -> tuple[list[Counter], dict[str, Counter]]:
+    """Per pain point, the share of its (sampled) tickets holding each phrase; surface forms by key.
+    The same pass counts the words' capitals into ``casing``."""
     shares: list[Counter] = []
     surfaces: dict[str, Counter] = {}
     for group in texts:
         picked = _sample(group)
         counts: Counter = Counter()
         for text in picked:
+            casing.add(text)
             words = Words.of(text)
             found = phrases(words.tokens, max_words=MAX_PHRASE_WORDS, stems=words.stems)
             counts.update(found.keys())

@@ -294,11 +294,11 @@ class Casing:
     @staticmethod
     def words_of(phrase: str) -> set[str]:
         """The lower-case words of a label, the ones ``add`` should count for it."""
-        return set(_WORD_IN_PHRASE.findall(phrase.lower()))
+        return set(_TOKEN.findall(phrase.lower()))
 
     def apply(self, phrase: str) -> str:
         """``phrase`` with each word in the form the tickets mostly give it."""
-        return _WORD_IN_PHRASE.sub(lambda m: self._form(m.group(0)), phrase)
+        return _TOKEN.sub(lambda m: self._form(m.group(0)), phrase)
 
     def _form(self, word: str) -> str:
         forms = self._forms.get(word)
@@ -306,6 +306,3 @@ class Casing:
             return word
         form, n = min(forms.items(), key=lambda kv: (-kv[1], kv[0]))
         return form if 2 * n > sum(forms.values()) else word
-
-
-_WORD_IN_PHRASE = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
