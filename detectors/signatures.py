@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Collection, Iterable
 
 import numpy as np
@@ -47,8 +48,17 @@ USAGE_EVENT_NAMES: frozenset[str] = frozenset(
 )
 """Event names that describe usage, never an error, even if a source fills ``error_code`` on them."""
 
-# A name is error-like when one of these words is a whole token of it ("crash", "payment_error", "api.timeout").
-_ERROR_NAME_PATTERN = r"(?:^|[^a-z0-9])(?:error|errors|crash|crashes|exception|fatal|anr|failure|failed|timeout|panic)(?:[^a-z0-9]|$)"
+# A name is error-like when one of these words is a whole token of it ("crash", "payment_error", "api.timeout",
+# "app_crashed", "request timed out"). Event pipelines name the same thing in many tenses and numbers; a name
+# the list misses is an error only when it carries an error code, so its incidents go unseen.
+_ERROR_WORDS = (
+    "error|errors|errored|crash|crashes|crashed|exception|exceptions|fatal|anr|oom|failure|failures|fail|fails"
+    "|failed|fault|faults|timeout|timeouts|timedout|timed[^a-z0-9]*out|panic|panics|panicked"
+)
+_ERROR_NAME_PATTERN = rf"(?:^|[^a-z0-9])(?:{_ERROR_WORDS})(?:[^a-z0-9]|$)"
+# camelCase and PascalCase names ("paymentError", "AppCrashed", "HTTPTimeout") are split into words before
+# the test, so their error word is a token too.
+_CAMEL_BOUNDARY = r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])"
 
 SIGNATURE_KEY_VERSION = "v1"
 """Bump when the key's inputs change; every signature id changes with it (a migration, not a silent drift)."""
@@ -165,12 +175,22 @@ def signature_event_mask(
     _require_columns(events, ("name",))
     names = normalize_fields(events["name"])
     usage = names.isin({normalize_field(name) for name in usage_event_names})
-    error_like = names.str.contains(_ERROR_NAME_PATTERN, regex=True)
+    error_like = _words_of_names(events["name"]).str.contains(_ERROR_NAME_PATTERN, regex=True)
     if "error_code" in events.columns:
         has_code = normalize_fields(events["error_code"]) != ""
     else:
         has_code = pd.Series(False, index=events.index)
     return (~usage & (error_like | has_code)).astype(bool)
+
+
+def _words_of_names(names: pd.Series) -> pd.Series:
+    """Event names trimmed and lowercased, camelCase humps split by a space (on the unique names only)."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    split = [
+        re.sub(_CAMEL_BOUNDARY, lambda m: f"{m[1] or m[3]} {m[2] or m[4]}", normalize_field(v, keep_case=True)).lower()
+        for v in uniques
+    ]
+    return pd.Series(np.array([*split, ""], dtype=object)[codes], index=names.index, dtype="str")
 
 
 def assign_signatures(

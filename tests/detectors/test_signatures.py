@@ -185,3 +185,15 @@ def test_catalog_has_one_row_per_signature_with_the_common_pattern_and_no_raw_me
     e1 = catalog.loc[catalog["error_code"] == "E1"].iloc[0]
     assert e1["message_pattern"] == "charge for order <num> bounced"  # 2 rows against 1
     assert not catalog["message_pattern"].str.contains("4242|9911").any()
+
+
+def test_error_names_in_other_tenses_and_camel_case_are_signatures() -> None:
+    # Event pipelines name errors in many forms; a name the test missed made its incidents invisible unless
+    # each event carried an error code.
+    names = ["AppCrashed", "paymentError", "HTTPTimeout", "request timed out", "sync_failures", "upload_fault",
+             "oom_kill", "ErrorOccurred"]
+    usage = ["FeatureUsed", "default_view", "terror_alert", "failover_started", "errorless", "session_start"]
+    mask = signature_event_mask(pd.DataFrame({"name": names + usage}))
+    assert mask.tolist() == [True] * len(names) + [False] * len(usage)
+    signed = assign_signatures(pd.DataFrame({"name": ["AppCrashed", "appCrashed", "FeatureUsed"]}))
+    assert signed["signature_id"].nunique() == 1  # the key still reads the lowercased name: one signature
