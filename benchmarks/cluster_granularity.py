@@ -11,6 +11,10 @@ IDF token weights are fitted on that run's texts, PCA, consensus Louvain at the 
 from the data, assignment. Printed per run: NMI against the true intents, pain points, intents
 with at least 10 texts in the run, unassigned share, seconds; then per size the mean NMI, its gap
 to the full set's, and how many runs have a pain point count within +-25% of those intents.
+
+``--sizes balanced`` draws the shape of the sets' published test splits, which the issue's held-out
+figures (and BERTopic's, 0.827 and 0.906) are measured on: up to 40 texts per intent of BANKING77
+(3,075 texts) and 30 per intent of CLINC150 (4,500), drawn from the training split, five seeds.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from cluster_banking77_data import score_clustering  # noqa: E402
 from detectors.painpoints import OnnxMiniLmEmbedder, PainPointClusterer  # noqa: E402
 
 SETS = {"banking77": "category", "clinc150": "intent"}
+# Texts per intent in each set's published test split (BANKING77 3,080 / 77, CLINC150 4,500 / 150).
+TEST_SPLIT_PER_INTENT = {"banking77": 40, "clinc150": 30}
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -68,7 +74,7 @@ def main() -> None:
         frame = load_set(name)
         for size in args.sizes.split(","):
             for seed in [0] if size == "full" else seeds:
-                part = frame if size == "full" else frame.sample(int(size), random_state=seed)
+                part = _sample(frame, name, size, seed)
                 row = {"set": name, "size": size, "seed": seed, **run_one(part)}
                 rows.append(row)
                 print(
@@ -77,6 +83,16 @@ def main() -> None:
                     flush=True,
                 )
     _summary(pd.DataFrame(rows))
+
+
+def _sample(frame: pd.DataFrame, name: str, size: str, seed: int) -> pd.DataFrame:
+    """The run's texts: all of them, ``size`` drawn at random, or (``balanced``) the test split's shape."""
+    if size == "full":
+        return frame
+    if size == "balanced":
+        shuffled = frame.sample(frac=1, random_state=seed)
+        return shuffled.groupby("truth", sort=False).head(TEST_SPLIT_PER_INTENT[name])
+    return frame.sample(int(size), random_state=seed)
 
 
 def _summary(table: pd.DataFrame) -> None:
