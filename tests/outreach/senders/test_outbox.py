@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from email import policy
 from email.parser import BytesParser
@@ -53,3 +54,14 @@ def test_an_internationalised_address_is_written_as_utf8_not_mangled(tmp_path, r
     OutboxSender(tmp_path).send(replace(rendered, to_email="zoë@example.com"))
     data = (tmp_path / f"{rendered.message_id}.eml").read_bytes()
     assert "<zoë@example.com>".encode() in data and b"=?utf-8?q?zo" not in data
+
+
+def test_a_long_subject_with_a_dash_reads_back_exactly_without_a_double_space(tmp_path, rendered):
+    # The email package folded such a subject just before the dash's encoded word and kept the space on
+    # both lines: mail clients showed "5.14.0  – here's a workaround".
+    subject = "Sorry about the problem with the calendar in Acme Projects 5.14.0 – here's a workaround"
+    message = dataclasses.replace(rendered, subject=subject)
+    OutboxSender(tmp_path).send(message)
+    raw = (tmp_path / f"{message.message_id}.eml").read_bytes()
+    assert b"\r\n " in raw.split(b"\r\n\r\n", 1)[0]  # the header is long enough to be folded
+    assert _parse(tmp_path / f"{message.message_id}.eml")["Subject"] == subject

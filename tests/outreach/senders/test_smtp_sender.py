@@ -110,3 +110,12 @@ def test_unreachable_server_is_transient(rendered):
     with pytest.raises(TransientSendError) as caught:
         SmtpSender("127.0.0.1", _free_port(), timeout_seconds=1).send(rendered)
     assert not isinstance(caught.value, DeliveryUnknownError)
+
+
+def test_a_long_subject_with_a_dash_arrives_without_a_double_space(smtp_server, rendered):
+    inbox, port = smtp_server
+    subject = "Sorry about the problem with the calendar in Acme Projects 5.14.0 – here's a workaround"
+    sender = SmtpSender("127.0.0.1", port, timeout_seconds=5)
+    sender.send(rendered.__class__(**{**rendered.__dict__, "subject": subject}))
+    sender.close()
+    assert message_from_bytes(inbox.messages[0][2], policy=policy.default)["Subject"] == subject
