@@ -28,6 +28,7 @@ from outreach.language import is_in_language
 from outreach.language_choice import LanguageChoice, choose_language
 from outreach.model import MessageContext, OutreachSettings, RenderedMessage
 from outreach.profile import SHIPPED_LOCALES, ProductProfile, default_profile, load_profile, profile_path
+from outreach.summary import customer_summary
 from outreach.unsubscribe import make_token, unsubscribe_mailto, unsubscribe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -165,11 +166,12 @@ def _product_word(name: str | None, raw: str | None, locale: str) -> str:
 
 
 def _summary(ctx: MessageContext, locale: str) -> str:
-    """The pain point's label, only when it is written in the email's language (labels come from tickets)."""
+    """The pain point's label, only when it is written in the email's language (labels come from tickets)
+    and states a problem, in the company's voice (``customer_summary``)."""
     summary = _single_line(ctx.issue_summary, 300).rstrip(" .!")
     if summary.strip().lower() in _GENERIC_SUMMARIES or summary.strip() == (ctx.error_code or "").strip():
         return ""
-    return summary if is_in_language(summary, locale) else ""
+    return customer_summary(summary, locale) if is_in_language(summary, locale) else ""
 
 
 def format_date(value: datetime, locale: str) -> str:
