@@ -76,12 +76,46 @@ def _phrase_table(
     return table
 
 
-def _score_phrases(counts: Counter, overall: Counter, size: int) -> dict[str, float]:
-    """Class-based TF-IDF in ticket terms: coverage in the cluster times share of the phrase's tickets."""
+# Words that say when or how often, not what: a phrase of only these ("times a day", "every morning") is a template's filler that one group's tickets happen to share, not its problem (the demo
+# named the Android crash "times a day" from "the app closes by itself several times a day"). Read on the
+# words as written: "time" alone stays a candidate ("what time is it", a time zone problem's "time"), and
+# "twice" is no such word ("charged twice", "shows up twice" are the problem).
+_HOW_OFTEN = frozenset("times daily hourly every several constantly sometimes often always".split())
+_WHEN_WORDS = _HOW_OFTEN | frozenset(
+    "day days hour hours minute minutes morning mornings afternoon night nights week weeks yesterday today "
+    "tomorrow".split()
+)
+
+
+def _says_only_when(words: Sequence[str]) -> bool:
+    """Whether the phrase's words, as written, say only when or how often something happens."""
+    content = [w.lower() for w in words if w.lower() not in STOP_WORDS or w.lower() in _WHEN_WORDS]
+    return bool(content) and all(w in _WHEN_WORDS or w == "time" for w in content) and any(
+        w in _WHEN_WORDS for w in content
+    )
+
+
+def _says_only_how_often(words: Sequence[str]) -> bool:
+    """``_says_only_when`` with a word for how often ("several times", "every"): never a label's partner.
+    A noun of time may be one ("PTO days", "minute timer", "day view")."""
+    return _says_only_when(words) and any(w.lower() in _HOW_OFTEN for w in words)
+
+
+def _written(key: str, table: _PhraseTable) -> list[str]:
+    """The words of a phrase key as its tickets most often write them."""
+    forms = table.surface.get(key)
+    return (forms.most_common(1)[0][0] if forms else key).split()
+
+
+def _score_phrases(counts: Counter, overall: Counter, size: int, table: _PhraseTable | None = None) -> dict[str, float]:
+    """Class-based TF-IDF in ticket terms: coverage in the cluster times share of the phrase's tickets.
+
+    With ``table``, phrases that only say when something happens are no candidates (``_says_only_when``).
+    """
     scores = {}
     floor = max(2, 0.05 * size) if size > 2 else 1
     for key, in_cluster in counts.items():
-        if in_cluster < floor:
+        if in_cluster < floor or (table is not None and _says_only_when(_written(key, table))):
             continue
         coverage = in_cluster / size
         specificity = in_cluster / overall[key]
@@ -146,7 +180,7 @@ def _label_text(
         by_count = sorted(counts, key=lambda p: (-counts[p], p))[:8]
         joins: list[tuple[int, str]] = []  # (tickets using it, span)
         for other in dict.fromkeys(by_score + by_count):
-            if other == label_key or set(other.split()) & set(label_key.split()):
+            if other == label_key or set(other.split()) & set(label_key.split()) or _says_only_how_often(_written(other, table)):
                 continue
             if counts[other] < 0.1 * size:
                 continue
@@ -197,6 +231,8 @@ def _complete(span: list[str], members: Sequence[Words]) -> list[str]:
     server error"), so a long label is a whole clause, never a longer fragment."""
     while True:
         for words, side in _dominant_contexts(span, members):
+            if side > 0 and _says_only_when(words):
+                continue  # "closes by itself" + "several times": a trailing when, not what
             grown = [*words, *span] if side < 0 else [*span, *words]
             if len(grown) <= MAX_LABEL_WORDS:
                 span = grown
@@ -329,7 +365,7 @@ def describe_clusters(
     for cluster in range(n_clusters):
         members = np.flatnonzero(labels == cluster)
         size = int(counts[members].sum())
-        scores = _score_phrases(table.per_cluster[cluster], table.overall, size)
+        scores = _score_phrases(table.per_cluster[cluster], table.overall, size, table)
         label_key = _choose_label(scores, table.per_cluster[cluster])
         reps = representative_rows(vectors, members)
         member_words = [words[i] for i in members]

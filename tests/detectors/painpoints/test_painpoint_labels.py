@@ -244,3 +244,17 @@ def test_labels_take_the_capitals_the_tickets_give_their_words():
     assert described[1].label.startswith("export"), described[1].label
     # Without the written texts the normalised keys give no capitals to read.
     assert describe_clusters(keys, vectors, labels)[0].label == described[0].label.lower()
+
+
+def test_a_phrase_that_only_says_how_often_never_names_a_pain_point():
+    # The demo's Android crash was named "times a day": every ticket of one template said "the app closes
+    # by itself several times a day", while the thing that closes was "app", "tool" or "application".
+    things = ["app", "tool", "application"]
+    crash = [f"Since version 5.14.0 the {x} closes by itself several times a day {t}"
+             for x in things for t in ("", "on Android", "please help", "again")]
+    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    texts = crash + export
+    labels = np.array([0] * len(crash) + [1] * len(export))
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert "times a day" not in described[0].label
+    assert "closes" in described[0].label
