@@ -24,6 +24,7 @@ from detectors.painpoints.words import (
     Casing,
     Words,
     contains_phrase,
+    is_right_now,
     phrases,
     stem,
     text_language,
@@ -216,7 +217,7 @@ def _context(tokens: list[str], start: int, end: int, step: int) -> tuple[str, .
             return None
         found.append(token)
         after_negation = step < 0 and len(found) > 1 and found[-2] in through  # "does" of "does not"
-        content = token not in STOP_WORDS and token not in through
+        content = token not in STOP_WORDS and token not in through and not is_right_now(tokens, i)
         if content or after_negation or (step < 0 and token in _QUESTION_WORDS):
             return tuple(reversed(found)) if step < 0 else tuple(found)
         i += step

@@ -225,15 +225,21 @@ def phrases(tokens: Sequence[str], max_words: int = 4, stems: Sequence[str] | No
     found: dict[str, str] = {}
     stems = [stem(t) for t in tokens] if stems is None else stems
     for i, first in enumerate(tokens):
-        if first in STOP_WORDS or first in NO_START or len(first) < 2:
+        if first in STOP_WORDS or first in NO_START or len(first) < 2 or is_right_now(tokens, i):
             continue
         for j in range(i, min(i + max_words, len(tokens))):
             last = tokens[j]
             if last == SENTENCE_BREAK:
                 break
-            if last not in STOP_WORDS and last not in NO_END and len(last) >= 2:
+            if last not in STOP_WORDS and last not in NO_END and len(last) >= 2 and not is_right_now(tokens, j):
                 found.setdefault(" ".join(stems[i : j + 1]), " ".join(tokens[i : j + 1]))
     return found
+
+
+def is_right_now(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is the "right" of "right now": it says when, so no phrase starts or ends on it
+    (the demo had a pain point "search tasks right", of "nobody can search tasks right now")."""
+    return tokens[i] == "right" and i + 1 < len(tokens) and tokens[i + 1] == "now"
 
 
 def contains_phrase(longer: str, shorter: str) -> bool:

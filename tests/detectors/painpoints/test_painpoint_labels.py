@@ -258,3 +258,14 @@ def test_a_phrase_that_only_says_how_often_never_names_a_pain_point():
     described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
     assert "times a day" not in described[0].label
     assert "closes" in described[0].label
+
+
+def test_the_right_of_right_now_never_ends_a_label():
+    # The demo had a pain point "search tasks right", of "nobody in our team can search tasks right now".
+    search = [f"nobody in our team can search tasks right now {t}" for t in ("", "it spins", "since noon", "again")]
+    search += [f"search has stopped working, I cannot search tasks right now {t}" for t in ("", "please fix")]
+    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    texts = search + export
+    labels = np.array([0] * len(search) + [1] * len(export))
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert not described[0].label.endswith("right") and "search" in described[0].label
