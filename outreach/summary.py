@@ -21,7 +21,8 @@ _PROBLEM_WORDS: dict[str, frozenset[str]] = {
         "not no never cannot can't won't doesn't don't didn't isn't aren't wasn't unable nothing nobody "
         "crash* fail* error* broken break* stop* stuck freez* hang* hung lost lose* losing missing disappear* "
         "wrong slow* timeout* quit* clos* keeps duplicat* twice charged blank empty spin* reject* declin* "
-        "expire* gone fault* instead corrupt* garbled weird unreadable".split()
+        "expire* gone fault* instead corrupt* garbled weird unreadable locked blocked denied invalid incorrect "
+        "bug bugs glitch*".split()
     ),
     "de": frozenset(
         "nicht kein keine keinen keiner nie niemals fehler* absturz* stürzt* abgestürzt fehlt* fehlen* falsch* "
@@ -103,7 +104,7 @@ def _second_person(text: str) -> str:
         key = core.lower().replace("’", "'")
         if previous == "i" and key in _EN_AFTER_I:
             core = _EN_AFTER_I[key]
-        elif key in _EN_SECOND_PERSON:
+        elif key in _EN_SECOND_PERSON and not (len(core) > 1 and core.isupper()):  # "the US", not "us"
             core = _keep_capital(core, _EN_SECOND_PERSON[key], first=not "".join(out).strip())
         out.append(core + tail)
         previous = key

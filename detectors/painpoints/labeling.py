@@ -77,10 +77,11 @@ def _phrase_table(
     return table
 
 
-# Words that say when or how often, not what: a phrase of only these ("times a day", "every morning") is a template's filler that one group's tickets happen to share, not its problem (the demo
-# named the Android crash "times a day" from "the app closes by itself several times a day"). Read on the
-# words as written: "time" alone stays a candidate ("what time is it", a time zone problem's "time"), and
-# "twice" is no such word ("charged twice", "shows up twice" are the problem).
+# Words that say when or how often, not what: a phrase of only these ("times a day", "every morning") is
+# a template's filler that one group's tickets happen to share, not its problem (the demo named the
+# Android crash "times a day" from "the app closes by itself several times a day"). Read on the words as
+# written: "time" alone stays a candidate ("what time is it", a time zone problem's "time"), and "twice"
+# is no such word ("charged twice", "shows up twice" are the problem).
 _HOW_OFTEN = frozenset("times daily hourly every several constantly sometimes often always".split())
 _WHEN_WORDS = _HOW_OFTEN | frozenset(
     "day days hour hours minute minutes morning mornings afternoon night nights week weeks yesterday today "

@@ -173,6 +173,8 @@ def test_stored_names_that_are_not_names_get_a_neutral_greeting():
     ("app crashes since I updated", "In short: app crashes since you updated."),
     ("I can't log in, my password is rejected", "In short: You can't log in, your password is rejected."),
     ("keeps logging me out", "In short: keeps logging you out."),
+    ("transfer from the US failed for us", "In short: transfer from the US failed for you."),
+    ("I was locked out of my account", "In short: You were locked out of your account."),
     ("times a day", None),  # a fragment of "closes by itself several times a day": says nothing alone
     ("SSO setup with Okta", None),  # names a topic, not what went wrong
 ])
