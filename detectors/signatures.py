@@ -173,24 +173,25 @@ def signature_event_mask(
         ValueError: ``events`` has no ``name`` column.
     """
     _require_columns(events, ("name",))
-    names = normalize_fields(events["name"])
-    usage = names.isin({normalize_field(name) for name in usage_event_names})
-    error_like = _words_of_names(events["name"]).str.contains(_ERROR_NAME_PATTERN, regex=True)
+    # Judged once per distinct name (a million events carry a few dozen), then mapped back.
+    codes, uniques = pd.factorize(events["name"], use_na_sentinel=True)
+    usage_names = {normalize_field(name) for name in usage_event_names}
+    signature_name = [_is_error_name(normalize_field(v, keep_case=True), usage_names) for v in uniques]
+    by_name = np.array([*signature_name, False], dtype=bool)[codes]  # code -1 (no name) picks the False
     if "error_code" in events.columns:
-        has_code = normalize_fields(events["error_code"]) != ""
-    else:
-        has_code = pd.Series(False, index=events.index)
-    return (~usage & (error_like | has_code)).astype(bool)
+        has_code = (normalize_fields(events["error_code"]) != "").to_numpy()
+        usage = np.array([normalize_field(v) in usage_names for v in uniques] + [False], dtype=bool)[codes]
+        by_name |= has_code & ~usage
+    return pd.Series(by_name, index=events.index, dtype=bool)
 
 
-def _words_of_names(names: pd.Series) -> pd.Series:
-    """Event names trimmed and lowercased, camelCase humps split by a space (on the unique names only)."""
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    split = [
-        re.sub(_CAMEL_BOUNDARY, lambda m: f"{m[1] or m[3]} {m[2] or m[4]}", normalize_field(v, keep_case=True)).lower()
-        for v in uniques
-    ]
-    return pd.Series(np.array([*split, ""], dtype=object)[codes], index=names.index, dtype="str")
+def _is_error_name(name: str, usage_names: set[str]) -> bool:
+    """Whether an event name (trimmed, case kept) is an error's: not a usage name, and an error word in it once
+    camelCase humps are split ("AppCrashed" -> "app crashed")."""
+    if name.lower() in usage_names:
+        return False
+    words = re.sub(_CAMEL_BOUNDARY, lambda m: f"{m[1] or m[3]} {m[2] or m[4]}", name).lower()
+    return re.search(_ERROR_NAME_PATTERN, words) is not None
 
 
 def assign_signatures(

@@ -55,7 +55,7 @@ class Guess:
 
 def guess_language(text: str, *, min_function_words: int = MIN_FUNCTION_WORDS) -> Guess:
     """The language whose function words ``text`` uses most, or None when too few or tied."""
-    tokens = [_fold(token) for token in _TOKEN.findall(_NOISE.sub(" ", text))]
+    tokens = [_fold(token) for token in word_tokens(text)]
     scores = {language: sum(token in words for token in tokens) for language, words in _WORDS.items()}
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     best, best_score = ranked[0]
@@ -96,5 +96,10 @@ def is_in_language(text: str, language: str) -> bool:
     return guess.language == language
 
 
+def word_tokens(text: str) -> list[str]:
+    """The words of ``text`` in lower case, apostrophes as ``'`` ("can't", "j'ai"), without URLs or markup."""
+    return [token.lower().replace("’", "'") for token in _TOKEN.findall(_NOISE.sub(" ", text))]
+
+
 def _fold(token: str) -> str:
-    return token.lower().replace("’", "'").split("'")[0] if "'" in token or "’" in token else token.lower()
+    return token.split("'")[0]

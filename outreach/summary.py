@@ -13,30 +13,41 @@ without the line; a bad line is worse than none.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+
+from outreach.language import word_tokens
 
 # Words that make a phrase a statement of a problem, per language; a stem ends with "*".
-_PROBLEM_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "not no never cannot can't won't doesn't don't didn't isn't aren't wasn't unable nothing nobody "
-        "crash* fail* error* broken break* stop* stuck freez* hang* hung lost lose* losing missing disappear* "
-        "wrong slow* timeout* quit* clos* keeps duplicat* twice charged blank empty spin* reject* declin* "
-        "expire* gone fault* instead corrupt* garbled weird unreadable locked blocked denied invalid incorrect "
-        "bug bugs glitch*".split()
-    ),
-    "de": frozenset(
-        "nicht kein keine keinen keiner nie niemals fehler* absturz* stürzt* abgestürzt fehlt* fehlen* falsch* "
-        "langsam* hängt* verloren weg leer doppelt* abgelehnt* abgelaufen* kaputt* bricht* abgebrochen".split()
-    ),
-    "fr": frozenset(
-        "ne n' pas jamais aucun aucune impossible erreur* plante* planté* bloqu* perdu* manqu* disparu* "
-        "faux fausse lent* vide double* refus* expir* cass* échou*".split()
-    ),
-    "es": frozenset(
-        "no nunca ningún ninguna imposible error* falla* fallo* cierra* bloque* perdid* falta* desaparec* "
-        "incorrect* lent* vací* duplicad* rechaz* caducad* roto rota".split()
-    ),
+_PROBLEM_WORDS: dict[str, str] = {
+    "en": "not no never cannot can't won't doesn't don't didn't isn't aren't wasn't unable nothing nobody "
+    "crash* fail* error* broken break* stop* stuck freez* hang* hung lost lose* losing missing disappear* "
+    "wrong slow* timeout* quit* clos* keeps duplicat* twice charged blank empty spin* reject* declin* "
+    "expire* gone fault* instead corrupt* garbled weird unreadable locked blocked denied invalid incorrect "
+    "bug bugs glitch*",
+    "de": "nicht kein keine keinen keiner nie niemals fehler* absturz* stürzt* abgestürzt fehlt* fehlen* falsch* "
+    "langsam* hängt* verloren weg leer doppelt* abgelehnt* abgelaufen* kaputt* bricht* abgebrochen",
+    "fr": "ne n' pas jamais aucun aucune impossible erreur* plante* planté* bloqu* perdu* manqu* disparu* "
+    "faux fausse lent* vide double* refus* expir* cass* échou*",
+    "es": "no nunca ningún ninguna imposible error* falla* fallo* cierra* bloque* perdid* falta* desaparec* "
+    "incorrect* lent* vací* duplicad* rechaz* caducad* roto rota",
 }
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    words: frozenset[str]
+    stems: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Vocabulary:
+        entries = text.split()
+        return cls(frozenset(e for e in entries if not e.endswith("*")), tuple(e[:-1] for e in entries if e.endswith("*")))
+
+    def holds(self, word: str) -> bool:
+        return word in self.words or word.startswith(self.stems)
+
+
+_PROBLEMS = {language: _Vocabulary.of(text) for language, text in _PROBLEM_WORDS.items()}
 
 # Problems said in more than one word, whose words alone say nothing ("out", "date").
 _PROBLEM_PHRASES: dict[str, tuple[str, ...]] = {
@@ -57,20 +68,17 @@ _EN_SECOND_PERSON = {
 }
 _EN_AFTER_I = {"am": "are", "was": "were"}
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\S", re.UNICODE)
-_ELISION = re.compile(r"^([a-zà-ÿ])['’]", re.IGNORECASE)  # French j', n', m' ...
-
-
 def customer_summary(label: str, language: str) -> str:
     """``label`` as the email's "In short" line in ``language``, or "" when it should not be quoted."""
     text = " ".join(label.split())
-    words = [_fold(w) for w in _WORD.findall(text)]
-    problems = _PROBLEM_WORDS.get(language)
+    words = [_elided(w) for w in word_tokens(text)]
+    problems = _PROBLEMS.get(language)
     if not words or problems is None:
         return ""
-    folded = " ".join(words)
-    phrases = _PROBLEM_PHRASES.get(language, ())
-    if not any(_matches(w, problems) for w in words) and not any(f" {p} " in f" {folded} " for p in phrases):
+    spaced = f" {' '.join(words)} "
+    if not any(problems.holds(w) for w in words) and not any(
+        f" {p} " in spaced for p in _PROBLEM_PHRASES.get(language, ())
+    ):
         return ""
     if language == "en":
         return _second_person(text)
@@ -79,40 +87,25 @@ def customer_summary(label: str, language: str) -> str:
     return text
 
 
-def _fold(word: str) -> str:
-    folded = word.lower().replace("’", "'")
-    elided = _ELISION.match(folded)
-    return f"{elided.group(1)}'" if elided else folded
-
-
-def _matches(word: str, vocabulary: frozenset[str]) -> bool:
-    if word in vocabulary:
-        return True
-    return any(entry.endswith("*") and word.startswith(entry[:-1]) for entry in vocabulary)
+def _elided(word: str) -> str:
+    """French "n'arrive" -> "n'", "j'ai" -> "j'": the elided word is what the lists name."""
+    return word[:2] if len(word) > 2 and word[1] == "'" else word
 
 
 def _second_person(text: str) -> str:
     """English first person turned to the second: "since I updated" -> "since you updated"."""
     out: list[str] = []
     previous = ""
-    for token in re.split(r"(\s+)", text):
-        if token.isspace() or not token:
-            out.append(token)
-            continue
+    for token in text.split(" "):  # ``text`` has single spaces (``customer_summary``)
         core = token.rstrip(",.;:!?")
-        tail = token[len(core):]
         key = core.lower().replace("’", "'")
         if previous == "i" and key in _EN_AFTER_I:
             core = _EN_AFTER_I[key]
         elif key in _EN_SECOND_PERSON and not (len(core) > 1 and core.isupper()):  # "the US", not "us"
-            core = _keep_capital(core, _EN_SECOND_PERSON[key], first=not "".join(out).strip())
-        out.append(core + tail)
+            core = _EN_SECOND_PERSON[key]
+            # "I" is upper case wherever it stands; its "you" is capitalised only where the label starts.
+            if not out and token[:1].isupper():
+                core = core[:1].upper() + core[1:]
+        out.append(core + token[len(token.rstrip(",.;:!?")):])
         previous = key
-    return "".join(out)
-
-
-def _keep_capital(original: str, replacement: str, *, first: bool) -> str:
-    # "I" is upper case wherever it stands; its "you" is capitalised only where a sentence starts.
-    if first and original[:1].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+    return " ".join(out)

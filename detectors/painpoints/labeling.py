@@ -109,15 +109,14 @@ def _written(key: str, table: _PhraseTable) -> list[str]:
     return (forms.most_common(1)[0][0] if forms else key).split()
 
 
-def _score_phrases(counts: Counter, overall: Counter, size: int, table: _PhraseTable | None = None) -> dict[str, float]:
+def _score_phrases(counts: Counter, table: _PhraseTable, size: int) -> dict[str, float]:
     """Class-based TF-IDF in ticket terms: coverage in the cluster times share of the phrase's tickets.
-
-    With ``table``, phrases that only say when something happens are no candidates (``_says_only_when``).
-    """
+    A phrase that only says when something happens is no candidate (``_says_only_when``)."""
     scores = {}
     floor = max(2, 0.05 * size) if size > 2 else 1
+    overall = table.overall
     for key, in_cluster in counts.items():
-        if in_cluster < floor or (table is not None and _says_only_when(_written(key, table))):
+        if in_cluster < floor or _says_only_when(_written(key, table)):
             continue
         coverage = in_cluster / size
         specificity = in_cluster / overall[key]
@@ -367,7 +366,7 @@ def describe_clusters(
     for cluster in range(n_clusters):
         members = np.flatnonzero(labels == cluster)
         size = int(counts[members].sum())
-        scores = _score_phrases(table.per_cluster[cluster], table.overall, size, table)
+        scores = _score_phrases(table.per_cluster[cluster], table, size)
         label_key = _choose_label(scores, table.per_cluster[cluster])
         reps = representative_rows(vectors, members)
         member_words = [words[i] for i in members]

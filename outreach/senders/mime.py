@@ -39,7 +39,9 @@ class _SubjectPolicy(EmailPolicy):
 EMAIL_POLICY = _SubjectPolicy()
 """The policy every Forewarn email is built with (``policy.default`` but for the subject, above)."""
 SMTP_POLICY = EMAIL_POLICY.clone(linesep="\r\n")
-"""``EMAIL_POLICY`` with the CRLF line ends files and SMTP want; ``.clone(utf8=True)`` for RFC 6531."""
+"""``EMAIL_POLICY`` with the CRLF line ends files and SMTP want."""
+SMTPUTF8_POLICY = SMTP_POLICY.clone(utf8=True)
+"""``SMTP_POLICY`` with UTF-8 headers, for an internationalised (RFC 6531) address."""
 
 
 def message_id_header(message: RenderedMessage) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from outreach.model import RenderedMessage
 from outreach.senders.base import PermanentSendError, SendResult
-from outreach.senders.mime import SMTP_POLICY, to_email_message
+from outreach.senders.mime import SMTP_POLICY, SMTPUTF8_POLICY, to_email_message
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class OutboxSender:
             raise PermanentSendError(f"message {message.message_id} cannot be written as email: {exc}") from exc
         # A non-ASCII mailbox name (RFC 6531) only exists in UTF-8 headers; otherwise plain 7-bit headers.
         ascii_only = message.to_email.isascii() and message.from_email.isascii()
-        data = email.as_bytes(policy=SMTP_POLICY if ascii_only else SMTP_POLICY.clone(utf8=True))
+        data = email.as_bytes(policy=SMTP_POLICY if ascii_only else SMTPUTF8_POLICY)
         stem = _SAFE_NAME.sub("_", message.message_id)
         tmp = self.directory / f".{stem}.{uuid.uuid4().hex}.tmp"
         with open(tmp, "wb") as handle:
