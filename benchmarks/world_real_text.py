@@ -9,7 +9,7 @@ The stand-in for issue 14's "simulated worlds with real held-out ticket text, ~7
 ``forewarn simulate`` writes a world, then every ticket's subject and body are replaced by a text of a
 real labelled set (BANKING77 or CLINC150 train), drawn from ``--intents`` intents with a long tail
 (the i-th most common intent is written about in proportion to 1/sqrt(i)); the intent is the ticket's
-true problem. The world is then replayed by ``forewarn backtest`` at the DAGs' cadence (``--every``),
+true problem. ``--set simulated`` keeps the world's own texts and scores against its truth. The world is then replayed by ``forewarn backtest`` at the DAGs' cadence (``--every``),
 so the pain points are the ones the product holds after the last run: the first run clustered the
 first days' tickets, later runs placed new tickets and re-clustered on the pipeline's own cadence.
 Printed: NMI, ARI and accuracy of each ticket's final pain point against its intent, the pain points
@@ -103,7 +103,7 @@ def score(truth: pd.DataFrame, assigned: pd.Series) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="banking77", choices=("banking77", "clinc150"))
+    parser.add_argument("--set", default="banking77", choices=("banking77", "clinc150", "simulated"))
     parser.add_argument("--intents", type=int, default=70)
     parser.add_argument("--customers", type=int, default=6000)
     parser.add_argument("--days", type=int, default=30)
@@ -116,7 +116,10 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     world = folder / "world"
     simulate(world, args.customers, args.days, args.seed)
-    truth = real_texts(world, load_set(args.set), args.intents, args.seed)
+    if args.set == "simulated":  # the world's own texts and the pain point each was written about
+        truth = pd.read_csv(world / "truth" / "ticket_pain_points.csv").rename(columns={"pain_point": "intent"})
+    else:
+        truth = real_texts(world, load_set(args.set), args.intents, args.seed)
     truth.to_csv(folder / "truth_intents.csv", index=False)
     first = pd.Timestamp("2026-01-01") + pd.Timedelta(days=args.days - args.replay_days)
     last = pd.Timestamp("2026-01-01") + pd.Timedelta(days=args.days)
@@ -131,9 +134,10 @@ def main() -> None:
           f"pain points {replayed['clusters']}  unassigned {100 * replayed['unassigned']:.1f}%")
     texts = pd.concat(
         [pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(world.glob("tickets*.csv"))]
-    )[["ticket_id", "body"]]
+    )
     at_once = truth.merge(texts, on="ticket_id")
-    model = PainPointClusterer(embedder=OnnxMiniLmEmbedder(quantize=True)).fit(at_once["body"].tolist())
+    written = (at_once["subject"] + ". " + at_once["body"]).str.strip(". ").tolist()  # as the pipeline joins them
+    model = PainPointClusterer(embedder=OnnxMiniLmEmbedder(quantize=True)).fit(written)
     once = score_clustering(at_once["intent"].to_numpy(), model.labels_)
     print(f"  one fit   NMI {once['nmi']:.3f}  ARI {once['ari']:.3f}  ACC {once['acc']:.3f}  "
           f"pain points {once['clusters']}  unassigned {100 * once['unassigned']:.1f}%")

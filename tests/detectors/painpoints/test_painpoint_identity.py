@@ -70,11 +70,33 @@ def test_split_is_recorded_with_its_parent():
     assert registry2.get("pp-000002").parent_ids == ("pp-000001",)
 
 
-def test_small_drift_does_not_move_tickets():
+def test_a_ticket_the_refit_moved_follows_it_and_ids_stay():
     ids = [f"t{i}" for i in range(20)]
     first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 10 + [1] * 10))
-    # Two tickets of the first pain point land in the second one this time: noise, not a change.
-    mapping, _, events = assign_stable_ids(registry, ids, _fit_result([0] * 8 + [1] * 12))
+    # Two tickets of the first pain point land in the second one: the refit (which already leans on
+    # the earlier groups) says they belong there, so they move; both pain points keep their ids.
+    mapping, registry2, events = assign_stable_ids(registry, ids, _fit_result([0] * 8 + [1] * 12))
+    assert {t: mapping[t] for t in ids[:8]} == {t: first["t0"] for t in ids[:8]}
+    assert {t: mapping[t] for t in ids[8:]} == {t: first["t10"] for t in ids[8:]}
+    assert events == []
+    assert registry2.get(first["t0"]).ticket_count == 8
+
+
+def test_a_small_part_the_refit_separated_splits_off_under_its_own_id():
+    ids = [f"t{i}" for i in range(20)]
+    first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 20))
+    # A fifth of the pain point's tickets now form a cluster of their own: one id for both clusters
+    # would hand the next refit's history two problems as one.
+    mapping, _, events = assign_stable_ids(registry, ids, _fit_result([0] * 16 + [1] * 4))
+    assert [(e.kind, e.parent_ids) for e in events] == [("split", (first["t0"],))]
+    assert {mapping[t] for t in ids[16:]} == {events[0].pain_point_id}
+    assert {mapping[t] for t in ids[:16]} == {first["t0"]}
+
+
+def test_a_ticket_the_refit_left_out_keeps_its_pain_point():
+    ids = [f"t{i}" for i in range(20)]
+    first, registry, _ = assign_stable_ids(None, ids, _fit_result([0] * 10 + [1] * 10))
+    mapping, _, events = assign_stable_ids(registry, ids, _fit_result([0] * 9 + [-1] + [1] * 10))
     assert mapping == first
     assert events == []
 
