@@ -155,9 +155,10 @@ _WORD_LANGUAGES = {
     for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
 }
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
-# Where a sentence (or a subject line, or a "message:" lead-in) ends; "5.14.0" and "e.g." inside a
-# sentence are not ends, as no space follows their points.
-_SENTENCE_END = re.compile(r"[.!?;:\n]+(?=\s|$)")
+# Where a sentence (or a subject line, a "message:" lead-in, or a clause at a comma) ends; "5.14.0",
+# "e.g." and "1,000" are not ends, as no space follows. A label across a comma reads as two half
+# clauses: "the update is broken, the app crashes" gave "broken the app crashes right away".
+_SENTENCE_END = re.compile(r"[.!?;:,\n]+(?=\s|$)")
 SENTENCE_BREAK = "."  # a token tokenize() never makes
 _TOKEN = re.compile(r"[^\W\d_][\w']*[^\W_]|[^\W\d_]", re.UNICODE)
 _NEGATIONS = re.compile(r"n't\b")

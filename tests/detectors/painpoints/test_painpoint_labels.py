@@ -269,3 +269,15 @@ def test_the_right_of_right_now_never_ends_a_label():
     labels = np.array([0] * len(search) + [1] * len(export))
     described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
     assert not described[0].label.endswith("right") and "search" in described[0].label
+
+
+def test_a_label_never_runs_across_a_comma_into_the_next_clause():
+    # A simulated world's crash tickets were named "broken the app crashes right away".
+    crash = [f"The new update is broken, the app crashes right away. {t}" for t in ("", "On Android.", "Help!", "Again.")]
+    crash += [f"Caller reports: the new update is broken, the app crashes right away {t}" for t in ("", "on iOS")]
+    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    texts = crash + export
+    labels = np.array([0] * len(crash) + [1] * len(export))
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    assert described[0].label.startswith("app crashes"), described[0].label
+    assert all("broken the" not in term for term in described[0].key_terms)
