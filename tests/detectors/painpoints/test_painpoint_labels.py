@@ -24,6 +24,13 @@ def _assert_readable(label: str, vocabulary: set[str]) -> None:
     assert all(w.lower() in vocabulary for w in words), f"{label!r} holds a word no ticket used"
 
 
+def _beside_an_export_problem(texts: list[str]) -> list:
+    """Descriptions of ``texts`` as one pain point (index 0) beside ten CSV export tickets (index 1)."""
+    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
+    labels = np.array([0] * len(texts) + [1] * len(export))
+    return describe_clusters(texts + export, np.eye(len(texts) + len(export), dtype=np.float32), labels)
+
+
 def test_synthetic_topics_get_labels_naming_their_problem():
     texts, truth = make_tickets()
     model = PainPointClusterer(embedder=TfidfLsaEmbedder()).fit(texts)
@@ -252,10 +259,7 @@ def test_a_phrase_that_only_says_how_often_never_names_a_pain_point():
     things = ["app", "tool", "application"]
     crash = [f"Since version 5.14.0 the {x} closes by itself several times a day {t}"
              for x in things for t in ("", "on Android", "please help", "again")]
-    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
-    texts = crash + export
-    labels = np.array([0] * len(crash) + [1] * len(export))
-    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    described = _beside_an_export_problem(crash)
     assert "times a day" not in described[0].label
     assert "closes" in described[0].label
 
@@ -264,10 +268,7 @@ def test_the_right_of_right_now_never_ends_a_label():
     # The demo had a pain point "search tasks right", of "nobody in our team can search tasks right now".
     search = [f"nobody in our team can search tasks right now {t}" for t in ("", "it spins", "since noon", "again")]
     search += [f"search has stopped working, I cannot search tasks right now {t}" for t in ("", "please fix")]
-    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
-    texts = search + export
-    labels = np.array([0] * len(search) + [1] * len(export))
-    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    described = _beside_an_export_problem(search)
     assert not described[0].label.endswith("right") and "search" in described[0].label
 
 
@@ -275,9 +276,6 @@ def test_a_label_never_runs_across_a_comma_into_the_next_clause():
     # A simulated world's crash tickets were named "broken the app crashes right away".
     crash = [f"The new update is broken, the app crashes right away. {t}" for t in ("", "On Android.", "Help!", "Again.")]
     crash += [f"Caller reports: the new update is broken, the app crashes right away {t}" for t in ("", "on iOS")]
-    export = [f"the csv export fails with an encoding error {n}" for n in range(10)]
-    texts = crash + export
-    labels = np.array([0] * len(crash) + [1] * len(export))
-    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), labels)
+    described = _beside_an_export_problem(crash)
     assert described[0].label.startswith("app crashes"), described[0].label
     assert all("broken the" not in term for term in described[0].key_terms)
