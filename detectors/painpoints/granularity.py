@@ -119,12 +119,12 @@ def stable_resolution(
         seed: makes the subsets and Louvain runs repeatable.
         grid: candidate resolutions, ascending.
         prior: each node's group in an earlier run (-1 for nodes new since). Among the resolutions
-            from the best up whose agreement is within ``PRIOR_TOLERANCE`` of it, the one whose cuts
-            match the earlier groups best is taken: within the noise of one sweep a refit does not
-            join what the last fit held apart, beyond it the data decide. Only finer ones: a coarse
-            cut agrees with itself for trivial reasons (a few large groups come back on any subset),
-            so a flat curve's noise errs coarse, and a joined problem hides in a catch-all where a
-            split one is only shown twice.
+            whose agreement is within ``PRIOR_TOLERANCE`` of the best, the one whose cuts match the
+            earlier groups best is taken: within the noise of one sweep a refit neither joins what the
+            last fit held apart nor splits what it held together; beyond it the data decide. Coarser
+            ones count too since tickets follow the refit (``identity``): finer ones only made every
+            chance split permanent (BANKING77 texts replayed daily ended at 99-104 pain points for 70
+            intents; both ways 57-89, NMI 0.817-0.821 against 0.810-0.819).
     """
     n = graph.shape[0]
     if n < MIN_TEXTS or graph.nnz == 0:
@@ -145,7 +145,6 @@ def stable_resolution(
     prior = None if prior is None else np.asarray(prior)
     if prior is not None and (prior >= 0).sum() >= MIN_TEXTS:
         near = np.flatnonzero(smoothed >= smoothed[best] - PRIOR_TOLERANCE)
-        near = near[near >= best]  # as fine as the best or finer (see ``prior`` above)
         match = [_prior_match(subsets, cuts[g * draws : (g + 1) * draws], prior) for g in near]
         best = int(near[int(np.argmax(match))])
     return ResolutionChoice(grid[best], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
