@@ -20,7 +20,6 @@ fit of all the texts at once (what ``forewarn cluster`` gives).
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -82,7 +81,7 @@ def replay(world: Path, database: Path, every: str, start: str, end: str) -> flo
         [FOREWARN, "backtest", str(world), "--from", start, "--to", end, "--every", every,
          "--database-url", f"sqlite:///{database}", "--outbox", str(database.parent / "outbox"),
          "--no-progress", "--out", str(database.parent / "backtest.json")],
-        check=True, stdout=subprocess.DEVNULL, env={**os.environ, "FOREWARN_LOG_LEVEL": "WARNING"},
+        check=True, stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -114,6 +113,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="forewarn-real-text-"))
     folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "warehouse.db").exists():
+        raise SystemExit(f"world_real_text: error: {folder} holds a warehouse from an earlier run; give a new --keep folder")
     world = folder / "world"
     simulate(world, args.customers, args.days, args.seed)
     if args.set == "simulated":  # the world's own texts and the pain point each was written about
