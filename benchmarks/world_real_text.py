@@ -95,6 +95,7 @@ def final_pain_points(database: Path) -> pd.DataFrame:
 
 
 def score(truth: pd.DataFrame, assigned: pd.Series) -> dict[str, float]:
+    """NMI, ARI, accuracy and unassigned share of ``assigned`` pain point ids (NaN: none) against ``truth``."""
     labels = pd.factorize(assigned.fillna(""))[0]
     labels = np.where(assigned.isna().to_numpy(), -1, labels)
     return score_clustering(truth["intent"].to_numpy(), labels)

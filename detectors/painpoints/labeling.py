@@ -111,7 +111,9 @@ def _written(key: str, table: _PhraseTable) -> list[str]:
 
 def _score_phrases(counts: Counter, table: _PhraseTable, size: int) -> dict[str, float]:
     """Class-based TF-IDF in ticket terms: coverage in the cluster times share of the phrase's tickets.
-    A phrase that only says when something happens is no candidate (``_says_only_when``)."""
+
+    A phrase that only says when something happens is no candidate (``_says_only_when``).
+    """
     scores = {}
     floor = max(2, 0.05 * size) if size > 2 else 1
     overall = table.overall
