@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -22,13 +21,6 @@ _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="forewarn-test-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW_CONFIG"] = str(REPO_ROOT / "airflow.cfg")
 os.environ["FOREWARN_REPO"] = str(REPO_ROOT)
-# airflow.cfg names a module of dags/forewarn_tasks (the metadata database's connect arguments), which
-# Airflow imports while it sets up its ORM: the DAG glue must be importable however pytest was started,
-# here and in the airflow commands tests start.
-if str(REPO_ROOT / "dags") not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT / "dags"))
-if str(REPO_ROOT / "dags") not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT / "dags"), os.environ.get("PYTHONPATH")]))
 os.environ.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", uuid.uuid4().hex + uuid.uuid4().hex)
 os.environ.pop("AIRFLOW_CONN_FOREWARN_WAREHOUSE", None)
 POSTGRES_URL = os.environ.get("FOREWARN_TEST_POSTGRES_URL")

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DAGS_DIR = REPO_ROOT / "dags"  # on sys.path already: tests/conftest.py puts it there
+DAGS_DIR = REPO_ROOT / "dags"
+if str(DAGS_DIR) not in sys.path:
+    sys.path.insert(0, str(DAGS_DIR))
 
 
 @pytest.fixture(scope="session")
