@@ -68,6 +68,7 @@ def run_nab(root: Path, settings: AnomalySettings, piece_days: float | None = No
 
 
 def _pieces(name: str, frame: pd.DataFrame, piece_days: float | None) -> list[tuple[str, pd.DataFrame]]:
+    """``(name@first day, rows)`` per piece of ``piece_days`` from the file's first timestamp; the whole file if none."""
     if not piece_days:
         return [(name, frame)]
     stamps = pd.to_datetime(frame["timestamp"])

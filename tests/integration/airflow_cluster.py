@@ -177,14 +177,30 @@ class AirflowCluster:
             except (ProcessLookupError, PermissionError):
                 pass
 
-    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        """Call the REST API (``/api/v2/...``); the simple auth manager lets every caller in as admin here."""
-        request = urllib.request.Request(
-            f"{self.api_url}{path}", method=method, data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None, attempts: int = 3) -> Any:
+        """Call the REST API (``/api/v2/...``); the simple auth manager lets every caller in as admin here.
+
+        As with ``run``: on the embedded SQLite metadata database a write can meet the scheduler's lock
+        and answer 500 ("database is locked" in the api-server's log, after SQLite's 5 s wait; seen once
+        in CI). Its transaction rolled back and the calls made here are idempotent, so it is sent again,
+        up to ``attempts`` times. Any other error raises at once. (A 60 s SQLite busy timeout in
+        airflow.cfg was tried instead, stop 37; in its one CI run the scheduler crashed on a
+        StaleDataError, so the embedded default keeps SQLite's own wait.)
+        """
+        for attempt in range(1, attempts + 1):
+            request = urllib.request.Request(
+                f"{self.api_url}{path}", method=method, data=json.dumps(body).encode() if body is not None else None,
+                headers={"Content-Type": "application/json", "Accept": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return json.loads(response.read() or b"null")
+            except urllib.error.HTTPError as error:
+                locked = error.code == 500 and "database is locked" in _tail(self.home / "api-server.log", 200)
+                if attempt == attempts or not locked:
+                    raise
+            time.sleep(2 * attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def api_or_none(self, path: str) -> Any:
         """GET ``path``; None while the server is not up yet or the object does not exist yet."""
