@@ -98,6 +98,11 @@ def _row(
         "false_per_week": outcome.false_per_week,
         "fractions": [w.first_alert_fraction for w in caught],
         "hours": [w.first_alert_hours for w in caught],
+        # Days from the stream's first point to each false alert: a detector's first days weigh more on
+        # short streams (see --piece-days).
+        "false_days": [
+            (t - scored["timestamp"].iloc[0]) / pd.Timedelta(days=1) for t in outcome.false_alert_times
+        ],
         "spikes": int((scored["kind"] == "spike").sum()),
         "level_shifts": int((scored["kind"] == "level_shift").sum()),
         "seconds": seconds,
@@ -122,6 +127,7 @@ def summarise(rows: pd.DataFrame) -> dict[str, float]:
         "median_fraction": float(np.median(fractions)) if fractions else math.nan,
         "median_hours": float(np.median(hours)) if hours else math.nan,
         "seconds": float(rows["seconds"].sum()),
+        "false_in_first_week": sum(1 for days in rows["false_days"] for d in days if d < 7),
     }
 
 
@@ -147,6 +153,9 @@ def print_nab(rows: pd.DataFrame) -> None:
             f"{s['median_fraction']:.2f} of the window = {s['median_hours']:.1f} h after its start; "
             f"runtime {s['seconds']:.1f} s"
         )
+    days = pd.Series([int(d) for ds in rows["false_days"] for d in ds], dtype="int64")
+    print("false alerts by whole days since their stream's first point (first two weeks):",
+          {int(day): int(count) for day, count in days[days < 14].value_counts().sort_index().items()})
 
 
 def synthetic_signatures(series: int, days: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:

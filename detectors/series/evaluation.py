@@ -31,6 +31,7 @@ class SeriesOutcome:
     windows: tuple[WindowOutcome, ...]
     false_alerts: int
     outside_hours: float  # scored time outside every window
+    false_alert_times: tuple[pd.Timestamp, ...] = ()  # when each false alert came (UTC)
 
     @property
     def detected(self) -> int:
@@ -93,7 +94,8 @@ def evaluate_alerts(
         covered += max(end - start, 0)
     outside_hours = max(last - probation_end - covered, 0) / HOUR_NS
     return SeriesOutcome(
-        windows=tuple(outcomes), false_alerts=int((~in_any).sum()), outside_hours=outside_hours
+        windows=tuple(outcomes), false_alerts=int((~in_any).sum()), outside_hours=outside_hours,
+        false_alert_times=tuple(_ts(int(t)) for t in alert_times[~in_any]),
     )
 
 

@@ -32,11 +32,14 @@ def test_alerts_outside_windows_are_false_and_probation_is_not_scored():
     assert outcome.detected == 0 and outcome.false_alerts == 2
     outside_weeks = (85 - 2) * 24 / 168  # after probation, minus the two-day window
     assert outcome.false_per_week == pytest.approx(2 / outside_weeks, rel=0.01)
+    # When each false alert came (day 5 is in probation): day 40 and day 80.
+    assert outcome.false_alert_times == (STAMPS[40 * 24], STAMPS[80 * 24])
 
 
 def test_alerts_within_merge_hours_count_once():
     outcome = evaluate_alerts(STAMPS, _alerts(40, 40 + 5 / 24, 41), [], merge_hours=12)
     assert outcome.false_alerts == 2
+    assert outcome.false_alert_times == (STAMPS[40 * 24], STAMPS[41 * 24])  # the merged one is not listed
 
 
 def test_window_ending_in_probation_is_left_out():
