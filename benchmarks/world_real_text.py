@@ -9,9 +9,9 @@ The stand-in for issue 14's "simulated worlds with real held-out ticket text, ~7
 ``forewarn simulate`` writes a world, then every ticket's subject and body are replaced by a text of a
 real labelled set (BANKING77 or CLINC150 train), drawn from ``--intents`` intents with a long tail
 (the i-th most common intent is written about in proportion to 1/sqrt(i)); the intent is the ticket's
-true problem. ``--set simulated`` keeps the world's own texts and scores against its truth. The world is then replayed by ``forewarn backtest`` at the DAGs' cadence (``--every``),
-so the pain points are the ones the product holds after the last run: the first run clustered the
-first days' tickets, later runs placed new tickets and re-clustered on the pipeline's own cadence.
+true problem (``--set simulated`` keeps the world's own texts and scores against its truth). The world
+is then replayed by ``forewarn backtest`` at the DAGs' cadence (``--every``), so the pain points are
+the ones the product holds after the last run: the first run clustered the first days' tickets, later runs placed new tickets and re-clustered on the pipeline's own cadence.
 Printed: NMI, ARI and accuracy of each ticket's final pain point against its intent, the pain points
 holding tickets against the intents with at least 10 tickets, and beside it one ``PainPointClusterer``
 fit of all the texts at once (what ``forewarn cluster`` gives).
