@@ -11,7 +11,8 @@ real labelled set (BANKING77 or CLINC150 train), drawn from ``--intents`` intent
 (the i-th most common intent is written about in proportion to 1/sqrt(i)); the intent is the ticket's
 true problem (``--set simulated`` keeps the world's own texts and scores against its truth). The world
 is then replayed by ``forewarn backtest`` at the DAGs' cadence (``--every``), so the pain points are
-the ones the product holds after the last run: the first run clustered the first days' tickets, later runs placed new tickets and re-clustered on the pipeline's own cadence.
+the ones the product holds after the last run: the first run clustered the first days' tickets, later
+runs placed new tickets and re-clustered on the pipeline's own cadence.
 Printed: NMI, ARI and accuracy of each ticket's final pain point against its intent, the pain points
 holding tickets against the intents with at least 10 tickets, and beside it one ``PainPointClusterer``
 fit of all the texts at once (what ``forewarn cluster`` gives).
