@@ -100,7 +100,7 @@ def render_message(
     token = make_token(ctx.customer_id, unsubscribe_secret)
     link = unsubscribe_url(settings.unsubscribe_base_url, token)
     variables = _template_variables(ctx, settings, profile, choice, link)
-    subject = _single_line(_template(locale, "subject.txt").render(variables), MAX_SUBJECT_CHARS)
+    subject = _subject_line(_template(locale, "subject.txt").render(variables), MAX_SUBJECT_CHARS)
     mailto = unsubscribe_mailto(settings.unsubscribe_email or settings.reply_to, token)
     return RenderedMessage(
         message_id=ctx.message_id,
@@ -242,6 +242,26 @@ def _single_line(value: str | None, max_chars: int) -> str:
         return text
     cut = text[: max_chars - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "…"
+
+
+# Where a subject's closing clause starts ("... 5.14.0 – here's a workaround", "... : voici une solution").
+_SUBJECT_CLAUSE_BREAKS = (" – ", " : ", ": ")
+
+
+def _subject_line(value: str, max_chars: int) -> str:
+    """The subject on one line; too long, it drops its closing clause before it cuts a word.
+
+    A long feature or company name cut the French subject to "... 5.14.0 : voici une…", which reads as
+    a slip; "Désolés pour le problème avec les pièces jointes dans Acme Projects 5.14.0" says it all.
+    """
+    text = _single_line(value, len(value) + 1)
+    if len(text) <= max_chars:
+        return text
+    for mark in _SUBJECT_CLAUSE_BREAKS:
+        head = text.rsplit(mark, 1)[0] if mark in text else ""
+        if head and len(head) <= max_chars:
+            return head
+    return _single_line(text, max_chars)
 
 
 def _plain_text(markdown_text: str) -> str:

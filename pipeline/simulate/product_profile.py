@@ -2,7 +2,10 @@
 
 Written beside the world as ``product_profile.yaml`` (the demo points ``forewarn_product_profile`` at it), so
 the demo's German, French and Spanish customers read their product's words in their own language. Every
-feature of the catalog is named in every language; the names are in the nominative, as the templates use them.
+feature of the catalog is named in every language; the names are in the nominative singular, as the templates
+use them ("{feature} funktioniert nicht zuverlässig"), and say no more than the English name: a German customer
+whose attachment preview crashed was told that uploading attachments failed when the name was "das Hochladen
+von Anhängen".
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ _FEATURES = {  # catalog feature -> (en, de, fr, es)
     "sync": ("sync", "die Synchronisierung", "la synchronisation", "la sincronización"),
     "api": ("the API", "die API", "l'API", "la API"),
     "export": ("exports", "der Export", "l'export", "la exportación"),
-    "attachments": ("attachments", "das Hochladen von Anhängen", "les pièces jointes", "los archivos adjuntos"),
+    "attachments": ("attachments", "die Anhangfunktion", "les pièces jointes", "los archivos adjuntos"),
     "search": ("search", "die Suche", "la recherche", "la búsqueda"),
     "calendar": ("the calendar", "der Kalender", "l'agenda", "el calendario"),
     "notifications": ("notifications", "der Benachrichtigungsversand", "les notifications", "las notificaciones"),

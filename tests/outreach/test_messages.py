@@ -147,6 +147,25 @@ def test_a_message_holds_only_its_own_customers_data():
         assert message.to_email not in message.text + message.html  # addresses stay in the envelope
 
 
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+def test_a_subject_too_long_drops_its_closing_clause_instead_of_cutting_a_word(locale):
+    long_feature = "attachment previews in shared boards"
+    message = render_message(context(locale=locale, feature=long_feature), SETTINGS, SECRET)
+    full = render_message(context(locale=locale, feature="export"), SETTINGS, SECRET).subject
+    assert len(message.subject) <= 90
+    assert not message.subject.endswith("…")
+    assert long_feature in message.subject  # what went wrong stays; only "here's a workaround" goes
+    closing = re.split(r" – | : |: ", full)[-1]
+    assert closing not in message.subject
+
+
+def test_a_subject_with_no_clause_to_drop_is_cut_at_a_word():
+    settings = replace(SETTINGS, company_name="Acme Worldwide Project Collaboration Platform")
+    message = render_message(context(feature="attachment previews in shared boards"), settings, SECRET)
+    assert len(message.subject) <= 90 and message.subject.endswith("…")
+    assert "  " not in message.subject
+
+
 def test_missing_details_still_read_as_a_whole_sentence():
     bare = context(name=None, platform=None, app_version=None, feature=None, error_code=None,
                    first_exposed_at=None, issue_summary="", fix_status=None)
