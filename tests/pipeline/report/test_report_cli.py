@@ -65,3 +65,23 @@ def test_unwritable_out_is_one_line_and_exit_2(world_url: str, tmp_path: Path,
 def test_days_must_be_positive(world_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--days", "0"]) == 2
     assert "--days" in capsys.readouterr().err
+
+
+def test_default_period_ends_where_the_ingested_data_ends_not_where_the_source_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A source holding days past the ingested interval (a replay, or an export that runs ahead).
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "customers.csv").write_text(
+        "customer_id,email,name,locale,plan,mrr,email_opt_in,created_at\n"
+        "C1,a@example.com,A,en,pro,5,yes,2026-01-01T00:00:00Z\n", encoding="utf-8")
+    (source / "events.csv").write_text(
+        "event_id,customer_id,occurred_at,name\nE1,C1,2026-01-02T10:00:00Z,error\n"
+        "E2,C1,2026-01-20T10:00:00Z,error\n", encoding="utf-8")
+    assert main(["ingest", str(source), "--end", "2026-01-10T00:00Z", "--no-progress"]) == 0
+    capsys.readouterr()
+
+    assert main(["report", "--out", str(tmp_path / "r.html")]) == 0
+    assert "7 days to 2026-01-10 00:00 UTC" in capsys.readouterr().out
