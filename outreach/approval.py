@@ -5,8 +5,9 @@ Transitions (anything else is an ``InvalidTransition``)::
     needs_workaround  -> rejected
     pending_approval  -> approved | rejected | cancelled | expired
     approved, sending -> cancelled          (mid-send: rows still queued stay unsent)
+    expired           -> pending_approval   (a person reopens it: asked again, never sent by itself)
 
-``approved -> sending -> sent`` belongs to delivery. ``expired`` never leads to sending.
+``approved -> sending -> sent`` belongs to delivery. ``expired`` never leads to sending by itself.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "list_campaigns",
     "policy_rule",
     "reject",
+    "reopen",
     "show_campaign",
 ]
 
@@ -48,8 +50,12 @@ _ALLOWED_FROM = {
     "rejected": ("pending_approval", "needs_workaround"),
     "cancelled": ("pending_approval", "approved", "sending"),
     "expired": ("pending_approval",),
+    "pending_approval": ("expired",),
 }
-_VERB = {"approved": "approved", "rejected": "rejected", "cancelled": "cancelled", "expired": "expired"}
+_VERB = {
+    "approved": "approved", "rejected": "rejected", "cancelled": "cancelled", "expired": "expired",
+    "pending_approval": "reopened",
+}
 
 
 class InvalidTransition(ValueError):
@@ -102,6 +108,30 @@ def cancel(engine: Engine, campaign_id: str, by: str, now: datetime, reason: str
     return _move(engine, campaign_id, "cancelled", _reason("cancelled", by, now, reason))
 
 
+def reopen(engine: Engine, campaign_id: str, by: str, now: datetime) -> CampaignRow:
+    """Ask again about a campaign that expired because nobody decided in time.
+
+    It waits for approval once more, its approval clock restarted; the next outreach run rebuilds its
+    audience as of then (customers who wrote in or opted out meanwhile drop out) and matches its workaround
+    again. A rejected or cancelled campaign stays closed: a person said no.
+
+    Raises:
+        CampaignNotFound: unknown id.
+        InvalidTransition: not expired.
+    """
+    with engine.begin() as conn:
+        row = read_campaign_row(conn, campaign_id)
+        _check(row.campaign_id, row.status, "pending_approval")
+        changed = conn.execute(
+            statement("campaign_update_reopened", conn.dialect.name),
+            {"campaign_id": campaign_id, "now": now,
+             "decided_reason": f"reopened by {by} at {now.isoformat()} ({row.decided_reason or 'expired'})"},
+        ).rowcount
+        _raise_if_raced(conn, campaign_id, changed, "pending_approval")
+    log.info("campaign %s reopened by %s", campaign_id, by)
+    return _row(engine, campaign_id)
+
+
 def expire_pending(engine: Engine, now: datetime, timeout_hours: float) -> list[str]:
     """Expire every campaign that waited for approval longer than ``timeout_hours``; returns their ids."""
     cutoff = now - timedelta(hours=timeout_hours)
@@ -150,6 +180,11 @@ def _check(campaign_id: str, status: str, to_status: str) -> None:
         raise InvalidTransition(
             f"campaign {campaign_id} needs a workaround; it cannot be {verb}. Write one with status: approved, "
             "load it (forewarn outreach --workarounds DIR) and it becomes pending_approval; or reject it"
+        )
+    if status == "expired":
+        raise InvalidTransition(
+            f"campaign {campaign_id} is expired (nobody decided in time); it cannot be {verb}. "
+            f"forewarn campaigns reopen {campaign_id} asks again, with the audience rebuilt by the next outreach run"
         )
     raise InvalidTransition(f"campaign {campaign_id} is {status}; it cannot be {verb}")
 

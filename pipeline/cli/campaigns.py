@@ -1,4 +1,4 @@
-"""``forewarn campaigns``: the human gate from a terminal (list, show, approve, cancel, reject)."""
+"""``forewarn campaigns``: the human gate from a terminal (list, show, approve, cancel, reject, reopen)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _gate_errors() -> Iterator[None]:
 
 @click.group()
 def command() -> None:
-    """List, show, approve, cancel or reject campaigns (the human gate)."""
+    """List, show, approve, cancel, reject or reopen campaigns (the human gate)."""
 
 
 @command.command("list")
@@ -112,6 +112,19 @@ def reject_command(campaign_id: str, by: str | None, reason: str | None) -> None
     with _gate_errors():
         row = reject(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
     click.echo(f"rejected {row.campaign_id}")
+
+
+@command.command("reopen")
+@click.argument("campaign_id")
+@click.option("--by", help="Who asks again (default: cli:<login name>).")
+def reopen_command(campaign_id: str, by: str | None) -> None:
+    """Ask again about a campaign that expired unanswered; the next outreach run rebuilds its audience."""
+    from outreach.approval import reopen
+
+    with _gate_errors():
+        row = reopen(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
+    click.echo(f"reopened {row.campaign_id}: it waits for approval again; the next forewarn outreach rebuilds "
+               "its audience")
 
 
 def _detail_lines(detail: Any) -> list[str]:

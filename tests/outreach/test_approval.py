@@ -15,6 +15,7 @@ from outreach.approval import (
     expire_pending,
     list_campaigns,
     reject,
+    reopen,
     show_campaign,
 )
 from outreach.campaigns import build_campaigns
@@ -91,10 +92,36 @@ def test_pending_campaigns_expire_after_the_timeout_and_never_send(world: World)
     assert expire_pending(world.engine, T0 + timedelta(hours=49), 48) == ["cmp-inc1"]
     assert _status(world, "cmp-inc1") == "expired"
     assert _status(world, "cmp-inc2") == "needs_workaround"  # waits for a workaround, not for a person
-    with pytest.raises(InvalidTransition, match="is expired; it cannot be approved"):
+    with pytest.raises(InvalidTransition, match="is expired .*; it cannot be approved. forewarn campaigns reopen cmp-inc1"):
         approve(world.engine, "cmp-inc1", "cli:ana", T0 + timedelta(hours=50))
     statuses = world.rows("SELECT DISTINCT status FROM outreach_messages WHERE campaign_id = 'cmp-inc1'")
     assert statuses == [("queued",)]
+
+
+def test_an_expired_campaign_reopened_asks_again_with_todays_audience(world: World) -> None:
+    expire_pending(world.engine, T0 + timedelta(hours=49), 48)
+    later = T0 + timedelta(hours=60)
+    world.ticket("t-c03", "c03", at=later - timedelta(hours=2))  # wrote in while nobody answered
+
+    row = reopen(world.engine, "cmp-inc1", "cli:ana", later)
+    assert row.status == "pending_approval"
+    assert "reopened by cli:ana" in show_campaign(world.engine, "cmp-inc1").campaign.decided_reason
+    assert expire_pending(world.engine, later + timedelta(hours=47), 48) == []  # its clock restarted
+    build_campaigns(world.engine, as_of=later, settings=OutreachSettings(holdout_share=0.0))
+    queued = {c for (c,) in world.rows("SELECT customer_id FROM outreach_messages WHERE campaign_id = 'cmp-inc1'")}
+    assert len(queued) == 19 and "c03" not in queued
+    assert approve(world.engine, "cmp-inc1", "cli:ana", later + timedelta(hours=1)).status == "approved"
+
+
+@pytest.mark.parametrize("first", [None, reject, cancel, approve])
+def test_only_an_expired_campaign_can_be_reopened(world: World, first) -> None:
+    if first is not None:
+        first(world.engine, "cmp-inc1", "cli:ana", T0)
+    status = _status(world, "cmp-inc1")
+    refusal = "already" if status == "pending_approval" else "it cannot be reopened"
+    with pytest.raises(InvalidTransition, match=f"campaign cmp-inc1 is {status}.*{refusal}"):
+        reopen(world.engine, "cmp-inc1", "cli:bob", T0 + timedelta(hours=1))
+    assert _status(world, "cmp-inc1") == status
 
 
 def test_cancel_mid_send_keeps_the_remaining_rows_unsent(world: World) -> None:

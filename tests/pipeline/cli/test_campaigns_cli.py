@@ -93,7 +93,30 @@ def test_approve_cancel_and_reject_with_clear_errors(world: World, capsys: pytes
     assert code == 0 and "rejected cmp-inc2" in out
 
 
-@pytest.mark.parametrize("action", ["show", "approve", "cancel", "reject"])
+def test_an_expired_campaign_is_reopened_from_the_terminal_and_sent_once(
+    world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _built(world, capsys)
+    two_days_later = (T0 + timedelta(hours=49)).isoformat()
+    code, out, err = _run(capsys, "outreach", "--as-of", two_days_later, "--outbox", str(tmp_path / "out"))
+    assert code == 0, err
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("cmp-inc1")][0] == "expired"
+
+    code, _, err = _run(capsys, "campaigns", "approve", "cmp-inc1")
+    assert code == 2 and "forewarn campaigns reopen cmp-inc1" in err and err.count("\n") == 1
+
+    code, out, _ = _run(capsys, "campaigns", "reopen", "cmp-inc1", "--by", "ana")
+    assert code == 0 and "reopened cmp-inc1" in out
+    code, out, _ = _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "ana")
+    assert code == 0
+    promised = int(out.split(": ")[1].split()[0])  # "approved cmp-inc1 as ana: N emails will go out ..."
+    for _ in range(2):  # a rerun sends nothing twice
+        code, out, err = _run(capsys, "outreach", "--as-of", two_days_later, "--outbox", str(tmp_path / "out"))
+        assert code == 0, err
+    assert len(list((tmp_path / "out").glob("*.eml"))) == promised > 0
+
+
+@pytest.mark.parametrize("action", ["show", "approve", "cancel", "reject", "reopen"])
 def test_unknown_campaign_id_is_one_clear_line(world: World, capsys: pytest.CaptureFixture[str], action: str) -> None:
     code, _, err = _run(capsys, "campaigns", action, "cmp-nope")
     assert code == 2
