@@ -13,7 +13,8 @@ Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of tha
    65"); the detail shows the evidence, who is left out and why, the workaround and the rendered preview.
    The owner is notified with a link to it (Connections `forewarn_notify_smtp`,
    `forewarn_notify_slack`). *Approve* or *Reject*; no answer within the
-   approval timeout counts as *Reject* (never as send). `forewarn campaigns approve ID` works too.
+   approval timeout expires the campaign (never a send; `forewarn campaigns reopen ID` asks again).
+   `forewarn campaigns approve ID` works too.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
    (outbox by default; `sendgrid` with Connection `forewarn_sendgrid`; `smtp` with `forewarn_smtp`).
@@ -62,7 +63,8 @@ def forewarn_outreach() -> None:
     requests = build_campaigns()
     # One approval task per waiting campaign. Subject and body are rendered per map index from the
     # requests (template fields cannot be mapped directly); the expanded argument is each task's
-    # default answer, Reject, which is also what a timeout gives: no answer never sends.
+    # default answer, Reject, which is also what a timeout gives: no answer never sends (record_decisions
+    # files a timeout as expired, not as a person's rejection, so it can be reopened).
     decisions = HITLOperator.partial(
         task_id="approve",
         options=[APPROVE, REJECT],

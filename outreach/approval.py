@@ -37,6 +37,7 @@ __all__ = [
     "InvalidTransition",
     "approve",
     "cancel",
+    "expire",
     "expire_pending",
     "list_campaigns",
     "policy_rule",
@@ -106,6 +107,12 @@ def reject(engine: Engine, campaign_id: str, by: str, now: datetime, reason: str
 def cancel(engine: Engine, campaign_id: str, by: str, now: datetime, reason: str | None = None) -> CampaignRow:
     """Cancel a campaign before or during sending; rows still queued stay unsent."""
     return _move(engine, campaign_id, "cancelled", _reason("cancelled", by, now, reason))
+
+
+def expire(engine: Engine, campaign_id: str, by: str, now: datetime, reason: str | None = None) -> CampaignRow:
+    """Expire a waiting campaign nobody answered (an approval task that timed out): it never sends by itself,
+    and unlike a rejection a person can still ``reopen`` it."""
+    return _move(engine, campaign_id, "expired", _reason("expired", by, now, reason))
 
 
 def reopen(engine: Engine, campaign_id: str, by: str, now: datetime) -> CampaignRow:

@@ -1,7 +1,8 @@
 """The outreach loop's steps as the DAG and the demo run them: prepare, ask a person, record, (send).
 
 Sending itself is ``outreach.dispatch.send_approved``; this module turns campaigns into approval
-requests a person can judge, and their answers back into approvals or rejections.
+requests a person can judge, and their answers back into approvals, rejections or, when nobody answered,
+expiries (which a person can reopen; a rejection stays).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from outreach.approval import InvalidTransition, approve, expire_pending, reject
+from outreach.approval import InvalidTransition, approve, expire, expire_pending, reject
 from outreach.approval_text import approval_text
 from outreach.campaign_store import list_campaigns, show_campaign
 from outreach.campaigns import build_campaigns
@@ -54,20 +55,25 @@ def record_decisions(
 ) -> dict[str, int]:
     """Apply each person's answer (``chosen_options`` from the approval task) to its campaign.
 
-    A missing answer, a timeout or anything but *Approve* is a rejection: nothing is ever sent by default.
+    Only a person's *Approve* approves: nothing is ever sent by default. A person's other answer rejects;
+    a timeout or a missing answer (the task failed) expires the campaign, as a campaign that waited too long
+    from the terminal does, so `forewarn campaigns reopen` can still ask again when nobody had seen it.
     """
-    counts = {"approved": 0, "rejected": 0, "skipped": 0}
+    counts = {"approved": 0, "rejected": 0, "expired": 0, "skipped": 0}
     for index, request in enumerate(requests):
         answer = answers[index] if index < len(answers) else None
         chosen = list((answer or {}).get("chosen_options") or [])
         user = (answer or {}).get("responded_by_user") or {}
         by = f"airflow:{user.get('name') or user.get('id') or 'timeout'}"
         try:
-            if chosen == [APPROVE] and not (answer or {}).get("timedout"):
+            if answer is None or answer.get("timedout"):
+                expire(engine, request["campaign_id"], by, now, reason="no answer within the approval timeout")
+                counts["expired"] += 1
+            elif chosen == [APPROVE]:
                 approve(engine, request["campaign_id"], by, now)
                 counts["approved"] += 1
             else:
-                reject(engine, request["campaign_id"], by, now, reason="rejected or no answer in time")
+                reject(engine, request["campaign_id"], by, now, reason="rejected in the approval task")
                 counts["rejected"] += 1
         except InvalidTransition as exc:  # decided meanwhile from the CLI: that decision stands
             log.info("campaign %s already decided: %s", request["campaign_id"], exc)

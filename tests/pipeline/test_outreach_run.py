@@ -55,10 +55,11 @@ def test_requests_show_what_a_person_needs_to_decide(warehouse: Engine) -> None:
     [
         ({"chosen_options": ["Approve"], "responded_by_user": {"id": "7", "name": "jane"}}, "approved"),
         ({"chosen_options": ["Reject"], "responded_by_user": {"id": "7", "name": "jane"}}, "rejected"),
-        ({"chosen_options": ["Approve"], "timedout": True}, "rejected"),
-        (None, "rejected"),
+        ({"chosen_options": ["Approve"], "timedout": True}, "expired"),
+        ({"chosen_options": ["Reject"], "timedout": True, "responded_by_user": None}, "expired"),
+        (None, "expired"),
     ],
-    ids=["approve", "reject", "timeout", "no-answer"],
+    ids=["approve", "reject", "timeout-approve-default", "timeout", "no-answer"],
 )
 def test_only_an_explicit_approval_approves(warehouse: Engine, answer: dict | None, expected: str) -> None:
     _campaign(warehouse, "cmp-a")
@@ -69,6 +70,20 @@ def test_only_an_explicit_approval_approves(warehouse: Engine, answer: dict | No
     assert counts[expected] == 1
     if expected == "approved":
         assert by == "airflow:jane"
+
+
+def test_a_timed_out_approval_can_be_reopened_and_a_rejection_cannot(warehouse: Engine) -> None:
+    from outreach.approval import InvalidTransition, reopen
+
+    _campaign(warehouse, "cmp-a")
+    _campaign(warehouse, "cmp-b")
+    requests = approval_requests(warehouse)
+    answers = {"cmp-a": {"chosen_options": ["Reject"], "timedout": True},
+               "cmp-b": {"chosen_options": ["Reject"], "responded_by_user": {"id": "7", "name": "jane"}}}
+    record_decisions(warehouse, requests, [answers[r["campaign_id"]] for r in requests], now=NOW)
+    assert reopen(warehouse, "cmp-a", "cli:lead", NOW).status == "pending_approval"
+    with pytest.raises(InvalidTransition, match="cmp-b is rejected; it cannot be reopened"):
+        reopen(warehouse, "cmp-b", "cli:lead", NOW)
 
 
 def test_a_campaign_decided_meanwhile_from_the_cli_keeps_that_decision(warehouse: Engine) -> None:
