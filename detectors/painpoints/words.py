@@ -171,7 +171,11 @@ _NUMBER_WORDS = frozenset(
     "third".split()
 )
 _NUMBER_HYPHEN = re.compile(r"\b([^\W\d_]+)-(?=[^\W\d_])", re.UNICODE)
-_TOKEN = re.compile(r"[^\W\d_][\w'\u2011]*[^\W_]|[^\W\d_]", re.UNICODE)
+# A word may also start with digits when letters follow ("2FA", "4K", "10am"), but not an ordinal ("2nd"):
+# dropping its digits left "fa" ("fa codes not accepted"). Numbers and versions stay out of the words.
+_TOKEN = re.compile(
+    r"\d+(?!(?:st|nd|rd|th)\b)[^\W\d_][\w'\u2011]*[^\W_]|[^\W\d_][\w'\u2011]*[^\W_]|[^\W\d_]", re.UNICODE
+)
 _NEGATIONS = re.compile(r"n't\b")
 _DIGIT = re.compile(r"\d")
 _IRREGULAR = {"can't": "cannot", "won't": "will not", "cant": "cannot", "wont": "will not"}

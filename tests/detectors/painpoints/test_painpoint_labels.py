@@ -19,7 +19,7 @@ from detectors.painpoints.words import SENTENCE_BREAK, Words, text_language, tok
 def _assert_readable(label: str, vocabulary: set[str]) -> None:
     words = label.replace("(", "").replace(")", "").split()
     assert 1 <= len(words) <= MAX_COMPLETED_WORDS, label
-    assert not re.match(r"^\d", label), f"label starts with a number: {label!r}"
+    assert not re.match(r"^\d+\b", label), f"label starts with a number: {label!r}"  # "2FA ..." is a word
     assert "_" not in label, label
     # read as the tickets were ("top-up" is one word there, as in the label)
     assert all(t in vocabulary for w in words for t in tokenize(w)), f"{label!r} holds a word no ticket used"
@@ -95,6 +95,14 @@ def test_a_number_word_joined_by_a_hyphen_stays_in_the_label():
     [description, _] = _beside_an_export_problem(texts)
     assert description.label.lower().startswith("two-factor authentication"), description.label
     assert "\u2011" not in description.label
+
+
+def test_a_word_that_starts_with_digits_keeps_them():
+    texts = [f"My 2FA codes are not accepted since the new phone {n}" for n in range(8)]
+    texts += [f"2FA codes not accepted when I sign in, order 4{n}1" for n in range(4)]
+    [description, _] = _beside_an_export_problem(texts)
+    assert "2FA codes" in description.label, description.label
+    assert not re.search(r"(^| )fa( |$)", description.label.lower())
 
 
 def test_text_language_reads_function_words():
