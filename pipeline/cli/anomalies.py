@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.errors import UserError
+from pipeline.report.formatting import counted
 
 if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
     import pandas as pd
@@ -92,8 +93,8 @@ def command(
     alerts = scored[scored["alert"]]
     spikes = int((alerts["kind"] == "spike").sum())
     click.echo(
-        f"scored {len(scored)} rows of {series_csv}: {len(alerts)} alerts "
-        f"({spikes} spikes, {len(alerts) - spikes} level shifts) -> {out_path}"
+        f"scored {len(scored)} rows of {series_csv}: {counted(len(alerts), 'alert')} "
+        f"({counted(spikes, 'spike')}, {counted(len(alerts) - spikes, 'level shift')}) -> {out_path}"
     )
 
 

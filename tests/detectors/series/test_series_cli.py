@@ -32,7 +32,7 @@ def test_scores_every_row_and_marks_the_spike(series_csv, tmp_path, capsys):
     assert list(scored.index[scored["alert"]]) == [400]
     assert scored.loc[400, "kind"] == "spike"
     assert scored["score"].iloc[:24].isna().all() and scored["score"].iloc[48:].notna().all()
-    assert "1 alerts (1 spikes, 0 level shifts)" in capsys.readouterr().out
+    assert "1 alert (1 spike, 0 level shifts)" in capsys.readouterr().out
 
 
 def test_direction_option_reaches_the_detector(series_csv, tmp_path):
