@@ -100,10 +100,12 @@ def _campaigns(data: ReportData) -> str:
         sent = sum(campaign.sent for campaign in sending)
         opened = sum(campaign.opened for campaign in sending)
         unsubscribed = sum(campaign.unsubscribed for campaign in sending)
-        parts.append(
-            f"Across {fmt.counted(len(sending), 'campaign', words=True)} we sent {fmt.counted(sent, 'email')}; "
-            f"{fmt.share(opened, sent)} were opened and {fmt.counted(unsubscribed, 'customer')} unsubscribed."
-        )
+        sent_line = f"Across {fmt.counted(len(sending), 'campaign', words=True)} we sent {fmt.counted(sent, 'email')}; "
+        if any(_has_events(campaign) for campaign in sending):
+            sent_line += f"{fmt.share(opened, sent)} were opened and {fmt.counted(unsubscribed, 'customer')} unsubscribed."
+        else:  # no webhook data yet: "0% were opened" would claim what nobody measured
+            sent_line += "no delivery or open events have come back for them yet."
+        parts.append(sent_line)
         parts.append(_deflection(sending))
     if waiting:
         parts.append(f"{fmt.counted(len(waiting), 'campaign', words=True).capitalize()} "
@@ -162,6 +164,12 @@ def _tickets(data: ReportData) -> str:
             f"({fmt.change(volume.this_period, volume.previous_period)} on the period before).")
 
 
+def _has_events(campaign: Campaign) -> bool:
+    """Whether the provider reported anything about the campaign's emails (delivered, opened, bounced ...)."""
+    return any((campaign.delivered, campaign.opened, campaign.clicked, campaign.bounced, campaign.unsubscribed,
+                campaign.spam_reports))
+
+
 def _quality(data: ReportData) -> str:
     quality = data.quality
     if quality.is_empty:
@@ -171,7 +179,9 @@ def _quality(data: ReportData) -> str:
     known = [(age, table) for age, table in ages if age is not None]
     if known:
         oldest, table = max(known)
-        parts.append(f"All sources are fresh (newest rows at most {fmt.duration(oldest)} old)" if oldest <= FRESH
+        age = fmt.duration(oldest)
+        age = age if age.startswith("under") else f"at most {age}"
+        parts.append(f"All sources are fresh (newest rows {age} old)" if oldest <= FRESH
                      else f"The {table} data is stale: its newest row is {fmt.duration(oldest)} old")
     if quality.rows_quarantined:
         top = max(quality.quarantine, key=lambda item: item.rows)

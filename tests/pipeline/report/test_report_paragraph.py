@@ -98,6 +98,14 @@ def test_deflection_with_an_interval_above_zero() -> None:
         in paragraph
 
 
+def test_no_provider_events_yet_is_not_reported_as_nothing_opened() -> None:
+    quiet = replace(_campaign("Sync", 40, None), delivered=0, opened=0, unsubscribed=0)
+    paragraph = write_paragraph(_data(campaigns=(quiet,)))
+    assert "Across one campaign we sent 40 emails; no delivery or open events have come back for them yet." \
+        in paragraph
+    assert "0% were opened" not in paragraph
+
+
 def test_deflection_interval_spanning_zero_is_no_clear_effect() -> None:
     paragraph = write_paragraph(_data(campaigns=(_campaign("Sync", 50, _outcome(3.0, -2.0, 8.0)),)))
     assert "shows no clear effect on tickets yet (95% interval -2 to 8 tickets deflected)" in paragraph
@@ -138,6 +146,15 @@ def test_stale_data_and_quarantine_are_reported() -> None:
     assert "Support received 120 tickets (+20% on the period before)." in paragraph
     assert paragraph.endswith("The events data is stale: its newest row is 3 days old; 1 row was quarantined, "
                               "most for 'created_at_parseable'.")
+
+
+def test_fresh_data_under_a_minute_old_reads_as_such() -> None:
+    loads = (TableLoad("tickets", 7, 0, 100, 0, END - timedelta(seconds=20), END),
+             TableLoad("events", 7, 0, 100, 0, END - timedelta(minutes=30), END))
+    fresh = write_paragraph(_data(quality=DataQuality(loads=loads, quarantine=())))
+    assert fresh.endswith("All sources are fresh (newest rows at most 30 min old); no row was quarantined.")
+    newest = write_paragraph(_data(quality=DataQuality(loads=loads[:1], quarantine=())))
+    assert newest.endswith("All sources are fresh (newest rows under 1 min old); no row was quarantined.")
 
 
 def test_a_longer_period_is_named_in_days() -> None:
