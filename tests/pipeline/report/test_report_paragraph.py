@@ -177,3 +177,14 @@ def test_the_release_whose_error_rate_jumped_most_is_named() -> None:
 def test_no_release_is_named_when_rates_hold_steady() -> None:
     releases = (Release("android", "5.3.2", 400, 40, 30, None), Release("android", "5.4.0", 400, 50, 30, None))
     assert " errs " not in write_paragraph(_data(releases=releases))
+
+
+def test_the_emails_tile_counts_its_campaigns_in_words_that_agree() -> None:
+    from pipeline.report.figures import build_figures
+    from pipeline.report.render import render_report
+
+    for campaigns, expected in (((_campaign("Sync", 37, None),), "in 1 campaign<"),
+                                ((_campaign("Sync", 37, None), _campaign("Later", 3, None)), "in 2 campaigns<")):
+        data = _data(campaigns=campaigns)
+        html = render_report(data, build_figures(data), paragraph=write_paragraph(data))
+        assert expected in html
