@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.errors import UserError
-from pipeline.report.formatting import counted
 
 if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
     import pandas as pd
@@ -90,6 +89,8 @@ def command(
         raise UserError(f"{exc}; fix that line and rerun") from exc
     scored = score_series(pd.to_datetime(stamps, unit="ns", utc=True), values, settings)
     _write(scored, out_path)
+    from pipeline.report.formatting import counted
+
     alerts = scored[scored["alert"]]
     spikes = int((alerts["kind"] == "spike").sum())
     click.echo(

@@ -31,6 +31,7 @@ def command(out: Path | None, as_of: str | None, period_days: int, run_detect: b
     from datetime import UTC
 
     from pipeline.report import latest_data_time, write_report
+    from pipeline.report.formatting import counted
 
     when = parse_timestamp(as_of, "--as-of")
     engine = warehouse_engine()
@@ -42,8 +43,8 @@ def command(out: Path | None, as_of: str | None, period_days: int, run_detect: b
             from pipeline.detect import DetectSettings, detect
 
             found = detect(engine, when, DetectSettings(), stage=lambda name: click.echo(f"detect: {name} ...", err=True))
-            click.echo(f"detected as of {when:%Y-%m-%d %H:%M}: {found.pain_points.pain_points} pain points, "
-                       f"{sum(found.incidents.by_kind.values())} incidents, {found.links} links")
+            click.echo(f"detected as of {when:%Y-%m-%d %H:%M}: {counted(found.pain_points.pain_points, 'pain point')}, "
+                       f"{counted(sum(found.incidents.by_kind.values()), 'incident')}, {counted(found.links, 'link')}")
         try:
             summary = write_report(engine, out, as_of=when, period_days=period_days)
         except OSError as exc:
@@ -51,9 +52,10 @@ def command(out: Path | None, as_of: str | None, period_days: int, run_detect: b
             raise UserError(f"cannot write the report to {target}: {exc.strerror}; choose another --out") from exc
     click.echo(f"report: {summary.path}")
     click.echo(
-        f"{period_days} days to {summary.as_of:%Y-%m-%d %H:%M} UTC: {summary.pain_points} pain points "
-        f"({summary.new_pain_points} new), {summary.incidents} incidents, {summary.campaigns} campaigns, "
-        f"{summary.charts} charts, {summary.size_bytes / 1024:.0f} KiB"
+        f"{counted(period_days, 'day')} to {summary.as_of:%Y-%m-%d %H:%M} UTC: "
+        f"{counted(summary.pain_points, 'pain point')} ({summary.new_pain_points} new), "
+        f"{counted(summary.incidents, 'incident')}, {counted(summary.campaigns, 'campaign')}, "
+        f"{counted(summary.charts, 'chart')}, {summary.size_bytes / 1024:.0f} KiB"
     )
 
 
