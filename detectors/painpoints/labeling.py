@@ -10,6 +10,7 @@ always continue it the same way. Tokens, stems, stop words and candidate phrases
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detectors.painpoints.words import (
+    FUNCTION_WORDS,
     NO_END,
     NO_START,
     SENTENCE_BREAK,
@@ -428,6 +430,15 @@ def _languages_label(members: Sequence[Words], counts: np.ndarray, coverage: flo
     names = sorted(foreign, key=lambda language: (-foreign[language], language))[:3]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"{listed} tickets"
+
+
+_LANGUAGE_NAME = "(?:" + "|".join(sorted(FUNCTION_WORDS)) + ")"
+_LANGUAGES_LABEL = re.compile(rf"^{_LANGUAGE_NAME}(?:, {_LANGUAGE_NAME})*(?: and {_LANGUAGE_NAME})? tickets$")
+
+
+def is_languages_label(label: str) -> bool:
+    """Whether ``label`` is one ``_languages_label`` writes: it names languages, not a topic."""
+    return bool(_LANGUAGES_LABEL.match(label))
 
 
 def _disambiguate(descriptions: list[ClusterDescription]) -> list[ClusterDescription]:

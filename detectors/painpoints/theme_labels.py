@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from detectors.painpoints.labeling import MAX_LABEL_CHARS
+from detectors.painpoints.labeling import MAX_LABEL_CHARS, is_languages_label
 from detectors.painpoints.words import Casing, Words, contains_phrase, phrases
 
 # Tickets read per pain point: a theme label needs the words a problem's tickets share, which a
@@ -66,7 +66,7 @@ def theme_labels(
         label, first = _label(
             members, np.flatnonzero(themes != theme), shares, surfaces, weights, named, pain_point_labels, taken
         )
-        out[theme] = label or pain_point_labels[members[np.argmax(weights[members])]]
+        out[theme] = label or pain_point_labels[_largest_topic(members, weights, pain_point_labels)]
         taken.add(first)
     return {theme: casing.apply(label) for theme, label in out.items()}
 
@@ -122,7 +122,7 @@ def _label(
     first = _best_phrase(members, others, shares, weights, named, exclude=set(), taken=taken, min_described=2)
     if not first:
         # No topic runs through two of its problems: the largest one's best phrase leads.
-        largest = members[np.argmax(weights[members])]
+        largest = _largest_topic(members, weights, labels)
         first = _best_phrase(np.array([largest]), others, shares, weights, named, exclude=set(), taken=taken, min_described=1)
         if not first:
             return "", ""  # the caller names it after its largest pain point
@@ -137,6 +137,14 @@ def _label(
         if second:
             label = f"{label} and {_surface(second, surfaces)}"
     return label, first
+
+
+def _largest_topic(members: np.ndarray, weights: np.ndarray, labels: Sequence[str]) -> int:
+    """The theme's largest pain point that names a topic: a group held together by its language ("German
+    and French tickets") named a theme of invoice and payment problems when it was the largest."""
+    topical = [i for i in members if not is_languages_label(labels[i])]
+    pool = np.array(topical) if topical else members
+    return int(pool[np.argmax(weights[pool])])
 
 
 def _best_phrase(

@@ -137,3 +137,18 @@ def test_one_problem_left_unnamed_is_named_whole_not_by_a_fragment():
     labels = ["csv export fails", "pdf export is blank", "keeps logging me out", "search finds nothing"]
     named = theme_labels(texts, np.full(4, 12.0), np.array([0, 0, 0, 1]), labels)
     assert named[0] == "export and keeps logging me out"
+
+
+def test_a_group_held_together_by_its_language_never_names_a_theme_of_topics():
+    texts = [
+        _tickets(["Ich habe dreimal ein neues Passwort angefordert {i}", "Je ne reçois pas la facture {i}"]),
+        _tickets(["Can we pay by bank transfer instead of card {i}", "Pay by bank transfer instead of card"]),
+        _tickets(["We need our VAT number on the invoice {i}", "VAT number missing on invoice"]),
+        _tickets(["Search finds nothing for {i}", "Search is slow"]),
+    ]
+    labels = ["German and French tickets", "transfer instead of card", "VAT number on invoice", "search finds nothing"]
+    weights = np.array([16.0, 12.0, 10.0, 12.0])
+    named = theme_labels(texts, weights, np.array([0, 0, 0, 1]), labels)
+    assert "German" not in named[0] and "tickets" not in named[0], named[0]
+    alone = theme_labels(texts[:1], weights[:1], np.array([0]), labels[:1])
+    assert alone[0] == "German and French tickets"  # alone, it still says what it is
