@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -32,15 +33,15 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 <tr><th>incidents found that match no true one</th><td class="n" data-field="false_incidents">{{ s.false_incidents }}</td><td>{{ s.emails_about_false_incidents }} emails about them</td></tr>
 </table>
 <h2 id="injected">Per injected incident</h2>
-<table id="injected-table"><tr>{% for c in injected_columns %}<th>{{ c }}</th>{% endfor %}</tr>
+<table id="injected-table"><tr>{% for c, header in injected_columns %}<th>{{ header }}</th>{% endfor %}</tr>
 {% for i in d.outreach.injected_incidents %}<tr data-incident="{{ i.true_incident_id }}">
-{% for c in injected_columns %}<td data-field="{{ c }}">{{ i[c] if i[c] is not none else "-" }}</td>{% endfor %}</tr>
+{% for c, header in injected_columns %}{{ cell(c, i[c]) }}{% endfor %}</tr>
 {% endfor %}</table>
 {% endif %}
 <h2 id="found">Per found incident</h2>
-<table id="found-table"><tr>{% for c in found_columns %}<th>{{ c }}</th>{% endfor %}</tr>
+<table id="found-table"><tr>{% for c, header in found_columns %}<th>{{ header }}</th>{% endfor %}</tr>
 {% for i in d.outreach.found_incidents %}<tr data-incident="{{ i.incident_id }}">
-{% for c in found_columns %}<td data-field="{{ c }}">{{ i[c] if i[c] is not none else "-" }}</td>{% endfor %}</tr>
+{% for c, header in found_columns %}{{ cell(c, i[c]) }}{% endfor %}</tr>
 {% endfor %}</table>
 <h2 id="deflection">Deflection measured against the holdout</h2>
 {% if d.deflection %}<table id="deflection-table"><tr><th>campaign</th><th>treated</th><th>holdout</th>
@@ -55,28 +56,48 @@ email effect {{ d.settings.email_effect }}, approve after {{ d.settings.approve_
 </body></html>
 """
 
+# (JSON field, column header): a reader sees words, the page keeps each field's name for tools and tests.
 INJECTED_COLUMNS = (
-    "true_incident_id", "kind", "subject", "true_start", "evidence_at", "detected_at", "first_email_at",
-    "hours_evidence_to_first_email", "writers_could_be_emailed", "reached_before_ticket", "reach_before_ticket",
-    "writers_before_first_run", "emailed", "precision", "coverage", "emailed_after_writing", "approvals_asked", "tickets_not_written",
+    ("true_incident_id", "true incident"), ("kind", "kind"), ("subject", "subject"), ("true_start", "began"),
+    ("evidence_at", "first evidence"), ("detected_at", "found by the run of"), ("first_email_at", "first email"),
+    ("hours_evidence_to_first_email", "hours from evidence to email"),
+    ("writers_could_be_emailed", "writers who could be emailed"), ("reached_before_ticket", "reached before writing"),
+    ("reach_before_ticket", "reach-before-ticket"), ("writers_before_first_run", "wrote before the first run"),
+    ("emailed", "emailed"), ("precision", "precision"), ("coverage", "coverage"),
+    ("emailed_after_writing", "emailed after writing"), ("approvals_asked", "approvals asked"),
+    ("tickets_not_written", "tickets not written"),
 )
 FOUND_COLUMNS = (
-    "incident_id", "kind", "started_at", "evidence_at", "detected_at", "first_found_as_of", "first_email_at",
-    "hours_evidence_to_first_email", "campaigns", "approvals_asked", "emails_sent", "held_out",
+    ("incident_id", "incident"), ("kind", "kind"), ("started_at", "began"), ("evidence_at", "first evidence"),
+    ("detected_at", "found by the run of"), ("first_found_as_of", "first found as of"),
+    ("first_email_at", "first email"), ("hours_evidence_to_first_email", "hours from evidence to email"),
+    ("campaigns", "campaigns"), ("approvals_asked", "approvals asked"), ("emails_sent", "emails sent"),
+    ("held_out", "held out"),
 )
+_TIMES = {"true_start", "evidence_at", "detected_at", "first_email_at", "started_at", "first_found_as_of"}
 
 
 def render_html(document: dict) -> str:
     """The page for a backtest's JSON document (``BacktestResult.as_dict()``)."""
     env = SandboxedEnvironment(autoescape=True)
     template = env.from_string(_TEMPLATE)
-    return template.render(d=document, injected_columns=INJECTED_COLUMNS, found_columns=FOUND_COLUMNS, fmt=_fmt)
+    return template.render(d=document, injected_columns=INJECTED_COLUMNS, found_columns=FOUND_COLUMNS, fmt=_fmt,
+                           cell=_cell)
 
 
 def write_html(document: dict, path: Path) -> None:
     """Write ``render_html`` to ``path`` (folders created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(document), encoding="utf-8")
+
+
+def _cell(field: str, value: object) -> Markup:
+    """One table cell: times to the minute ("2026-01-12 01:00"), the exact value kept in ``data-value``."""
+    if value is None:
+        return Markup('<td data-field="{}">-</td>').format(field)
+    if field in _TIMES and isinstance(value, str) and len(value) >= 16:
+        return Markup('<td data-field="{}" data-value="{}">{}</td>').format(field, value, value[:16].replace("T", " "))
+    return Markup('<td data-field="{}">{}</td>').format(field, value)
 
 
 def _fmt(value: float | None) -> str:
