@@ -30,7 +30,7 @@ _FEATURES = {  # catalog feature -> (en, de, fr, es)
     "billing": ("billing", "die Abrechnung", "la facturation", "la facturación"),
     "sso": ("single sign-on", "die Single-Sign-on-Anmeldung", "l'authentification unique", "el inicio de sesión único"),
     "integrations": ("integrations", "die Anbindung anderer Dienste", "les intégrations", "las integraciones"),
-    "tasks": ("tasks", "die Aufgabenansicht", "les tâches", "las tareas"),
+    "tasks": ("tasks", "die Aufgabenverwaltung", "les tâches", "las tareas"),
 }
 _LOCALES = {
     "en": {"team": "The Acme Projects support team", "sign_off": "Warm regards,"},
