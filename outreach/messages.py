@@ -137,7 +137,7 @@ def _template_variables(
         "company": _single_line(profile.product or settings.company_name, 80),
         "platform": _product_word(profile.platform_name(ctx.platform, locale), ctx.platform, locale),
         "app_version": _single_line(ctx.app_version, 40),
-        "feature": _product_word(profile.feature_name(ctx.feature, locale), ctx.feature, locale),
+        "feature": _feature_word(profile.feature_name(ctx.feature, locale), ctx.feature, locale),
         "error_code": _single_line(ctx.error_code, 80),
         "since": format_date(ctx.first_exposed_at, locale) if ctx.first_exposed_at else "",
         "issue_summary": _summary(ctx, locale),
@@ -163,6 +163,15 @@ def _product_word(name: str | None, raw: str | None, locale: str) -> str:
     if name:
         return _single_line(name, 60)
     return _single_line(raw, 60) if locale == "en" else ""
+
+
+def _feature_word(name: str | None, raw: str | None, locale: str) -> str:
+    """``_product_word`` for a feature: a raw identifier reads "the export feature" ("a problem with export"
+    was how an email without a product profile put it); the profile's own name is used as written."""
+    word = _product_word(name, raw, locale)
+    if name or not word:
+        return word
+    return f"the {' '.join(word.replace('_', ' ').replace('-', ' ').split())} feature"
 
 
 def _summary(ctx: MessageContext, locale: str) -> str:
