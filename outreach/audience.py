@@ -154,13 +154,16 @@ def _contexts(conn: Connection, incident: Incident, as_of: datetime, customer_id
 
 
 def _member(customer_id: str, first_exposed_at: datetime, incident: Incident, own: tuple | None) -> AudienceMember:
-    # The customer's own event wins; the incident's facts fill what their events do not say.
+    # The customer's own event wins; the incident's facts fill what their events do not say. A version is
+    # named only when the incident is about one (a release, a crash spike on a build): "Acme 4.34.0 has had
+    # a problem with the calendar" told customers of a server-side calendar outage that their version was
+    # at fault.
     platform, app_version, feature, error_code = own or (None, None, None, None)
     return AudienceMember(
         customer_id=customer_id,
         first_exposed_at=first_exposed_at,
         platform=platform or incident.platform,
-        app_version=app_version or incident.app_version,
+        app_version=(app_version or incident.app_version) if incident.app_version else None,
         feature=feature or incident.feature,
         error_code=error_code or incident.error_code,
     )

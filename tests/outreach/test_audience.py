@@ -274,3 +274,16 @@ def test_member_context_comes_from_the_customers_own_latest_event(world: World) 
     assert members["b"].app_version == "5.2.0"
     assert members["b"].error_code == "E_SYNC_TIMEOUT"
 
+
+def test_a_version_is_named_only_when_the_incident_is_about_one(world: World) -> None:
+    # A spike of a server-side error on every version: the customer's own version is not the cause, and an
+    # email saying "Acme 5.2.1 has had a problem" would tell them it is.
+    world.incident(app_version=None, platform=None)
+    world.customer("a")
+    world.exposed("a", event={"app_version": "5.2.1", "platform": "web"})
+
+    [member] = _audience(world).members
+
+    assert member.app_version is None
+    assert member.platform == "web" and member.error_code == "E_SYNC_TIMEOUT"
+
