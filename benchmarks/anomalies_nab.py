@@ -127,7 +127,6 @@ def summarise(rows: pd.DataFrame) -> dict[str, float]:
         "median_fraction": float(np.median(fractions)) if fractions else math.nan,
         "median_hours": float(np.median(hours)) if hours else math.nan,
         "seconds": float(rows["seconds"].sum()),
-        "false_in_first_week": sum(1 for days in rows["false_days"] for d in days if d < 7),
     }
 
 

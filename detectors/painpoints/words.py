@@ -166,11 +166,10 @@ SENTENCE_BREAK = "."  # a token tokenize() never makes
 # and read "factor authentication problem". Only number words: joining every stop word also split "top up"
 # from "top-up" (BANKING77's "top up failed" lost half its tickets and read "top up").
 _JOINED_HYPHEN = "\u2011"
-_NUMBER_WORDS = frozenset(
-    "one two three four five six eight nine ten eleven twelve fifteen twenty forty fifty sixty hundred first "
-    "third".split()
+_NUMBER_WORDS = (
+    "one two three four five six eight nine ten eleven twelve fifteen twenty forty fifty sixty hundred first third"
 )
-_NUMBER_HYPHEN = re.compile(r"\b([^\W\d_]+)-(?=[^\W\d_])", re.UNICODE)
+_NUMBER_HYPHEN = re.compile(rf"\b({'|'.join(_NUMBER_WORDS.split())})-(?=[^\W\d_])", re.UNICODE)
 # A word may also start with digits when letters follow ("2FA", "4K", "10am"), but not an ordinal ("2nd"):
 # dropping its digits left "fa" ("fa codes not accepted"). Numbers and versions stay out of the words.
 _TOKEN = re.compile(
@@ -193,13 +192,8 @@ def tokenize(text: str) -> list[str]:
 
 def _normalised(text: str) -> str:
     text = text.replace("\u2019", "'").lower()
-    text = _NUMBER_HYPHEN.sub(_join_number_word, text)
+    text = _NUMBER_HYPHEN.sub(rf"\1{_JOINED_HYPHEN}", text)
     return _NEGATIONS.sub(" not", _IRREGULAR_RE.sub(lambda m: _IRREGULAR[m.group(1)], text))
-
-
-def _join_number_word(match: re.Match) -> str:
-    word = match.group(1)
-    return word + (_JOINED_HYPHEN if word in _NUMBER_WORDS else "-")
 
 
 def _tokens_between_numbers(sentence: str) -> list[str]:
