@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from detectors.incidents import IncidentInputError, NewSignatureDetector, findings_to_frame
+from detectors.incidents.new_signature import signatures_under_test
 
 START = pd.Timestamp("2026-03-01", tz="UTC")
 
@@ -236,3 +237,46 @@ def test_steady_rare_signatures_are_called_new_no_more_often_than_the_bound_allo
         for seed in range(3)
     ]
     assert sum(calls) <= 6, calls
+
+
+def _short_history_with_rare_signatures(once: int, twice: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """35 h of a busy signature (2 events an hour) and ``once`` / ``twice`` rare ones seen one / two times, then
+    ``sig-x``'s four customers in four hours (an event each): an everyday error's chance cluster."""
+    hourly = [(hour(n), "sig-old", 2, 1) for n in range(39)]
+    exposures = [("sig-old", "a", hour(0))]
+    for number in range(once + twice):
+        for seen in range(1 if number < once else 2):
+            at = hour(1 + (number * 3 + seen * 17) % 33)
+            hourly.append((at, f"sig-rare-{number}", 1, 1))
+            exposures.append((f"sig-rare-{number}", f"r{number}-{seen}", at))
+    for k in range(4):
+        hourly.append((hour(35 + k), "sig-x", 1, 1))
+        exposures.append(("sig-x", f"c{k}", hour(35 + k) + pd.Timedelta(minutes=5)))
+    return (pd.DataFrame(hourly, columns=["hour", "signature_id", "event_count", "customer_count"]),
+            pd.DataFrame(exposures, columns=["signature_id", "customer_id", "first_exposed_at"]))
+
+
+def test_signatures_not_seen_yet_share_the_bound() -> None:
+    # A day and a half in, 24 signatures were seen once and 6 twice: many more have not shown yet, and each
+    # is tested at its first sighting. Chao's bound: 32 seen + 24 * 23 / (2 * 7) = 71.4 under test.
+    hourly, _ = _short_history_with_rare_signatures(once=24, twice=6)
+    assert signatures_under_test(hourly) == pytest.approx(32 + 24 * 23 / 14)
+    # With every signature seen often (a week of history) it is the count seen.
+    steady = pd.DataFrame({"signature_id": ["a", "b", "c"], "event_count": [30, 5, 9]})
+    assert signatures_under_test(steady) == 3
+
+
+def test_an_everyday_errors_chance_cluster_early_in_a_short_history_is_not_new() -> None:
+    # sig-x's four customers come in hours 35-38: 106 events of history before, 12 since, so the other
+    # three all fall since with chance (1 + 106 / 12) ** -3 = 1.05e-3. Shared over the 32 signatures seen
+    # that passed the 0.05 bound (1.6e-3); shared over the 71 a short history implies it does not (7e-4).
+    hourly, exposures = _short_history_with_rare_signatures(once=24, twice=6)
+    detector = NewSignatureDetector(min_customers=3, max_p_value=0.05, min_history_hours=24)
+    assert detector.fit(hourly, exposures).findings_ == ()
+    # The same four customers after a week of that history are new.
+    late = hourly.assign(hour=hourly["hour"].where(hourly["signature_id"] != "sig-x", hourly["hour"] + pd.Timedelta(hours=140)))
+    week = pd.concat([late, pd.DataFrame({"hour": [hour(n) for n in range(39, 179)], "signature_id": "sig-old",
+                                          "event_count": 2, "customer_count": 1})], ignore_index=True)
+    moved = exposures.assign(first_exposed_at=exposures["first_exposed_at"].where(
+        exposures["signature_id"] != "sig-x", exposures["first_exposed_at"] + pd.Timedelta(hours=140)))
+    assert [f.signature_id for f in detector.fit(week, moved).findings_] == ["sig-x"]
