@@ -56,7 +56,7 @@ def locate_explainers(
 
 def release_of(found: Found) -> Release:
     """The release a regression finding is about."""
-    return _release(found.finding.platform, found.finding.app_version)
+    return release_key(found.finding.platform, found.finding.app_version)
 
 
 def detect_regressions(
@@ -125,11 +125,11 @@ def _judged_versions(
     since = _versions_since(inputs, detector, horizon)
     # Periods are days (floored), and the detector's as-of is the day before the run's: two days of margin.
     watched_since = inputs.as_of - timedelta(hours=detector.watch_hours) - timedelta(days=2)
-    stored = {_release(p, v) for p, v in connection.execute(statement("select_stored_regression_releases")).all()}
+    stored = {release_key(p, v) for p, v in connection.execute(statement("select_stored_regression_releases")).all()}
     labels: dict[Release, list[tuple[str, str, datetime]]] = {}
     for platform, version, first in connection.execute(statement("select_version_first_active")).all():
         seen = pd.Timestamp(first).to_pydatetime()
-        labels.setdefault(_release(platform, version), []).append((platform, version, seen))
+        labels.setdefault(release_key(platform, version), []).append((platform, version, seen))
     judged = {}
     for release, pairs in labels.items():
         released = min(seen for _, _, seen in pairs)
@@ -138,7 +138,8 @@ def _judged_versions(
     return judged
 
 
-def _release(platform: str | None, version: str | None) -> Release:
+def release_key(platform: str | None, version: str | None) -> Release:
+    """A release as the regression test and its explainers name it: (platform lowercased, canonical version)."""
     return ((platform or "").strip().lower(), canonical_version(version))
 
 
