@@ -7,6 +7,7 @@ Run by hand (not a test):
     .venv/bin/python benchmarks/backtest_hourly.py --part scale --hours 48   # a shorter span, extrapolated
     .venv/bin/python benchmarks/backtest_hourly.py --part scale --hours 12 --skip-days 28   # late runs
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 11   # small worlds, per incident
+    .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 13 --history-days 7   # a new install
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 \
         --incidents spike,spike,new_signature,new_signature,release_regression,release_regression   # another mix
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 --small-rate 1.5   # a sparse world
@@ -34,7 +35,12 @@ from pipeline.backtest import OutreachPlan, backtest, default_workarounds
 from pipeline.detect import DetectSettings
 from pipeline.simulate import WorldSettings, simulate_world
 
-HISTORY_DAYS = 7  # the first run loads a week of history, as a new install would
+HISTORY_DAYS = 7  # the scale world's first run loads a week of history, as a new install would
+# A quality world is replayed from its second day: Forewarn has been running while the world's incidents
+# begin, as the issue's own replay (ingest the day, detect, outreach) runs a world from its start. With a
+# week loaded first, some incidents begin before the first run, and their writers who wrote before it are
+# ones no run could have reached (--history-days 7 measures that new-install case).
+QUALITY_HISTORY_DAYS = 1
 
 
 def _world(root: Path, customers: int, days: int, rate: float, seed: int,
@@ -147,11 +153,12 @@ def main() -> int:
     parser.add_argument("--small-rate", type=float, default=4.0,
                         help="events per customer and day in a small world (4: the README's quality figures)")
     parser.add_argument("--small-days", type=int, default=5,
-                        help="days replayed hourly per small world (5: the README's quality figures)")
-    parser.add_argument("--history-days", type=int, default=HISTORY_DAYS,
-                        help="days of a small world its first run loads (the world still has --small-days more; "
-                             "its incidents begin after about 40%% of all its days, so with a week some begin "
-                             "before Forewarn runs, with 1-2 days none do)")
+                        help="days a small world has after its first week (5: the README's quality figures); "
+                             "the replay runs from --history-days to the world's end")
+    parser.add_argument("--history-days", type=int, default=QUALITY_HISTORY_DAYS,
+                        help="days of a small world its first run loads (the world has --small-days + 7 days; "
+                             "its incidents begin after about 45%% of them, so with 1-2 days none begins before "
+                             "Forewarn runs, with a week some do: a new install's case)")
     parser.add_argument("--incidents", default=",".join(WorldSettings.incidents), metavar="KIND,...",
                         help="the small worlds' incident mix (as forewarn simulate --incidents)")
     parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")
