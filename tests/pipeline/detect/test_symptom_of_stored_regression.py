@@ -29,7 +29,7 @@ def _store_regression(engine: Engine) -> None:
             {"i": REGRESSION, "s": datetime(2026, 1, 7), "d": datetime(2026, 1, 7, 14)})
         connection.execute(text(
             "INSERT INTO incident_customers (incident_id, customer_id, first_exposed_at, event_count, in_audience)"
-            " VALUES (:i, 'c1', :t, 3, 1)"), {"i": REGRESSION, "t": datetime(2026, 1, 7, 9)})
+            " VALUES (:i, 'c1', :t, 3, :a)"), {"i": REGRESSION, "t": datetime(2026, 1, 7, 9), "a": True})
 
 
 def _crash(platform: str = "windows") -> Found:
@@ -69,20 +69,20 @@ def _customers(engine: Engine, incident_id: str) -> dict[str, int]:
         return {r.customer_id: r.event_count for r in rows}
 
 
-def test_the_crash_extends_the_stored_regression(sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    _store_regression(sqlite_warehouse)
-    _run(sqlite_warehouse, monkeypatch, _crash(), ("windows", "3.10"))
-    assert _incidents(sqlite_warehouse) == [(REGRESSION, "release_regression", 3)]
+def test_the_crash_extends_the_stored_regression(warehouse: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    _store_regression(warehouse)
+    _run(warehouse, monkeypatch, _crash(), ("windows", "3.10"))
+    assert _incidents(warehouse) == [(REGRESSION, "release_regression", 3)]
     # c1 keeps the regression's own count of their errors; c2 and c3 join it.
-    assert _customers(sqlite_warehouse, REGRESSION) == {"c1": 3, "c2": 2, "c3": 1}
+    assert _customers(warehouse, REGRESSION) == {"c1": 3, "c2": 2, "c3": 1}
     # A rerun of the same hour changes nothing.
-    _run(sqlite_warehouse, monkeypatch, _crash(), ("windows", "3.10"))
-    assert _incidents(sqlite_warehouse) == [(REGRESSION, "release_regression", 3)]
+    _run(warehouse, monkeypatch, _crash(), ("windows", "3.10"))
+    assert _incidents(warehouse) == [(REGRESSION, "release_regression", 3)]
 
 
-def test_a_crash_on_another_release_is_its_own_incident(sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    _store_regression(sqlite_warehouse)
-    _run(sqlite_warehouse, monkeypatch, _crash("macos"), ("macos", "3.10"))
-    kinds = sorted(kind for _, kind, _ in _incidents(sqlite_warehouse))
+def test_a_crash_on_another_release_is_its_own_incident(warehouse: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    _store_regression(warehouse)
+    _run(warehouse, monkeypatch, _crash("macos"), ("macos", "3.10"))
+    kinds = sorted(kind for _, kind, _ in _incidents(warehouse))
     assert kinds == ["new_signature", "release_regression"]
-    assert _customers(sqlite_warehouse, REGRESSION) == {"c1": 3}
+    assert _customers(warehouse, REGRESSION) == {"c1": 3}
