@@ -133,6 +133,11 @@ def _merge_same_incident(found: list[Found], ids: list[str]) -> dict[str, Found]
     return merged
 
 
+def _releases(explainers: list[Explainer]) -> dict[str, tuple[str, str]]:
+    """Incident id -> the release holding most of its events, for the incidents that have one."""
+    return {e.label: e.release for e in explainers if e.release is not None}
+
+
 def _absorb_symptoms(
     found: list[Found], ids: list[str], regressions: list[Found], explainers: list[Explainer], stored: set[str]
 ) -> tuple[list[Found], dict[int, str]]:
@@ -144,7 +149,7 @@ def _absorb_symptoms(
     they would be two incidents, and two campaigns, for one broken release. When the spike came first,
     the regression carries on as that incident, so its campaign's approval holds for the follow-ups.
     """
-    on_release = {e.label: e.release for e in explainers if e.release is not None}
+    on_release = _releases(explainers)
     flagged = {release_of(r): r for r in regressions}
     symptoms: dict[int, list[tuple[Found, str]]] = {}
     kept = []
@@ -185,7 +190,7 @@ def _symptoms_of_stored(
     new. Stored apart, that crash was a second incident, campaign and approval for one bad build (a sparse
     world replayed hourly from its second day). A finding that continues a stored incident of its own stays.
     """
-    on_release = {e.label: e.release for e in explainers if e.release is not None}
+    on_release = _releases(explainers)
     refound = {release_of(r) for r in regressions}
     stored = {str(r["incident_id"]) for r in known}
     regression_of: dict[tuple[str, str], str] = {}
