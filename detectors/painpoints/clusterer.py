@@ -20,6 +20,7 @@ from detectors.painpoints.assignment import assign_pain_points
 from detectors.painpoints.community import LouvainClusterer
 from detectors.painpoints.embedder import Embedder, default_embedder, has_fixed_vectors
 from detectors.painpoints.labeling import describe_clusters
+from detectors.painpoints.language_centring import LanguageCentredEmbedder
 from detectors.painpoints.placement import place_texts
 from detectors.painpoints.reducer import PcaReducer
 from detectors.painpoints.result import UNASSIGNED, FitResult, PainPoint
@@ -62,6 +63,8 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         random_state: seed of the community search.
         strip_boilerplate: embed and label tickets without greetings, sign-offs, signatures, quoted
             mail and chat/phone preambles (``boilerplate.strip_boilerplate``); shown texts stay whole.
+        centre_languages: centre the vectors of tickets in a second language on the main language's
+            (``language_centring``), so they cluster by problem; ``embedder_`` then wraps the embedder.
 
     Attributes:
         labels_: pain point index per fitted text, -1 for unassigned.
@@ -85,6 +88,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         n_key_terms: int = 8,
         random_state: int = 0,
         strip_boilerplate: bool = True,
+        centre_languages: bool = True,
     ) -> None:
         self.embedder = embedder
         self.reducer = reducer
@@ -95,6 +99,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         self.n_key_terms = n_key_terms
         self.random_state = random_state
         self.strip_boilerplate = strip_boilerplate
+        self.centre_languages = centre_languages
 
     def fit(
         self,
@@ -200,6 +205,8 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
 
     def _fitted_embedder(self, texts: Sequence[str]) -> Embedder:
         embedder = self.embedder if self.embedder is not None else default_embedder()
+        if self.centre_languages and not isinstance(embedder, LanguageCentredEmbedder):
+            embedder = LanguageCentredEmbedder(embedder)
         if has_fixed_vectors(embedder) or not texts:
             return embedder  # nothing to learn, or learnt already (e.g. weights kept from an earlier run)
         return embedder.fit(list(texts))

@@ -59,7 +59,9 @@ class FitMemory:
 
     ``corrections`` fingerprints the corrections the fit applied; ``unplaced`` are the tickets it left
     unassigned (placing them again would repeat its decision); ``accept`` and ``described`` are per
-    pain point id: the cosine a new ticket needs to join it, and its key terms and examples.
+    pain point id: the cosine a new ticket needs to join it, and its key terms and examples;
+    ``language_offsets`` are the fit's per-language offsets (``language_centring``), which the
+    tickets placed until the next fit must be centred with, as the fit's were.
     """
 
     fitted_at: datetime
@@ -71,6 +73,7 @@ class FitMemory:
     unplaced: frozenset[str] = frozenset()
     accept: Mapping[str, float] = field(default_factory=dict)
     described: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    language_offsets: Mapping[str, Sequence[float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -84,6 +87,7 @@ class FitMemory:
             "unplaced": sorted(self.unplaced),
             "accept": dict(self.accept),
             "described": {p: [list(terms), list(examples)] for p, (terms, examples) in self.described.items()},
+            "language_offsets": {language: list(offset) for language, offset in self.language_offsets.items()},
         }
 
     @classmethod
@@ -102,6 +106,7 @@ class FitMemory:
                 unplaced=frozenset(str(t) for t in data.get("unplaced", ())),
                 accept={str(p): float(a) for p, a in data.get("accept", {}).items()},
                 described={str(p): (tuple(d[0]), tuple(d[1])) for p, d in data.get("described", {}).items()},
+                language_offsets={str(k): [float(x) for x in v] for k, v in data.get("language_offsets", {}).items()},
             )
         except (KeyError, TypeError, ValueError, IndexError):
             return None

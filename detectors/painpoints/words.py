@@ -132,7 +132,7 @@ FUNCTION_WORDS = {
     "French": frozenset(
         "le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
         " sont suis ai avons ont pas ne avec pour sur dans au aux ce cette ces qui que quand comme aussi encore"
-        " déjà très merci bonjour svp".split()
+        " déjà très merci bonjour svp depuis sans à après toujours".split()
     ),
     "Spanish": frozenset(
         "el los las una unos unas y o pero yo mi mis es estoy tengo tiene con por para en del al lo que"
@@ -154,6 +154,7 @@ _WORD_LANGUAGES = {
     )
     for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
 }
+_FRENCH_ELISION = re.compile(r"(?:[ldjnmtcs]|qu)'\w")
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
 # Where a sentence (or a subject line, a "message:" lead-in, or a clause at a comma) ends; "5.14.0",
 # "e.g." and "1,000" are not ends, as no space follows. A label across a comma reads as two half
@@ -226,6 +227,9 @@ def text_language(tokens: Sequence[str]) -> str | None:
     """
     hits = dict.fromkeys(_WORD_LANGUAGES_ORDER, 0.0)
     for token in tokens:
+        if _FRENCH_ELISION.match(token):
+            hits["French"] += 1.0  # l'application, d'erreur, j'ai, qu'il: no English word starts so
+            continue
         languages = _WORD_LANGUAGES.get(token, ())
         for language in languages:
             hits[language] += 1.0 / len(languages)

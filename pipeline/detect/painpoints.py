@@ -34,6 +34,7 @@ from detectors.painpoints.corrections import (
     reserve_ids,
 )
 from detectors.painpoints.granularity import Granularity, granularity_state, kept_granularity, vector_space
+from detectors.painpoints.language_centring import LanguageCentredEmbedder, offsets_from_dict, offsets_to_dict
 from detectors.painpoints.placement import FitMemory, RefitPolicy, place_texts, recluster_reason
 from detectors.painpoints.registry import ACTIVE, INACTIVE
 from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
@@ -120,8 +121,9 @@ def detect_pain_points(
         kept_choice = _keep_granularity(engine, clusterer, len(texts), space, as_of)
         prior = previous.prior_groups(ids) if previous else None
         clusterer.fit(texts, prior_groups=prior, progress=progress)
-        if isinstance(clusterer.embedder_, StoredEmbedder):
-            log.info("text vectors: %s read back, %s embedded", clusterer.embedder_.reused_, clusterer.embedder_.embedded_)
+        stored = getattr(clusterer.embedder_, "inner", clusterer.embedder_)
+        if isinstance(stored, StoredEmbedder):
+            log.info("text vectors: %s read back, %s embedded", stored.reused_, stored.embedded_)
         mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
         fit = clusterer
     # A person's corrections win over the refit: applied after identity, every run.
@@ -200,7 +202,9 @@ def _place(
     if reason is None:
         centroids = np.array([s.centroid for s in targets], dtype=np.float32).reshape(len(targets), -1)
         accept = np.array([memory.accept[s.pain_point_id] for s in targets], dtype=np.float32)
-        labels = place_texts([texts[i] for i in new_rows], embedder, centroids, accept, clean)
+        # The fit centred its tickets in other languages; the tickets placed in its pain points alike.
+        centring = LanguageCentredEmbedder(embedder, offsets_from_dict(memory.language_offsets))
+        labels = place_texts([texts[i] for i in new_rows], centring, centroids, accept, clean)
         unplaced = int((labels == UNASSIGNED).sum())
         reason = recluster_reason(memory, as_of, embedder.name, corrections, len(ids), len(new_rows), unplaced, policy)
     if reason is not None:
@@ -260,6 +264,7 @@ def _fit_memory(
         unplaced=frozenset(unplaced.astype(str)),
         accept=accept,
         described=described,
+        language_offsets=offsets_to_dict(getattr(fit.embedder_, "offsets", None) or {}),
     )
 
 

@@ -87,7 +87,7 @@ def test_only_fitted_weights_can_be_stored_and_they_name_their_vectors(minilm_id
     assert np.array_equal(first, fitted.with_token_weights(fitted.token_weights).embed(["my card was declined"]))
     # a clusterer given fitted weights keeps them instead of refitting on its own texts
     model = PainPointClusterer(embedder=fitted).fit(["my card was declined"] * 3 + ["refund missing"] * 3)
-    assert model.embedder_ is fitted
+    assert model.embedder_.inner is fitted
 
 
 def test_a_run_keeps_the_saved_weights_until_they_are_due_and_says_why_it_refits(minilm_idf):
