@@ -227,7 +227,7 @@ def text_language(tokens: Sequence[str]) -> str | None:
     """
     hits = dict.fromkeys(_WORD_LANGUAGES_ORDER, 0.0)
     for token in tokens:
-        if _FRENCH_ELISION.match(token):
+        if "'" in token and _FRENCH_ELISION.match(token):
             hits["French"] += 1.0  # l'application, d'erreur, j'ai, qu'il: no English word starts so
             continue
         languages = _WORD_LANGUAGES.get(token, ())
