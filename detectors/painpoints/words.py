@@ -127,7 +127,8 @@ FUNCTION_WORDS = {
     "German": frozenset(
         "der die das den dem des ein eine einen einem einer und oder aber ich du er sie es wir ihr mich mir"
         " mein meine meinen unser unsere ist sind habe haben wird werden nicht kein keine mit von"
-        " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo".split()
+        " zu zum zur im auf aus bei nach für über wie was wenn dass auch noch schon nur sehr bitte danke hallo"
+        " seit mehr kann können sich wieder immer".split()
     ),
     "French": frozenset(
         "le la les un une des du de et ou mais je tu il elle nous vous ils elles me mon ma mes notre nos est"
