@@ -36,8 +36,8 @@ MIN_DISTANCE_RATIO = 4.0
 
 
 # Function words of the other languages that English does not use. A text holding none of them (nor a
-# French elision: "l'appli", not "I'm" or "don't") is in no other language, and is not tokenised: most of a queue is in its
-# main language, and tokenising 42,000 texts took 0.6 s of a 50,000-ticket fit.
+# French elision: "l'appli", not "I'm" or "don't") is in no other language and is not tokenised: most
+# of a queue is in its main language, and tokenising 42,000 texts took 0.6 s of a 50,000-ticket fit.
 _FOREIGN_WORDS = frozenset().union(*FUNCTION_WORDS.values()) - ENGLISH_STOP_WORDS
 _ELISION = re.compile(r"\b(?:[ldjnmtcs]|qu)['\u2019]\w")
 
@@ -48,7 +48,8 @@ def text_languages(texts: Sequence[str]) -> list[str | None]:
 
 
 def _queue_languages(texts: Sequence[str]) -> list[str | None]:
-    """``text_languages``, with "English" for a text no other language's function word is in."""
+    """``text_languages``, with "English" for a text no other language's function word is in (an
+    undecided text among them too: in a queue whose main language is English it counts with it anyway)."""
     out: list[str | None] = []
     for text in texts:
         lowered = text.lower()
@@ -130,8 +131,8 @@ class LanguageCentredEmbedder:
 
     @property
     def fixed_vectors(self) -> bool:
-        """True once the offsets are learnt (the inner embedder is fitted with them)."""
-        return self.offsets is not None
+        """True once the offsets are learnt and the inner embedder's vectors are fixed too."""
+        return self.offsets is not None and has_fixed_vectors(self.inner)
 
     def fit(self, texts: Sequence[str]) -> LanguageCentredEmbedder:
         """A copy holding the offsets of ``texts`` (and the inner embedder fitted on them when it learns)."""
