@@ -121,7 +121,8 @@ def detect_pain_points(
         kept_choice = _keep_granularity(engine, clusterer, len(texts), space, as_of)
         prior = previous.prior_groups(ids) if previous else None
         clusterer.fit(texts, prior_groups=prior, progress=progress)
-        stored = getattr(clusterer.embedder_, "inner", clusterer.embedder_)
+        used = clusterer.embedder_
+        stored = used.inner if isinstance(used, LanguageCentredEmbedder) else used
         if isinstance(stored, StoredEmbedder):
             log.info("text vectors: %s read back, %s embedded", stored.reused_, stored.embedded_)
         mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
