@@ -42,14 +42,9 @@ _FOREIGN_WORDS = frozenset().union(*FUNCTION_WORDS.values()) - ENGLISH_STOP_WORD
 _ELISION = re.compile(r"\b(?:[ldjnmtcs]|qu)['\u2019]\w")
 
 
-def text_languages(texts: Sequence[str]) -> list[str | None]:
-    """The language of each text by its function words, None where it cannot be told."""
-    return [text_language(tokenize(text)) for text in texts]
-
-
 def _queue_languages(texts: Sequence[str]) -> list[str | None]:
-    """``text_languages``, with "English" for a text no other language's function word is in (an
-    undecided text among them too: in a queue whose main language is English it counts with it anyway)."""
+    """Each text's ``words.text_language``, with "English" for a text no other language's function word is
+    in (an undecided text among them too: in a queue whose main language is English it counts with it anyway)."""
     out: list[str | None] = []
     for text in texts:
         lowered = text.lower()
@@ -74,7 +69,12 @@ def language_offsets(
     """
     if len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors for {len(texts)} texts")
-    languages = _queue_languages(texts)
+    return _offsets(_queue_languages(texts), vectors, min_texts, min_distance_ratio)
+
+
+def _offsets(
+    languages: Sequence[str | None], vectors: np.ndarray, min_texts: int, min_distance_ratio: float
+) -> dict[str, np.ndarray]:
     counts = Counter(language for language in languages if language is not None)
     if len(counts) < 2:
         return {}
@@ -99,11 +99,17 @@ def language_offsets(
 
 def centred(texts: Sequence[str], vectors: np.ndarray, offsets: Mapping[str, np.ndarray]) -> np.ndarray:
     """``vectors`` with each text's language offset taken out, rows unit length again."""
+    if not offsets or len(texts) == 0:
+        return np.asarray(vectors, dtype=np.float32)
+    return _centred(_queue_languages(texts), vectors, offsets)
+
+
+def _centred(languages: Sequence[str | None], vectors: np.ndarray, offsets: Mapping[str, np.ndarray]) -> np.ndarray:
     out = np.asarray(vectors, dtype=np.float32)
     if not offsets or out.shape[0] == 0:
         return out
     out = out.astype(np.float64)
-    for row, language in enumerate(_queue_languages(texts)):
+    for row, language in enumerate(languages):
         if language in offsets:
             out[row] -= offsets[language]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -139,8 +145,11 @@ class LanguageCentredEmbedder:
         texts = list(texts)
         inner = self.inner if has_fixed_vectors(self.inner) else self.inner.fit(texts)
         vectors = np.asarray(inner.embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
-        fitted = LanguageCentredEmbedder(inner, language_offsets(texts, vectors) if texts else {})
-        fitted._fitted_on = (texts, vectors)  # the clusterer embeds the same texts next: not twice
+        languages = _queue_languages(texts)
+        offsets = _offsets(languages, vectors, MIN_TEXTS, MIN_DISTANCE_RATIO) if texts else {}
+        fitted = LanguageCentredEmbedder(inner, offsets)
+        # The clusterer embeds the same texts next: neither embedded nor told apart twice.
+        fitted._fitted_on = (texts, _centred(languages, vectors, offsets))
         return fitted
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -151,9 +160,8 @@ class LanguageCentredEmbedder:
             self._fitted_on = None
             if progress is not None:
                 progress(len(texts), len(texts))
-        else:
-            vectors = np.asarray(self.inner.embed(texts, progress), dtype=np.float32)
-        return centred(texts, vectors, self.offsets or {})
+            return vectors
+        return centred(texts, np.asarray(self.inner.embed(texts, progress), dtype=np.float32), self.offsets or {})
 
 
 def offsets_to_dict(offsets: Mapping[str, np.ndarray]) -> dict[str, list[float]]:

@@ -17,9 +17,9 @@ from detectors.painpoints.language_centring import (
     language_offsets,
     offsets_from_dict,
     offsets_to_dict,
-    text_languages,
 )
 from detectors.painpoints.placement import FitMemory
+from detectors.painpoints.words import text_language, tokenize
 from pipeline.simulate import WorldSettings
 from pipeline.simulate.world import simulate_world
 
@@ -113,15 +113,14 @@ def test_the_offsets_a_fit_keeps_centre_later_tickets_alike():
 
 
 def test_the_languages_of_short_tickets_are_told_by_their_function_words():
-    assert text_languages(
-        [
-            "depuis la mise à jour, l'application plante sans arrêt",
-            "Seit dem Update stürzt die App ab",
-            "La app se cierra desde la actualización",
-            "I can't log in and it's broken",
-            "E-CRASH-NPE 5.14.0",
-        ]
-    ) == ["French", "German", "Spanish", "English", None]
+    texts = [
+        "depuis la mise à jour, l'application plante sans arrêt",
+        "Seit dem Update stürzt die App ab",
+        "La app se cierra desde la actualización",
+        "I can't log in and it's broken",
+        "E-CRASH-NPE 5.14.0",
+    ]
+    assert [text_language(tokenize(text)) for text in texts] == ["French", "German", "Spanish", "English", None]
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +133,7 @@ def world_tickets(tmp_path_factory) -> pd.DataFrame:
     truth = pd.read_csv(out / "truth" / "ticket_pain_points.csv", dtype=str, keep_default_na=False)
     tickets = tickets.merge(truth, on="ticket_id")
     tickets["text"] = (tickets["subject"] + ". " + tickets["body"]).str.strip(". ")
-    tickets["language"] = [language or "English" for language in text_languages(tickets["text"].tolist())]
+    tickets["language"] = [text_language(tokenize(text)) or "English" for text in tickets["text"]]
     return tickets
 
 
