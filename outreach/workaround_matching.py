@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 
 from outreach.workarounds import Workaround
@@ -80,7 +81,8 @@ def _score(workaround: Workaround, facts: IssueFacts, similarity: float) -> Work
             if field_name in _DEVICE_FIELDS:
                 return None
             continue
-        fitting = [v for v in values if _fits(v, patterns)]
+        spellings = _version_spellings if field_name == "app_versions" else _as_written
+        fitting = [v for v in values if _fits(spellings(v), [p for pattern in patterns for p in spellings(pattern)])]
         if not fitting:
             return None
         value = fitting[0]
@@ -99,9 +101,36 @@ def _values(facts: IssueFacts, field_name: str) -> list[str]:
     return list(dict.fromkeys(v for v in (own, *further) if v))
 
 
-def _fits(value: str, patterns: tuple[str, ...]) -> bool:
-    lowered = value.lower()
-    return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+def _fits(values: list[str], patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(value, pattern) for value in values for pattern in patterns)
+
+
+def _as_written(text: str) -> list[str]:
+    return [text.strip().lower()]
+
+
+# "v5.14.0", "5.14.0 (1234)" and "5.14.0+build.7" are the release a workaround calls 5.14.0: event
+# pipelines prefix, suffix and shorten versions as their SDK does, workaround authors write the number.
+_BUILD_SUFFIX = re.compile(r"[\s+].*$")
+_RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)(.*)$")
+
+
+def _version_spellings(text: str) -> list[str]:
+    """The ways one version may be written: "v5.14.0 (1234)" -> 5.14.0, 5.14 ("5.14" is "5.14.0").
+
+    A workaround's pattern gets the same spellings, so "5.14", "5.14.0", "v5.14.0" and "5.14.*" all fit an
+    issue on v5.14.0, and "5.14.*" still fits 5.14.1 but not 5.15.0.
+    """
+    written = text.strip().lower()
+    match = _RELEASE.match(_BUILD_SUFFIX.sub("", written))
+    if match is None:
+        return [written]
+    numbers, rest = match.group(1).split("."), match.group(2)
+    while len(numbers) > 1 and numbers[-1] == "0":
+        numbers.pop()
+    spellings = [written, ".".join(numbers) + rest]
+    spellings += [".".join(numbers + ["0"] * extra) + rest for extra in range(1, 4 - len(numbers))]
+    return list(dict.fromkeys(spellings))
 
 
 def _text_similarities(workarounds: list[Workaround], text: str) -> list[float]:

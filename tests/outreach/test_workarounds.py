@@ -134,6 +134,32 @@ def test_a_workaround_for_something_else_is_never_matched(facts: dict) -> None:
     assert match_workaround([parse_workaround(SYNC, source="sync.md")], _facts(**facts)) is None
 
 
+@pytest.mark.parametrize("version", ["v5.2.1", "V5.2.1", "5.2.1 (4410)", "5.2.1+build.7"])
+def test_a_version_written_as_the_event_pipeline_writes_it_fits_the_workaround(version: str) -> None:
+    # An SDK that reports "v5.2.1" or "5.2.1 (build)" is on the release a workaround author calls 5.2.1.
+    sync = parse_workaround(SYNC, source="sync.md")
+    assert match_workaround([sync], _facts(app_version=version)) is not None
+    exact = parse_workaround(SYNC.replace('["5.2.*"]', '["5.2.1"]'), source="sync.md")
+    assert match_workaround([exact], _facts(app_version=version)) is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "version", "fits"),
+    [
+        ("5.2", "5.2.0", True),  # the same release
+        ("5.2.0", "v5.2", True),
+        ("v5.2.1", "5.2.1", True),  # the author's "v" too
+        ("5.2.*", "5.2", True),  # 5.2 is 5.2.0
+        ("5.2.1", "5.2.10", False),
+        ("5.2.1", "5.2.1-beta.2", False),  # a pre-release is not the release
+        ("5.2.*", "5.3.0", False),
+    ],
+)
+def test_versions_are_compared_as_releases(written: str, version: str, fits: bool) -> None:
+    workaround = parse_workaround(SYNC.replace('["5.2.*"]', f'["{written}"]'), source="sync.md")
+    assert (match_workaround([workaround], _facts(app_version=version)) is not None) is fits
+
+
 def test_draft_workarounds_are_never_candidates() -> None:
     draft = parse_workaround(SYNC.replace("status: approved", "status: draft"), source="sync.md")
     assert match_workaround([draft], _facts()) is None
