@@ -1,8 +1,9 @@
 """Score a replay against the truth of a simulated world.
 
 A found incident matches an injected one by a kind-agnostic signature: the same error code, or (for a
-release) the same platform and version, and a start within ``MATCH_TOLERANCE`` of the true incident's
-life. Each injected incident is then judged on detection delay, affected-customer recall and precision,
+release) the same platform and version, or, where the events carry no error code (it is optional), a
+message that says what the injected error's message says; and a start within ``MATCH_TOLERANCE`` of the
+true incident's life. Each injected incident is then judged on detection delay, affected-customer recall and precision,
 and whether it is linked to the pain point that holds most of its true tickets.
 """
 
@@ -15,6 +16,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from detectors.incidents import canonical_version
+from detectors.signatures import normalize_message
 from pipeline.backtest.replay import Replay
 from pipeline.backtest.truth import TrueIncident, Truth
 
@@ -46,10 +48,18 @@ def matches(found: dict, true: TrueIncident) -> bool:
         and _norm(found.get("platform")) == _norm(true.platform)
         and canonical_version(found["app_version"]) == canonical_version(true.app_version)
     )
+    same_message = not found.get("error_code") and _says_the_message(found.get("message_pattern"), true.message)
     started = pd.Timestamp(found["started_at"]).to_pydatetime()
     end = true.ended_at or true.started_at
     in_time = true.started_at - MATCH_TOLERANCE <= started <= end + MATCH_TOLERANCE
-    return (same_code or same_release) and in_time
+    return (same_code or same_release or same_message) and in_time
+
+
+def _says_the_message(pattern: object, message: str | None) -> bool:
+    """Whether a signature's message pattern holds the whole of the injected error's message (a pipeline
+    may prefix it with a code or a logger's name: "E-SEARCH-TIMEOUT: Search took longer than 10 s")."""
+    wanted = normalize_message(message) if message else ""
+    return bool(wanted) and bool(pattern) and wanted in str(pattern)
 
 
 def score(replay: Replay, truth: Truth, final: FinalState) -> dict[str, object]:

@@ -32,6 +32,7 @@ class TrueIncident:
     app_version: str | None
     affected: frozenset[str]
     ticket_pain_point: str
+    message: str | None = None  # the error events' message; names the error where they carry no code
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _incident(item: dict, path: Path, number: int) -> TrueIncident:
             app_version=signature.get("app_version"),
             affected=frozenset(str(c) for c in item.get("affected_customer_ids", [])),
             ticket_pain_point=str(item.get("ticket_pain_point") or f"incident:{item['incident_id']}"),
+            message=signature.get("message"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TruthError(f"{path}: incident #{number} is malformed ({exc!r})") from exc

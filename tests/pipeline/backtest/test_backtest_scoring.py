@@ -40,6 +40,30 @@ def test_a_found_incident_matches_by_code_or_release_within_its_life(row: dict, 
     assert matches(row, REGRESSION) is expected
 
 
+SPIKE = TrueIncident(
+    incident_id="inc-3", kind="spike", started_at=datetime(2026, 1, 8, 12, 7), ended_at=datetime(2026, 1, 9, 6, 7),
+    name="error", error_code="E-SEARCH-TIMEOUT", feature="search", platform=None, app_version=None,
+    affected=frozenset({"C1"}), ticket_pain_point="incident:inc-3", message="Search took longer than 10 s and was cancelled",
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "code", "expected"),
+    [
+        # events without the optional error_code: the message names the error
+        ("search took longer than <num> s and was cancelled", None, True),
+        ("e-search-timeout: search took longer than <num> s and was cancelled", None, True),  # code written into it
+        ("search took longer than <num> s", None, False),  # half of it is another message
+        ("export timed out while rendering the pdf", None, False),
+        ("search took longer than <num> s and was cancelled", "E-OTHER", False),  # a code says which error it is
+        (None, None, False),
+    ],
+)
+def test_a_found_incident_without_a_code_matches_by_its_message(pattern: str | None, code: str | None, expected: bool) -> None:
+    row = found(kind="spike", error_code=code, message_pattern=pattern, started_at="2026-01-08 12:00:00")
+    assert matches(row, SPIKE) is expected
+
+
 def test_truth_is_read_from_the_world_or_its_truth_folder(tmp_path: Path) -> None:
     truth = tmp_path / "truth"
     truth.mkdir()
