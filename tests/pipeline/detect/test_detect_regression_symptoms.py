@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from detect_world import LAST_AS_OF, SETTINGS
 from sqlalchemy import Engine, text
 
@@ -14,9 +17,13 @@ from pipeline.detect.incidents import detect_incidents
 from pipeline.ingest import ingest
 
 
-def test_regression_carries_the_injected_symptom_and_only_customers_who_hit_it(sqlite_warehouse: Engine, world_dir: Path) -> None:
+@pytest.mark.parametrize("platform_spelling", ["as simulated", "capitalised"])
+def test_regression_carries_the_injected_symptom_and_only_customers_who_hit_it(
+    sqlite_warehouse: Engine, world_dir: Path, tmp_path: Path, platform_spelling: str
+) -> None:
     [truth] = [i for i in read_truth(world_dir).incidents if i.kind == "release_regression"]
-    ingest(sqlite_warehouse, str(world_dir))
+    source = world_dir if platform_spelling == "as simulated" else _capitalised_platforms(world_dir, tmp_path / "world")
+    ingest(sqlite_warehouse, str(source))
     refresh_aggregates(sqlite_warehouse, LAST_AS_OF)
     detect_incidents(sqlite_warehouse, LAST_AS_OF, SETTINGS)
 
@@ -30,3 +37,14 @@ def test_regression_carries_the_injected_symptom_and_only_customers_who_hit_it(s
     assert symptoms[0]["error_code"] == truth.error_code
     assert (row.error_code, row.feature, row.app_version) == (truth.error_code, truth.feature, truth.app_version)
     assert customers and customers <= set(truth.affected)
+
+
+def _capitalised_platforms(world: Path, copy: Path) -> Path:
+    """The world with its events' platforms as many SDKs write them ("Android", "IOS"): the release test keys
+    platforms in lower case, and the symptom and audience lookups must still find the version's events."""
+    shutil.copytree(world, copy)
+    for path in copy.glob("events*.csv"):
+        events = pd.read_csv(path, dtype=str, keep_default_na=False)
+        events["platform"] = events["platform"].str.capitalize()
+        events.to_csv(path, index=False)
+    return copy
