@@ -11,6 +11,9 @@ Run by hand (not a test):
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 \
         --incidents spike,spike,new_signature,new_signature,release_regression,release_regression   # another mix
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 --small-rate 1.5   # a sparse world
+    .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 --arrival ramp   # incidents that grow
+    .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 3 5 --small-customers 2000 \
+        --affected-share 0.01,0.02 --min-affected 10   # spikes and new errors that hit 1-2% of the customers
     .venv/bin/python benchmarks/backtest_hourly.py --part quality --seeds 13 --small-rate 8 \
         --set regression_per_signature=false   # a busy world, the release test on any error only
 
@@ -44,9 +47,9 @@ QUALITY_HISTORY_DAYS = 1
 
 
 def _world(root: Path, customers: int, days: int, rate: float, seed: int,
-           mix: tuple[str, ...] = WorldSettings.incidents) -> tuple[Path, WorldSettings]:
+           mix: tuple[str, ...] = WorldSettings.incidents, **profile: object) -> tuple[Path, WorldSettings]:
     settings = WorldSettings(customers=customers, days=days + HISTORY_DAYS, seed=seed,
-                             events_per_customer_day=rate, start=date(2026, 1, 1), incidents=mix)
+                             events_per_customer_day=rate, start=date(2026, 1, 1), incidents=mix, **profile)
     out = root / f"world-{seed}"
     simulate_world(settings, out)
     return out, settings
@@ -125,7 +128,9 @@ def quality(args: argparse.Namespace) -> list[dict]:
     for seed in args.seeds:
         root = Path(tempfile.mkdtemp(prefix=f"forewarn-backtest-q{seed}-"))
         world, settings = _world(root, args.small_customers, args.small_days, args.small_rate, seed,
-                                 tuple(args.incidents.split(",")))
+                                 tuple(args.incidents.split(",")),
+                                 affected_share=tuple(float(v) for v in args.affected_share.split(",")),
+                                 min_affected=args.min_affected, arrival=args.arrival)
         first = datetime(2026, 1, 1) + timedelta(days=args.history_days)
         last = datetime(2026, 1, 1) + timedelta(days=settings.days)
         plan = OutreachPlan(workarounds_dir=default_workarounds(str(world)), approve_after=timedelta(hours=1),
@@ -161,6 +166,13 @@ def main() -> int:
                              "Forewarn runs, with a week some do: a new install's case)")
     parser.add_argument("--incidents", default=",".join(WorldSettings.incidents), metavar="KIND,...",
                         help="the small worlds' incident mix (as forewarn simulate --incidents)")
+    parser.add_argument("--affected-share", default=",".join(str(v) for v in WorldSettings.affected_share),
+                        metavar="LOW,HIGH", help="the small worlds' spikes and new errors hit this share of the "
+                        "active customers (as forewarn simulate --affected-share)")
+    parser.add_argument("--min-affected", type=int, default=WorldSettings.min_affected,
+                        help="... and at least this many customers")
+    parser.add_argument("--arrival", choices=["even", "ramp"], default=WorldSettings.arrival,
+                        help="their customers arrive evenly or on a ramp (as forewarn simulate --arrival)")
     parser.add_argument("--keep", metavar="DIR", help="keep the warehouse (scale) or each seed's (quality) in DIR to inspect")
     parser.add_argument("--embedder", choices=["auto", "tfidf"], default="auto")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",

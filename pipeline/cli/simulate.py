@@ -53,6 +53,13 @@ class _Date(click.ParamType):
             raise UserError(f"{_flag(param)} must be a date like 2026-01-01, got {value!r}") from None
 
 
+def _shares(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise UserError(f"--affected-share must be two shares LOW,HIGH such as 0.01,0.02, got {text!r}") from None
+
+
 def _flag(param: click.Parameter | None) -> str:
     return f"--{param.name.replace('_', '-')}" if param is not None and param.name else "value"
 
@@ -75,9 +82,15 @@ def _flag(param: click.Parameter | None) -> str:
 @click.option("--incidents", "mix", default="spike,new_signature,release_regression", show_default=True,
               metavar="KIND,...", help="The injected incidents, one kind per incident (spike, new_signature, "
               "release_regression; repeats allowed, e.g. spike,spike,release_regression,release_regression).")
+@click.option("--affected-share", default="0.03,0.08", show_default=True, metavar="LOW,HIGH",
+              help="Share of the active customers a spike or new error hits, drawn between LOW and HIGH.")
+@click.option("--min-affected", type=_Whole(), default=25, show_default=True,
+              help="Fewest customers a spike or new error hits (at most an eighth of the world).")
+@click.option("--arrival", type=click.Choice(["even", "ramp"]), default="even", show_default=True,
+              help="How a spike's or new error's customers first hit it: evenly over its life, or on a ramp.")
 def command(
     out_dir: str | None, customers: int, days: int, seed: int, start: date, events_per_customer_day: float,
-    events_rows_per_file: int, no_dirty: bool, mix: str,
+    events_rows_per_file: int, no_dirty: bool, mix: str, affected_share: str, min_affected: int, arrival: str,
 ) -> None:
     from pipeline.simulate import OutputFolderError, WorldSettings, WorldSettingsError, simulate_world
 
@@ -88,6 +101,7 @@ def command(
             customers=customers, days=days, seed=seed, start=start, events_per_customer_day=events_per_customer_day,
             dirty=not no_dirty, events_rows_per_file=events_rows_per_file,
             incidents=tuple(kind.strip() for kind in mix.split(",") if kind.strip()),
+            affected_share=_shares(affected_share), min_affected=min_affected, arrival=arrival,
         )
     except WorldSettingsError as exc:
         raise UserError(f"--{exc.setting.replace('_', '-')} {exc.detail}") from None

@@ -34,6 +34,7 @@ from pipeline.simulate.releases import (
 # Each incident hits 3-8% of the active customers, but never fewer than 25 (or an eighth of a tiny world).
 AFFECTED_SHARE = (0.03, 0.08)
 MIN_AFFECTED = 25
+ARRIVALS = ("even", "ramp")
 TICKET_SHARE = (0.25, 0.45)
 REGRESSION_CRASH_PER_SESSION = 0.6
 # Incidents start after this share of the days, so detectors have a baseline before them, and the last
@@ -44,6 +45,21 @@ KINDS = (SPIKE, NEW_SIGNATURE, RELEASE_REGRESSION)
 DEFAULT_MIX = KINDS
 _TEMPLATES = {SPIKE: SPIKE_TEMPLATES, NEW_SIGNATURE: NEW_SIGNATURE_TEMPLATES, RELEASE_REGRESSION: REGRESSION_TEMPLATES}
 _BURST_SHAPE = {SPIKE: {"repeat_mean": 1.5, "spread": False}, NEW_SIGNATURE: {"repeat_mean": 1.2, "spread": True}}
+
+
+@dataclass(frozen=True)
+class IncidentProfile:
+    """How big a spike or new error is and how its customers arrive (a regression hits its release's users).
+
+    ``affected_share`` is the range of the active customers' share it hits, ``min_affected`` its floor;
+    ``arrival`` "even" spreads first hits over the incident's life (by local working hours), "ramp" makes
+    them likelier the later it is, as a bug whose rollout or traffic grows. The defaults draw exactly what
+    the simulator always drew.
+    """
+
+    affected_share: tuple[float, float] = AFFECTED_SHARE
+    min_affected: int = MIN_AFFECTED
+    arrival: str = "even"
 
 
 @dataclass(frozen=True)
@@ -78,7 +94,8 @@ class PlannedIncident:
 
 
 def plan_timeline(
-    population: Population, start_ms: int, days: int, rng: np.random.Generator, mix: Sequence[str] = DEFAULT_MIX
+    population: Population, start_ms: int, days: int, rng: np.random.Generator, mix: Sequence[str] = DEFAULT_MIX,
+    profile: IncidentProfile = IncidentProfile(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> tuple[ReleaseSchedule, list[PlannedIncident]]:
     """Plan releases and the incidents of ``mix`` (kinds, repeats allowed), ids by start.
 
@@ -107,7 +124,7 @@ def plan_timeline(
                for template, day in zip(templates, start_days, strict=True) if template.kind != RELEASE_REGRESSION]
     bursts = [template for template in templates if template.kind != RELEASE_REGRESSION]
     planned = [
-        _planned_burst(template, population, begin, end, used, rng, **_BURST_SHAPE[template.kind])
+        _planned_burst(template, population, begin, end, used, rng, profile, **_BURST_SHAPE[template.kind])
         for template, (begin, end) in zip(bursts, windows, strict=True)
     ]
     planned += [_planned_regression(template, schedule, *shipped[str(template.platform)], end_ms, rng)
@@ -156,11 +173,13 @@ def _with_id(incident: PlannedIncident, incident_id: str) -> PlannedIncident:
     return PlannedIncident(**{**fields, "incident_id": incident_id})
 
 
-def affected_target(population: Population, start_ms: int, rng: np.random.Generator) -> int:
+def affected_target(
+    population: Population, start_ms: int, rng: np.random.Generator, profile: IncidentProfile = IncidentProfile()  # noqa: B008
+) -> int:
     """How many customers an incident hits: a share of the active customers, with a floor."""
     active = int(((population.created_ms < start_ms) & (population.activity > 0.1)).sum())
-    share = rng.uniform(*AFFECTED_SHARE)
-    return min(max(round(share * active), min(MIN_AFFECTED, population.size // 8)), active)
+    share = rng.uniform(*profile.affected_share)
+    return min(max(round(share * active), min(profile.min_affected, population.size // 8)), active)
 
 
 def _planned_burst(
@@ -170,6 +189,7 @@ def _planned_burst(
     end_ms: int,
     used: np.ndarray,
     rng: np.random.Generator,
+    profile: IncidentProfile,
     repeat_mean: float,
     spread: bool,
 ) -> PlannedIncident:
@@ -177,11 +197,11 @@ def _planned_burst(
     platform_codes = [PLATFORMS.index(p) for p in signature.platforms]
     on_platform = np.isin(population.primary_platform, platform_codes) | np.isin(population.secondary_platform, platform_codes)
     eligible = (population.created_ms < start_ms) & (population.activity > 0.1) & on_platform & ~used
-    target = min(affected_target(population, start_ms, rng), int(eligible.sum()))
+    target = min(affected_target(population, start_ms, rng, profile), int(eligible.sum()))
     weights = np.where(eligible, population.activity, 0.0)
     chosen = np.sort(rng.choice(population.size, size=target, replace=False, p=weights / weights.sum()))
     used[chosen] = True
-    first = _draw_local_times(chosen, population, start_ms, end_ms, rng)
+    first = _draw_local_times(chosen, population, start_ms, end_ms, rng, ramp=profile.arrival == "ramp")
     repeats = rng.poisson(repeat_mean, size=chosen.size)
     customers = np.repeat(chosen, 1 + repeats)
     times = np.repeat(first, 1 + repeats)
@@ -215,14 +235,18 @@ def _planned_regression(
 
 
 def _draw_local_times(
-    customers: np.ndarray, population: Population, start_ms: int, end_ms: int, rng: np.random.Generator
+    customers: np.ndarray, population: Population, start_ms: int, end_ms: int, rng: np.random.Generator,
+    ramp: bool = False,
 ) -> np.ndarray:
-    """One moment per customer in [start, end), likelier in that customer's local working hours."""
+    """One moment per customer in [start, end), likelier in that customer's local working hours (and, with
+    ``ramp``, in proportion to the time since the start)."""
     hours = np.arange(start_ms - start_ms % MS_PER_HOUR, end_ms, MS_PER_HOUR, dtype=np.int64)
     utc_hour = (hours // MS_PER_HOUR) % 24
     weekday = ((hours // MS_PER_DAY) + 3) % 7  # 1970-01-01 was a Thursday
     local = (utc_hour[None, :] + population.utc_offset_hours[customers][:, None]) % 24
     weights = HOURLY_PROFILE[local] * WEEKDAY_FACTOR[weekday][None, :]
+    if ramp:
+        weights = weights * ((hours - hours[0] + MS_PER_HOUR) / MS_PER_HOUR)[None, :]
     cdf = np.cumsum(weights, axis=1)
     pick = (cdf < rng.random(customers.size)[:, None] * cdf[:, -1:]).sum(axis=1)
     moments = hours[np.minimum(pick, hours.size - 1)] + rng.integers(0, MS_PER_HOUR, customers.size)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pipeline.simulate.incidents import check_mix
+from pipeline.simulate.incidents import AFFECTED_SHARE, ARRIVALS, MIN_AFFECTED, IncidentProfile, check_mix
 
 MIN_CUSTOMERS = 100
 MAX_CUSTOMERS = 999_999  # ids are C + 6 digits
@@ -45,6 +45,11 @@ class WorldSettings:
     dirty: bool = True
     events_rows_per_file: int = 500_000
     incidents: tuple[str, ...] = ("spike", "new_signature", "release_regression")
+    # Spikes and new errors: the share of active customers they hit (low, high), its floor, and whether their
+    # customers arrive evenly or on a ramp (``IncidentProfile``).
+    affected_share: tuple[float, float] = AFFECTED_SHARE
+    min_affected: int = MIN_AFFECTED
+    arrival: str = "even"
 
     def __post_init__(self) -> None:
         _check_range("customers", self.customers, MIN_CUSTOMERS, MAX_CUSTOMERS)
@@ -59,10 +64,28 @@ class WorldSettings:
                 "events_per_customer_day", f"is {rate!r}; choose a value from 0.05 to {MAX_EVENTS_PER_CUSTOMER_DAY:g}"
             )
         _check_mix(self.incidents)
+        _check_profile(self.affected_share, self.min_affected, self.arrival)
         if not isinstance(self.start, date) or isinstance(self.start, datetime):
             raise WorldSettingsError("start", f"must be a calendar date (YYYY-MM-DD), got {self.start!r}")
         if not 2000 <= self.start.year <= 2100:
             raise WorldSettingsError("start", f"is {self.start.isoformat()}; choose a date between 2000 and 2100")
+
+
+    @property
+    def incident_profile(self) -> IncidentProfile:
+        return IncidentProfile(tuple(self.affected_share), self.min_affected, self.arrival)
+
+
+def _check_profile(share: object, floor: object, arrival: object) -> None:
+    if (
+        isinstance(share, str) or not isinstance(share, tuple | list) or len(share) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in share)
+        or not 0 < share[0] <= share[1] <= 1
+    ):
+        raise WorldSettingsError("affected_share", f"must be two shares LOW,HIGH with 0 < LOW <= HIGH <= 1, got {share!r}")
+    _check_range("min_affected", floor, 1, MAX_CUSTOMERS)
+    if arrival not in ARRIVALS:
+        raise WorldSettingsError("arrival", f"must be one of {', '.join(ARRIVALS)}, got {arrival!r}")
 
 
 def _check_mix(mix: object) -> None:

@@ -45,7 +45,7 @@ def simulate_world(settings: WorldSettings, out_dir: Path, progress: bool = Fals
     start_ms = epoch_ms(settings.start)
     population = build_population(settings.customers, start_ms, settings.days, generator(settings.seed, "customers"))
     schedule, incidents = plan_timeline(population, start_ms, settings.days, generator(settings.seed, "incidents"),
-                                       settings.incidents)
+                                       settings.incidents, settings.incident_profile)
     events, exposures = _write_events(settings, out_dir, population, schedule, incidents, start_ms, progress)
     tickets = build_tickets(population, schedule, incidents, exposures, start_ms, settings.days,
                             generator(settings.seed, "tickets"), text_random(settings.seed, "text"))
@@ -69,6 +69,7 @@ def _settings_record(settings: WorldSettings) -> dict[str, object]:
     record = asdict(settings)
     record["start"] = settings.start.isoformat()
     record["incidents"] = list(settings.incidents)
+    record["affected_share"] = list(settings.affected_share)
     return record
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from simworld import SETTINGS, World, incident, incidents, parse_time, read_csv
+
+from pipeline.simulate import WorldSettings, WorldSettingsError, simulate_world
 
 START = pd.Timestamp(SETTINGS.start, tz="UTC")
 END = START + pd.Timedelta(days=SETTINGS.days)
@@ -104,3 +108,54 @@ def test_affected_share_scales_with_the_world(world: World) -> None:
 def test_incident_truth_times_parse(world: World) -> None:
     for item in incidents(world.path):
         parse_time(pd.Series([item["started_at"], item["ended_at"]]))
+
+
+def _world_with(tmp_path_factory: pytest.TempPathFactory, name: str, **changes: object) -> World:
+    out = tmp_path_factory.mktemp(name) / "world"
+    simulate_world(replace(SETTINGS, **changes), out)
+    return World.load(out)
+
+
+@pytest.fixture(scope="module")
+def ramped(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The shared world, its spikes' and new errors' customers arriving on a ramp (all else drawn alike)."""
+    return _world_with(tmp_path_factory, "sim-ramp", arrival="ramp")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The shared world with spikes and new errors that hit 1-2% of the active customers, at least 8."""
+    return _world_with(tmp_path_factory, "sim-small", affected_share=(0.01, 0.02), min_affected=8)
+
+
+def _first_hits(world: World, item: dict) -> pd.Series:
+    """Each affected customer's first event of the incident's signature within its life."""
+    hits = _signature_events(world, item)
+    started, ended = pd.Timestamp(item["started_at"]), pd.Timestamp(item["ended_at"])
+    hits = hits[hits["customer_id"].isin(item["affected_customer_ids"]) & hits["t"].between(started, ended)]
+    return hits.groupby("customer_id")["t"].min()
+
+
+@pytest.mark.parametrize("kind", ["spike", "new_signature"])
+def test_on_a_ramp_the_same_customers_are_hit_later(world: World, ramped: World, kind: str) -> None:
+    even, ramp = incident(world.path, kind), incident(ramped.path, kind)
+    assert ramp["affected_customer_ids"] == even["affected_customer_ids"]
+    first_even, first_ramp = _first_hits(world, even), _first_hits(ramped, ramp)
+    assert (first_ramp >= first_even.reindex(first_ramp.index)).all()
+    assert first_ramp.median() > first_even.median()
+
+
+@pytest.mark.parametrize("kind", ["spike", "new_signature"])
+def test_a_smaller_affected_share_hits_fewer_but_at_least_the_floor(world: World, small: World, kind: str) -> None:
+    assert 8 <= len(incident(small.path, kind)["affected_customer_ids"]) < len(incident(world.path, kind)["affected_customer_ids"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [({"affected_share": (0.2, 0.1)}, "affected_share"), ({"affected_share": (0.0, 0.1)}, "affected_share"),
+     ({"min_affected": 0}, "min_affected"), ({"arrival": "burst"}, "arrival")],
+)
+def test_a_bad_incident_profile_is_refused(changes: dict, setting: str) -> None:
+    with pytest.raises(WorldSettingsError) as raised:
+        WorldSettings(**changes)
+    assert raised.value.setting == setting
