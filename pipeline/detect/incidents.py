@@ -59,7 +59,7 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
         known = _open_incidents(connection, as_of, settings)
         new = detect_new_bugs(inputs, settings)
         fresh = {_bug(item) for item in new}
-        bursts = detect_spikes(connection, inputs, settings, skip_bugs=fresh)
+        bursts = detect_spikes(connection, inputs, settings, skip_bugs=fresh, stored=_stored_spikes(known, as_of))
         ids = _assign_ids(new + bursts, known, settings)
         explainers = locate_explainers(connection, _explainers(new + bursts, ids, known, inputs), as_of, settings)
         focused = focus_on_releases(connection, new + bursts, ids, explainers, as_of, settings.release_focus_max_p_value)
@@ -81,6 +81,19 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
     customers = sum(len(item.affected) for item in merged.values())
     log.info("incidents as of %s: %s", as_of, by_kind or "none")
     return IncidentRun(by_kind, customers, int(inputs.hourly["event_count"].sum()) if not inputs.hourly.empty else 0)
+
+
+def _stored_spikes(known: list[dict], as_of: datetime) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Per bug, each stored spike's alert hour and the end of its quiet time (``detect_spikes``)."""
+    held: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for row in known:
+        if row["kind"] not in ("spike", "level_shift") or row.get("evidence_at") is None:
+            continue
+        evidence = json.loads(row["evidence"]) if isinstance(row.get("evidence"), str) else (row.get("evidence") or {})
+        ended = evidence.get("ended_at")
+        alert = pd.Timestamp(row["evidence_at"]) - pd.Timedelta(hours=1)
+        held.setdefault(bug_of_row(row), []).append((alert, pd.Timestamp(ended) if ended else pd.Timestamp(as_of)))
+    return held
 
 
 def _bug(item: Found) -> str:

@@ -15,6 +15,7 @@ until the count falls back, less those its usual traffic explains
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -36,6 +37,11 @@ from pipeline.warehouse.frames import read_frame
 log = logging.getLogger(__name__)
 
 HOURLY_COUNTS = AnomalySettings(step_hours=1, missing_as_zero=True, direction="up")
+# Every hour that beats the threshold and the record is a candidate: the detector's own cooldown (one alert,
+# then none for 12 h) would let a first hour that fails the count test or the customer floor silence the
+# bug while it grows (a ramp-shaped spike's first two customers at 08:00 kept its 6-10 customers an hour
+# from 10:00 on unseen until 23:00). The cooldown is applied below, after an hour that became an incident.
+SPIKE_CANDIDATES = dataclasses.replace(HOURLY_COUNTS, cooldown_hours=0.0)
 BASELINE_HOURS = 168  # a signature's own recent level: the week before the alert
 QUIET_HOURS = 2  # a spike ends after this many hours back at its usual level
 LEAD_HOURS = 3  # a spike may have begun this many hours before its alert, while above its usual level's noise
@@ -44,16 +50,22 @@ SIGNATURE_MAX_P_VALUE = 0.01  # a signature carries a spike when its own count i
 
 
 def detect_spikes(
-    connection: Connection, inputs: IncidentInputs, settings: DetectSettings, skip_bugs: set[str]
+    connection: Connection, inputs: IncidentInputs, settings: DetectSettings, skip_bugs: set[str],
+    stored: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] | None = None,
 ) -> list[Found]:
-    """Alerts of the online detector on each bug's hourly count within the lookback, as incidents."""
+    """Alerts of the online detector on each bug's hourly count within the lookback, as incidents.
+
+    ``stored``: per bug, the alert hour and quiet end of its stored spikes; an hour between the two is part
+    of that spike (or its cooldown) and starts nothing, while the alert hour itself is judged again, so a
+    spike is brought up to date by the hour that found it as long as that hour is in the lookback.
+    """
     if inputs.hourly.empty:
         return []
     bug_of = bug_of_signatures(inputs.catalog)
     hourly = inputs.hourly.assign(bug_id=inputs.hourly["signature_id"].map(bug_of).fillna(inputs.hourly["signature_id"]))
     series = hourly.groupby(["bug_id", "hour"], as_index=False)["event_count"].sum()
     scored = score_many(
-        series.rename(columns={"bug_id": "series_id", "hour": "timestamp", "event_count": "value"}), HOURLY_COUNTS
+        series.rename(columns={"bug_id": "series_id", "hour": "timestamp", "event_count": "value"}), SPIKE_CANDIDATES
     )
     since = pd.Timestamp(inputs.as_of - timedelta(hours=settings.incident_lookback_hours), tz="UTC")
     stamps = pd.to_datetime(scored["timestamp"], utc=True)
@@ -64,13 +76,24 @@ def detect_spikes(
     activity = inputs.hourly.groupby("hour")["event_count"].sum()
     activity.index = pd.DatetimeIndex(pd.to_datetime(activity.index, utc=True)).tz_convert(None)
     found = []
-    for alert in alerts.itertuples(index=False):
+    quiet_until: dict[object, pd.Timestamp] = {}  # per bug: no new incident before (its spike, then the cooldown)
+    for alert in alerts.itertuples(index=False):  # by bug, then hour
+        hour = pd.Timestamp(alert.timestamp).tz_convert(None)
+        if hour < quiet_until.get(alert.series_id, hour - pd.Timedelta(hours=1)) or any(
+            alerted < hour < max(until, alerted + pd.Timedelta(hours=HOURLY_COUNTS.cooldown_hours))
+            for alerted, until in (stored or {}).get(alert.series_id, ())
+        ):
+            continue
         bug_hours = scored[scored["series_id"] == alert.series_id]
         members = hourly[hourly["bug_id"] == alert.series_id]
         spike = _spike(connection, inputs, alert, bug_hours, members, settings, tests, activity)
         if spike is not None:
             found.append(spike)
-    log.info("spikes: %s bug series, %s alerts in the lookback, %s incidents", series["bug_id"].nunique(), len(alerts), len(found))
+            ended = spike.finding.evidence.get("ended_at")
+            end = pd.Timestamp(ended) if ended else pd.Timestamp(inputs.as_of)
+            quiet_until[alert.series_id] = max(end, hour + pd.Timedelta(hours=HOURLY_COUNTS.cooldown_hours))
+    log.info("spikes: %s bug series, %s candidate hours in the lookback, %s incidents", series["bug_id"].nunique(),
+             len(alerts), len(found))
     return found
 
 
