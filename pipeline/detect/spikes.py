@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 HOURLY_COUNTS = AnomalySettings(step_hours=1, missing_as_zero=True, direction="up")
 # Every hour that beats the threshold and the record is a candidate: the detector's own cooldown (one alert,
 # then none for 12 h) would let a first hour that fails the count test or the customer floor silence the
-# bug while it grows (a ramp-shaped spike's first two customers at 08:00 kept its 6-10 customers an hour
-# from 10:00 on unseen until 23:00). The cooldown is applied below, after an hour that became an incident.
+# bug while it grows (a ramp-shaped spike's 10:00 alert, its burst over at 11:00 with five customers, kept
+# its 5-14 customers an hour from 14:00 on unseen until 23:00). The cooldown is applied below, after an
+# hour that became an incident.
 SPIKE_CANDIDATES = dataclasses.replace(HOURLY_COUNTS, cooldown_hours=0.0)
 BASELINE_HOURS = 168  # a signature's own recent level: the week before the alert
 QUIET_HOURS = 2  # a spike ends after this many hours back at its usual level
