@@ -49,7 +49,7 @@ def _crash(platform: str = "windows") -> Found:
 def _run(engine: Engine, monkeypatch: pytest.MonkeyPatch, crash: Found, release: tuple[str, str]) -> None:
     """One incident run whose detectors find ``crash`` on ``release`` and no regression (the test's bound not met)."""
     monkeypatch.setattr(incidents, "detect_new_bugs", lambda inputs, settings: [crash])
-    monkeypatch.setattr(incidents, "detect_spikes", lambda connection, inputs, settings, skip_bugs: [])
+    monkeypatch.setattr(incidents, "detect_spikes", lambda connection, inputs, settings, skip_bugs, stored=None: [])
     monkeypatch.setattr(incidents, "locate_explainers", lambda connection, explainers, as_of, settings: [
         dataclasses.replace(e, release=release) for e in explainers])
     monkeypatch.setattr(incidents, "focus_on_releases", lambda connection, found, ids, explainers, as_of, bound: found)
