@@ -84,7 +84,7 @@ def detect_incidents(engine: Engine, as_of: datetime, settings: DetectSettings) 
 
 
 def _stored_spikes(known: list[dict], as_of: datetime) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
-    """Per bug, each stored spike's alert hour and the end of its quiet time (``detect_spikes``)."""
+    """Per bug, each stored spike's alert hour and end (``detect_spikes``; an ongoing one ends at ``as_of``)."""
     held: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
     for row in known:
         if row["kind"] not in ("spike", "level_shift") or row.get("evidence_at") is None:

@@ -43,6 +43,7 @@ HOURLY_COUNTS = AnomalySettings(step_hours=1, missing_as_zero=True, direction="u
 # its 5-14 customers an hour from 14:00 on unseen until 23:00). The cooldown is applied below, after an
 # hour that became an incident.
 SPIKE_CANDIDATES = dataclasses.replace(HOURLY_COUNTS, cooldown_hours=0.0)
+COOLDOWN = pd.Timedelta(hours=HOURLY_COUNTS.cooldown_hours)
 BASELINE_HOURS = 168  # a signature's own recent level: the week before the alert
 QUIET_HOURS = 2  # a spike ends after this many hours back at its usual level
 LEAD_HOURS = 3  # a spike may have begun this many hours before its alert, while above its usual level's noise
@@ -56,8 +57,8 @@ def detect_spikes(
 ) -> list[Found]:
     """Alerts of the online detector on each bug's hourly count within the lookback, as incidents.
 
-    ``stored``: per bug, the alert hour and quiet end of its stored spikes; an hour between the two is part
-    of that spike (or its cooldown) and starts nothing, while the alert hour itself is judged again, so a
+    ``stored``: per bug, the alert hour and end of its stored spikes; an hour after one, until its end or the
+    cooldown past its alert, is part of it and starts nothing, while the alert hour itself is judged again, so a
     spike is brought up to date by the hour that found it as long as that hour is in the lookback.
     """
     if inputs.hourly.empty:
@@ -77,22 +78,23 @@ def detect_spikes(
     activity = inputs.hourly.groupby("hour")["event_count"].sum()
     activity.index = pd.DatetimeIndex(pd.to_datetime(activity.index, utc=True)).tz_convert(None)
     found = []
-    quiet_until: dict[object, pd.Timestamp] = {}  # per bug: no new incident before (its spike, then the cooldown)
+    # Per bug, each spike's alert hour and end, stored or found in this run: hours after one, until its end or
+    # the cooldown past its alert, belong to it and start nothing.
+    held = {bug: list(spans) for bug, spans in (stored or {}).items()}
+    frames: dict[object, tuple[pd.DataFrame, pd.DataFrame]] = {}
     for alert in alerts.itertuples(index=False):  # by bug, then hour
         hour = pd.Timestamp(alert.timestamp).tz_convert(None)
-        if hour < quiet_until.get(alert.series_id, hour - pd.Timedelta(hours=1)) or any(
-            alerted < hour < max(until, alerted + pd.Timedelta(hours=HOURLY_COUNTS.cooldown_hours))
-            for alerted, until in (stored or {}).get(alert.series_id, ())
-        ):
+        if any(alerted < hour < max(end, alerted + COOLDOWN) for alerted, end in held.get(alert.series_id, ())):
             continue
-        bug_hours = scored[scored["series_id"] == alert.series_id]
-        members = hourly[hourly["bug_id"] == alert.series_id]
+        if alert.series_id not in frames:
+            frames[alert.series_id] = (scored[scored["series_id"] == alert.series_id],
+                                       hourly[hourly["bug_id"] == alert.series_id])
+        bug_hours, members = frames[alert.series_id]
         spike = _spike(connection, inputs, alert, bug_hours, members, settings, tests, activity)
         if spike is not None:
             found.append(spike)
             ended = spike.finding.evidence.get("ended_at")
-            end = pd.Timestamp(ended) if ended else pd.Timestamp(inputs.as_of)
-            quiet_until[alert.series_id] = max(end, hour + pd.Timedelta(hours=HOURLY_COUNTS.cooldown_hours))
+            held.setdefault(alert.series_id, []).append((hour, pd.Timestamp(ended) if ended else pd.Timestamp(inputs.as_of)))
     log.info("spikes: %s bug series, %s candidate hours in the lookback, %s incidents", series["bug_id"].nunique(),
              len(alerts), len(found))
     return found
