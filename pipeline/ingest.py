@@ -289,16 +289,14 @@ def _write_good_rows(connection: Connection, good: pd.DataFrame, spec: TableSpec
 
 def _check_gate(spec: TableSpec, load: TableLoad, settings: ValidationSettings) -> None:
     """Stop the run when too many rows are bad (freshness is the interval gate's job)."""
-    considered = load.in_interval - load.untimed_quarantined
-    if considered >= settings.min_rows_for_share and considered:
-        share = (load.quarantined - load.untimed_quarantined) / considered
-        if share > settings.max_bad_row_share:
-            top = ", ".join(f"{rule} {count}" for rule, count in load.by_rule.most_common(3))
-            raise GateFailure(
-                f"{spec.name}: {share:.0%} of {considered} rows failed validation ({top}), above the limit "
-                f"{settings.max_bad_row_share:.0%}; nothing was loaded for this table. Fix the source, or raise "
-                "FOREWARN_MAX_BAD_ROW_SHARE if this is expected"
-            )
+    considered, share = settings.bad_row_share(load.in_interval, load.quarantined, load.untimed_quarantined)
+    if share is not None and share > settings.max_bad_row_share:
+        top = ", ".join(f"{rule} {count}" for rule, count in load.by_rule.most_common(3))
+        raise GateFailure(
+            f"{spec.name}: {share:.0%} of {considered} rows failed validation ({top}), above the limit "
+            f"{settings.max_bad_row_share:.0%}; nothing was loaded for this table. Fix the source, or raise "
+            "FOREWARN_MAX_BAD_ROW_SHARE if this is expected"
+        )
 
 
 def _run_params(source: str, load: TableLoad, interval: Interval, started: datetime) -> dict[str, object]:
@@ -311,6 +309,7 @@ def _run_params(source: str, load: TableLoad, interval: Interval, started: datet
         "rows_in_interval": load.in_interval,
         "rows_loaded": load.loaded,
         "rows_quarantined": load.quarantined,
+        "rows_untimed_quarantined": load.untimed_quarantined,
         "max_timestamp": load.max_timestamp,
         "started_at": started,
         "finished_at": _utc_now(),

@@ -1,6 +1,7 @@
 -- The newest load of each table for one interval (null bounds match null bounds), for the interval gate.
 -- Binds: :interval_start, :interval_end
-SELECT r.table_name, r.rows_read, r.rows_in_interval, r.rows_loaded, r.rows_quarantined, r.max_timestamp, r.finished_at
+SELECT r.table_name, r.rows_read, r.rows_in_interval, r.rows_loaded, r.rows_quarantined,
+       r.rows_untimed_quarantined, r.max_timestamp, r.finished_at
 FROM ingest_runs r
 WHERE r.run_id IN (
     SELECT MAX(run_id) FROM ingest_runs

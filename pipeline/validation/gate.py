@@ -61,6 +61,15 @@ class ValidationSettings:
     freshness_hours: float = 0.0
     min_rows_for_share: int = 50
 
+    def bad_row_share(self, in_interval: int, quarantined: int, untimed: int) -> tuple[int, float | None]:
+        """(rows judged, share of them quarantined), leaving out the ``untimed`` quarantined rows (no readable
+        time: every bounded load of their file files them again); the share is None below ``min_rows_for_share``.
+        """
+        considered = in_interval - untimed
+        if considered < max(self.min_rows_for_share, 1):
+            return considered, None
+        return considered, (quarantined - untimed) / considered
+
     @classmethod
     def from_env(cls) -> ValidationSettings:
         """Read ``FOREWARN_MAX_BAD_ROW_SHARE``, ``FOREWARN_FRESHNESS_HOURS`` (0 disables freshness) and

@@ -38,10 +38,11 @@ def check_interval(
             f"no load recorded for {', '.join(missing)} in interval [{start}, {end}); run the ingest first"
         )
     for name, run in runs.items():
-        considered = run["rows_in_interval"]
-        if considered >= settings.min_rows_for_share and run["rows_quarantined"] / considered > settings.max_bad_row_share:
+        untimed = run["rows_untimed_quarantined"] or 0
+        considered, share = settings.bad_row_share(run["rows_in_interval"], run["rows_quarantined"], untimed)
+        if share is not None and share > settings.max_bad_row_share:
             raise GateFailure(
-                f"{name}: {run['rows_quarantined']} of {considered} rows quarantined in [{start}, {end}), above "
+                f"{name}: {run['rows_quarantined'] - untimed} of {considered} rows quarantined in [{start}, {end}), above "
                 f"{settings.max_bad_row_share:.0%}; see the quarantine table"
             )
     if settings.freshness_hours > 0 and end is not None:
