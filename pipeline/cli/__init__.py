@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="forewarn", standalone_mode=False)
     except UserError as exc:
-        click.echo(f"forewarn: error: {exc}", err=True)
+        # One line even when a driver's message spans several ("Connection refused\n\tIs the server running").
+        click.echo(f"forewarn: error: {' '.join(str(exc).split())}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("forewarn: aborted", err=True)

@@ -19,7 +19,7 @@ from typing import IO
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, Executable, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -202,6 +202,24 @@ def _read_json_lines(path: Path, chunk_rows: int) -> Iterator[RawChunk]:
         yield RawChunk(str(path), records=records, row_numbers=numbers, malformed=malformed)
 
 
+def _query_of(
+    engine: Engine, ref: SourceRef, where: str, start: datetime | None, end: datetime | None
+) -> tuple[Executable, dict[str, object]]:
+    """The statement that reads ``ref`` (its query, or every column of its table) and its parameters."""
+    from sqlalchemy import column, inspect, select, table
+
+    if ref.query:
+        query = text(ref.query)
+        params = {"start": start or EARLIEST, "end": end or LATEST}
+        return query, {name: value for name, value in params.items() if name in query._bindparams}
+    # A table name of the mapping is quoted by SQLAlchemy, never pasted into SQL text.
+    inspector = inspect(engine)
+    names = [col["name"] for col in inspector.get_columns(ref.table)] if inspector.has_table(ref.table) else []
+    if not names:
+        raise MappingError(ref.where, f"no table {ref.table!r} in {where.split(' ')[0]}; check from.table")
+    return select(*[column(name) for name in names]).select_from(table(ref.table)), {}
+
+
 def _read_query(base: str, ref: SourceRef, chunk_rows: int, start: datetime | None, end: datetime | None) -> Iterator[RawChunk]:
     if not is_database_url(base):
         raise MappingError(ref.where, "from.query needs a database source (a SQLAlchemy URL), not a folder")
@@ -210,23 +228,9 @@ def _read_query(base: str, ref: SourceRef, chunk_rows: int, start: datetime | No
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
         raise SourceError(f"cannot use the source URL: {exc}") from exc
     where = f"{make_url(base).render_as_string(hide_password=True)} {ref.describe()}"
-    if ref.query:
-        query = text(ref.query)
-        params = {"start": start or EARLIEST, "end": end or LATEST}
-        params = {name: value for name, value in params.items() if name in query._bindparams}
-    else:
-        # A table name of the mapping is quoted by SQLAlchemy, never pasted into SQL text.
-        from sqlalchemy import inspect, select, table
-
-        names = [col["name"] for col in inspect(engine).get_columns(ref.table)] if inspect(engine).has_table(ref.table) else []
-        if not names:
-            engine.dispose()
-            raise MappingError(ref.where, f"no table {ref.table!r} in {where.split(' ')[0]}; check from.table")
-        from sqlalchemy import column
-
-        query, params = select(*[column(name) for name in names]).select_from(table(ref.table)), {}
-    first = 1
     try:
+        query, params = _query_of(engine, ref, where, start, end)
+        first = 1
         with engine.connect() as connection:
             result = connection.execution_options(stream_results=True).execute(query, params)
             header = dedupe_names([str(name) for name in result.keys()])
@@ -236,6 +240,9 @@ def _read_query(base: str, ref: SourceRef, chunk_rows: int, start: datetime | No
                 yield RawChunk(where, frame=text_frame(pa.table(arrays, names=header), first))
                 first += len(rows)
     except SQLAlchemyError as exc:
-        raise SourceError(f"cannot read {where}: {getattr(exc, 'orig', None) or exc}") from exc
+        # Reaching the database is part of reading it: an unknown host is one line, never a traceback.
+        raise SourceError(
+            f"cannot read {where}: {getattr(exc, 'orig', None) or exc}; check the URL and that the database is reachable"
+        ) from exc
     finally:
         engine.dispose()

@@ -66,3 +66,15 @@ def test_a_missing_column_through_check_is_one_error_line(capsys: pytest.Capture
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1
     assert f"{bad}:5:18: events.columns.customer_id: column 'userid' not found in {FIXTURES / 'segment' / 'tracks.csv'}" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["ingest", "check"])
+def test_a_database_that_cannot_be_reached_is_one_error_line(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    # Nothing listens on port 1: the mapping's table is looked up on a database that cannot be reached.
+    url = "postgresql+psycopg://reader:secret@127.0.0.1:1/analytics?connect_timeout=2"
+    args = ["ingest", url] if command == "ingest" else ["mapping", "check", url]
+    code, _, err = run(capsys, *args, "--mapping", "segment-tracks", *(["--no-progress"] if command == "ingest" else []))
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith("forewarn: error: cannot read postgresql+psycopg://reader:***@127.0.0.1:1/analytics")
+    assert "secret" not in err and "check the URL and that the database is reachable" in lines[0]
