@@ -73,7 +73,7 @@ lock:
 # `airflow standalone` starts the api-server, scheduler, dag-processor and triggerer as `airflow ...`
 # subprocesses found by name on PATH: the virtualenv's bin must come first, or each dies at once.
 airflow-ui: setup
-	@echo "Airflow UI on http://localhost:8080 (login printed below); Ctrl-C to stop."
+	@echo "Airflow UI on http://localhost:8080 (no login: a local setup where everyone is admin); the demo left its DAGs paused; Ctrl-C to stop."
 	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
 
 clean:

@@ -72,6 +72,12 @@ def test_demo_runs_every_dag_and_report_outbox_and_warehouse_agree(tmp_path: Pat
     message = email.message_from_bytes(emails[0].read_bytes(), policy=policy.default)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     _assert_one_language_per_email(engine, emails)
+    # The demo ran every interval itself: the scheduler of `make airflow-ui` must find nothing to run on it.
+    with create_engine(f"sqlite:///{home / 'airflow' / 'airflow.db'}").connect() as connection:
+        paused = dict(connection.execute(text("SELECT dag_id, is_paused FROM dag WHERE dag_id LIKE 'forewarn%'")).all())
+        queued = connection.execute(text("SELECT COUNT(*) FROM asset_dag_run_queue")).scalar()
+    assert len(paused) == 5 and all(paused.values()), paused
+    assert queued == 0
 
     # A second demo reuses everything and sends nothing twice.
     second = _demo(home)
