@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mapping": ("pipeline.cli.mapping", "Check a source mapping against a sample of the source; loads nothing."),
     "detect": ("pipeline.cli.detect", "Find pain points, incidents and the links between them."),
     "outreach": ("pipeline.cli.outreach", "Build campaigns and send the approved ones."),
-    "campaigns": ("pipeline.cli.campaigns", "List, show, approve or cancel campaigns (the human gate)."),
+    "campaigns": ("pipeline.cli.campaigns", "List, show, approve, reject, cancel or reopen campaigns (the human gate)."),
     "events": ("pipeline.cli.events", "Ingest SendGrid Event Webhook data, or serve a webhook receiver."),
     "measure": ("pipeline.cli.measure", "Measure campaign outcomes against the holdout."),
     "report": ("pipeline.cli.report", "Write the product managers' HTML report."),
