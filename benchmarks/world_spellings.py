@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from pipeline.backtest import OutreachPlan, backtest, default_workarounds
 from pipeline.detect import DetectSettings
@@ -123,6 +124,24 @@ def _other_usage_names(world: Path) -> None:
     _frames(world, "events*.csv", lambda f: f.assign(name=f["name"].map(lambda n: _USAGE_NAMES.get(n, n))))
 
 
+def _workarounds_keeping(world: Path, fields: tuple[str, ...]) -> None:
+    """Every workaround's ``applies_to`` cut down to ``fields``: the contract asks for any of its keys, and
+    another team's workarounds may name no error code, or only the words a customer would use."""
+    for path in sorted((world / "workarounds").glob("*.md")):
+        _, front, steps = path.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        meta["applies_to"] = {k: v for k, v in meta["applies_to"].items() if k in fields}
+        path.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{steps}", encoding="utf-8")
+
+
+def _workarounds_without_codes(world: Path) -> None:
+    _workarounds_keeping(world, ("features", "platforms", "app_versions", "keywords"))
+
+
+def _workarounds_keywords_only(world: Path) -> None:
+    _workarounds_keeping(world, ("keywords",))
+
+
 VARIANTS: dict[str, Callable[[Path], None] | None] = {
     "as_written": None,
     "offsets_locales_booleans": _offsets_locales_booleans,
@@ -135,6 +154,8 @@ VARIANTS: dict[str, Callable[[Path], None] | None] = {
     "codes_in_messages": _codes_in_messages,
     "no_subjects": _no_subjects,
     "other_usage_event_names": _other_usage_names,
+    "workarounds_without_codes": _workarounds_without_codes,
+    "workarounds_keywords_only": _workarounds_keywords_only,
 }
 
 

@@ -106,7 +106,7 @@ def _build_for_incident(
     examples = read_example_tickets(
         conn, pain_point_id=link.pain_point_id if link else None, error_code=incident.error_code, as_of=as_of
     )
-    text = " ".join(filter(None, [link.label if link else None, incident.name, *(f"{t.subject} {t.body}" for t in examples)]))
+    text = " ".join(filter(None, [link.label if link else None, incident.event_words(), *(f"{t.subject} {t.body}" for t in examples)]))
     facts = IssueFacts(
         incident.error_code, incident.feature, incident.platform, incident.app_version, text,
         also_error_codes=incident.symptom_error_codes, also_features=incident.symptom_features,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 
 from sql import statement
 
@@ -35,6 +35,16 @@ class Incident:
     # take part in workaround matching beside the incident's own.
     symptom_error_codes: tuple[str, ...] = ()
     symptom_features: tuple[str, ...] = ()
+    # What its events say (the signature's message pattern; a regression's symptoms' too): before any
+    # ticket arrives, these words are all a workaround keyed by keywords can be matched on.
+    message_pattern: str | None = None
+    symptom_messages: tuple[str, ...] = ()
+
+    def event_words(self) -> str:
+        """The incident as its events describe it: name, codes, features, platform, version, messages."""
+        parts = [self.name, self.error_code, self.feature, self.platform, self.app_version, self.message_pattern,
+                 *self.symptom_error_codes, *self.symptom_features, *self.symptom_messages]
+        return " ".join(dict.fromkeys(p for p in parts if p))
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ def read_incidents(conn: Connection, *, as_of: datetime, lookback_days: int) -> 
     rows = conn.execute(
         statement("campaign_select_incidents", conn.dialect.name),
         {"as_of": as_of, "since": as_of - timedelta(days=lookback_days)},
-    )
+    ).all()
+    messages = _signature_messages(conn, [s for row in rows for s in _symptom_ids(row.evidence)])
     return [
         Incident(
             incident_id=row.incident_id,
@@ -80,19 +91,43 @@ def read_incidents(conn: Connection, *, as_of: datetime, lookback_days: int) -> 
             severity=row.severity,
             mrr_at_risk=row.mrr_at_risk,
             **_symptoms(row.evidence),
+            message_pattern=row.message_pattern,
+            symptom_messages=tuple(
+                dict.fromkeys(messages[s] for s in _symptom_ids(row.evidence) if messages.get(s))
+            ),
         )
         for row in rows
     ]
 
 
-def _symptoms(evidence: str | None) -> dict[str, tuple[str, ...]]:
-    """The symptom codes and features a regression's evidence lists (empty for every other kind)."""
+def _symptom_list(evidence: str | None) -> list[dict]:
     try:
         listed = (json.loads(evidence) if evidence else {}).get("symptom_signatures") or []
     except (ValueError, AttributeError):  # evidence written by hand or by an old version: no symptoms
         listed = []
-    codes = tuple(dict.fromkeys(str(s["error_code"]) for s in listed if isinstance(s, dict) and s.get("error_code")))
-    features = tuple(dict.fromkeys(str(s["feature"]) for s in listed if isinstance(s, dict) and s.get("feature")))
+    return [s for s in listed if isinstance(s, dict)]
+
+
+def _symptom_ids(evidence: str | None) -> list[str]:
+    return [str(s["signature_id"]) for s in _symptom_list(evidence) if s.get("signature_id")]
+
+
+def _signature_messages(conn: Connection, signature_ids: list[str]) -> dict[str, str]:
+    """Message pattern per signature id (none asked: no query)."""
+    if not signature_ids:
+        return {}
+    query = statement("campaign_select_signature_messages", conn.dialect.name).bindparams(
+        bindparam("signature_ids", expanding=True)
+    )
+    rows = conn.execute(query, {"signature_ids": sorted(set(signature_ids))})
+    return {row.signature_id: row.message_pattern for row in rows if row.message_pattern}
+
+
+def _symptoms(evidence: str | None) -> dict[str, tuple[str, ...]]:
+    """The symptom codes and features a regression's evidence lists (empty for every other kind)."""
+    listed = _symptom_list(evidence)
+    codes = tuple(dict.fromkeys(str(s["error_code"]) for s in listed if s.get("error_code")))
+    features = tuple(dict.fromkeys(str(s["feature"]) for s in listed if s.get("feature")))
     return {"symptom_error_codes": codes, "symptom_features": features}
 
 

@@ -3,7 +3,7 @@
 -- Params: :as_of, :since
 SELECT
     i.incident_id, i.kind, i.signature_id, i.name, i.error_code, i.feature, i.platform, i.app_version,
-    i.started_at, i.detected_at, i.customer_count, i.severity, i.mrr_at_risk, i.evidence
+    i.started_at, i.detected_at, i.customer_count, i.severity, i.mrr_at_risk, i.evidence, i.message_pattern
 FROM incidents i
 WHERE i.detected_at <= :as_of
   AND LOWER(COALESCE(i.status, 'open')) NOT IN ('resolved', 'closed', 'dismissed')
