@@ -159,7 +159,8 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
     if len(workaround_id) > 64:
         raise WorkaroundError(f"{source}: field 'id' {workaround_id!r} is longer than 64 characters")
     title = _required_text(meta, "title", source)
-    status = _required_text(meta, "status", source)
+    # "Approved" and "approved" say the same thing; anything else still stops the load with this error.
+    status = _required_text(meta, "status", source).lower()
     if status not in STATUSES:
         raise WorkaroundError(f"{source}: field 'status' is {status!r}; expected one of {list(STATUSES)}")
     applies_to = _parse_applies_to(meta.get("applies_to"), source)
@@ -313,7 +314,10 @@ def _parse_applies_to(value: Any, source: str) -> AppliesTo:
         items = value.get(key)
         if items is None:
             continue
-        if isinstance(items, str | int | float) and not isinstance(items, bool):
+        if isinstance(items, str):
+            # YAML reads "keywords: search, timeout, slow" as one text: it is three keywords.
+            items = items.split(",")
+        elif isinstance(items, int | float) and not isinstance(items, bool):
             items = [items]
         if not isinstance(items, list) or any(
             not isinstance(item, str | int | float) or isinstance(item, bool) for item in items

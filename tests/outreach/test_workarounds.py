@@ -60,6 +60,16 @@ def test_loads_a_folder_of_markdown_files(tmp_path: Path) -> None:
     assert sync.is_approved and not loaded[0].is_approved
 
 
+def test_a_capitalised_status_and_keywords_written_as_one_text_read_as_meant(tmp_path: Path) -> None:
+    # Another team's files: "Approved" is approved, "keywords: search, timeout" is two keywords.
+    _write(tmp_path, "search.md", _doc("id: wa-search\ntitle: Search is slow\nstatus: Approved\n"
+                                      "applies_to:\n  keywords: search, timeout\n  error_codes: E-SEARCH-TIMEOUT"))
+    [workaround] = load_workarounds(tmp_path)
+    assert workaround.is_approved
+    assert workaround.applies_to.keywords == ("search", "timeout")
+    assert workaround.applies_to.error_codes == ("E-SEARCH-TIMEOUT",)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
