@@ -6,8 +6,8 @@ Run from the repository root:
     .venv/bin/python benchmarks/world_spellings.py --seed 13 --variants as_written,no_error_codes
 
 The input contract leaves room: timestamps with any offset, optional columns (``error_code``), versions
-and platforms as each SDK spells them, booleans as each export writes them. Quality worlds from another
-generator use that room. Each variant below rewrites the same world (same customers, tickets, events and
+and platforms as each SDK spells them, booleans as each export writes them, workarounds that name any of
+their ``applies_to`` keys. Quality worlds from another generator use that room. Each variant below rewrites the same world (same customers, tickets, events and
 truth; only the spelling changes), and each is replayed hourly from its second day with approvals after
 1 h, as ``backtest_hourly.py --part quality`` does. A figure that moves between variants is a place where
 Forewarn reads the contract more narrowly than it is written.
