@@ -178,6 +178,7 @@ def parse_workaround(text: str, *, source: str = "<string>") -> Workaround:
         raise WorkaroundError(str(exc)) from None
     warnings = lint_text(text, source=source) + warnings
     warnings += lint_language(body, language, source=source, start_line=body_line)
+    warnings += _versions_written_as_numbers(meta.get("applies_to"), source)
     fields = {"id": workaround_id, "title": title, "status": status, "applies_to": applies_to.as_dict(), "body": steps}
     if language != "en" or translations:  # files without either keep the hash they always had
         fields |= {"language": language, "translations": translations_json(tuple(translations))}
@@ -297,6 +298,18 @@ def _parse_pre_approved(value: Any, source: str) -> int | None:
             f"{source}: field 'pre_approved' must be {{max_audience: N}} with N a whole number >= 1, got {value!r}"
         )
     return bound
+
+
+def _versions_written_as_numbers(value: Any, source: str) -> list[str]:
+    """A warning per app version YAML read as a number: ``[5.10]`` is the number 5.1, not release 5.10."""
+    items = value.get("app_versions") if isinstance(value, dict) else None
+    items = items if isinstance(items, list) else [items]
+    return [
+        f"{source}: applies_to.app_versions holds {item!r} as a number (YAML drops trailing zeros: 5.10 reads as "
+        f"5.1); quote versions, e.g. '5.10'"
+        for item in items
+        if isinstance(item, float)
+    ]
 
 
 def _parse_applies_to(value: Any, source: str) -> AppliesTo:

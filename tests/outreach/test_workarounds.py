@@ -70,6 +70,14 @@ def test_a_capitalised_status_and_keywords_written_as_one_text_read_as_meant(tmp
     assert workaround.applies_to.error_codes == ("E-SEARCH-TIMEOUT",)
 
 
+def test_a_version_written_as_a_yaml_number_is_warned_about(tmp_path: Path) -> None:
+    _write(tmp_path, "v.md", _doc("id: wa-v\ntitle: T\nstatus: approved\napplies_to:\n  app_versions: [5.10, '5.14.0', 6]"))
+    [workaround] = load_workarounds(tmp_path)
+    assert workaround.applies_to.app_versions == ("5.1", "5.14.0", "6")
+    [warning] = [w for w in workaround.warnings if "app_versions" in w]
+    assert "5.1 as a number" in warning and "quote versions" in warning
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
