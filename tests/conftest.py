@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -55,7 +56,9 @@ def _sqlite_warehouse(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _postgres_warehouse() -> Iterator[Engine]:
+@contextlib.contextmanager
+def _postgres_schema() -> Iterator[tuple[Engine, Engine]]:
+    """(engine on a new, empty schema; admin engine), the schema dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL tests need FOREWARN_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
     schema = f"fw_test_{uuid.uuid4().hex[:10]}"
@@ -64,13 +67,25 @@ def _postgres_warehouse() -> Iterator[Engine]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))  # name is generated above, not user input
     engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        migrate(engine)
-        yield engine
+        yield engine, admin
     finally:
         engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_warehouse() -> Iterator[Engine]:
+    with _postgres_schema() as (engine, _):
+        migrate(engine)
+        yield engine
+
+
+@pytest.fixture
+def empty_postgres_schema() -> Iterator[tuple[Engine, Engine]]:
+    """An engine on a new PostgreSQL schema nothing has migrated yet, and an admin engine on the database."""
+    with _postgres_schema() as engines:
+        yield engines
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,14 +7,10 @@ while another task was creating the tables.
 from __future__ import annotations
 
 import fcntl
-import os
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from pipeline.warehouse import make_engine, migrate
 from pipeline.warehouse.migrate import _PG_LOCK_KEY, current_revision, head_revision
@@ -45,25 +41,6 @@ def test_upgrades_started_together_all_end_at_the_newest_revision(tmp_path: Path
     for thread, _ in started:
         thread.join(timeout=120)
     assert [outcome for _, outcome in started] == [[head_revision()]] * 4
-
-
-@pytest.fixture
-def empty_postgres_schema() -> Iterator[tuple[Engine, Engine]]:
-    url = os.environ.get("FOREWARN_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("PostgreSQL tests need FOREWARN_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
-    schema = f"fw_lock_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))  # name is generated above, not user input
-    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine, admin
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_a_postgres_upgrade_waits_for_the_one_under_way(empty_postgres_schema: tuple[Engine, Engine]) -> None:
