@@ -14,7 +14,9 @@ from sql import statement
 
 @dataclass(frozen=True)
 class IntervalCheck:
-    """What the interval gate saw, per table: rows in the interval, loaded, quarantined."""
+    """What the interval gate saw, per table: rows in the interval, loaded, quarantined; of those, the
+    untimed quarantined rows (no readable time, filed again by every load of their file) and the rows the
+    gate judged without them, with how many of those were quarantined."""
 
     tables: dict[str, dict[str, int]]
 
@@ -60,6 +62,9 @@ def check_interval(
                 "in_interval": int(run["rows_in_interval"]),
                 "loaded": int(run["rows_loaded"]),
                 "quarantined": int(run["rows_quarantined"]),
+                "untimed_quarantined": int(run["rows_untimed_quarantined"] or 0),
+                "judged": int(run["rows_in_interval"]) - int(run["rows_untimed_quarantined"] or 0),
+                "judged_quarantined": int(run["rows_quarantined"]) - int(run["rows_untimed_quarantined"] or 0),
             }
             for name, run in runs.items()
         }

@@ -52,6 +52,9 @@ def test_every_hour_passes_the_interval_gate_whatever_the_files_untimed_rows(war
         check = check_interval(warehouse, _hour(h).start, _hour(h).end, HOURLY)
         assert check.tables["events"]["loaded"] == 20
         assert check.tables["events"]["quarantined"] == 40  # filed every hour, judged in none
+        # What the task returns says so: the hour's own 20 rows were judged and none of them was bad.
+        assert check.tables["events"]["untimed_quarantined"] == 40
+        assert (check.tables["events"]["judged"], check.tables["events"]["judged_quarantined"]) == (20, 0)
 
 
 def test_an_hour_whose_own_rows_are_bad_still_fails(warehouse: Engine, tmp_path: Path) -> None:
@@ -60,6 +63,7 @@ def test_an_hour_whose_own_rows_are_bad_still_fails(warehouse: Engine, tmp_path:
     # The load's own gate is lenient here, so only the interval gate stands between the hour and detect.
     ingest(warehouse, str(source), _hour(1), settings=lenient)
 
-    check_interval(warehouse, _hour(1).start, _hour(1).end, lenient)
+    judged = check_interval(warehouse, _hour(1).start, _hour(1).end, lenient).tables["events"]
+    assert (judged["judged"], judged["judged_quarantined"]) == (30, 10)
     with pytest.raises(GateFailure, match=r"events: 10 of 30 rows quarantined"):
         check_interval(warehouse, _hour(1).start, _hour(1).end, HOURLY)
