@@ -400,7 +400,9 @@ def _write_pain_points(
 ) -> int:
     trend_days = pd.date_range(end=pd.Timestamp(as_of).normalize() - pd.Timedelta(days=1), periods=settings.trend_days)
     rows = []
-    for pain_point_id, figures in _figures(tickets[tickets["placed"]], trend_days).items():
+    # Every ticket ticket_pain_points maps counts, one the refit left out too (it keeps its earlier pain
+    # point, identity.py): a BI tool counting that table, the theme's size and the registry all see it.
+    for pain_point_id, figures in _figures(tickets[tickets["pain_point_id"].notna()], trend_days).items():
         # A part a person split off has no cluster of its own; its own tickets are its examples.
         key_terms, examples = described.get(pain_point_id, ((), ()))
         rows.append(

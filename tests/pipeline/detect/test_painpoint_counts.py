@@ -1,0 +1,80 @@
+"""A pain point's public counts agree with the tickets ``ticket_pain_points`` maps to it.
+
+A refit may leave out a ticket an earlier run placed (a group too small for a queue ten times larger, a
+ticket at a pain point's edge); the ticket keeps its earlier pain point (``identity.py``). The pain point's
+``ticket_count`` counted only the tickets the refit placed, while ``ticket_pain_points`` (what BI tools
+count), the theme's size and the registry held the left-out one too: on the demo three pain points read
+one ticket fewer than the table, and ``painpoints split`` named a size ``painpoints list`` did not show.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from detect_world import count_disagreements
+from sqlalchemy import Engine, text
+
+from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
+from pipeline.detect import DetectSettings, detect
+from pipeline.ingest import ingest
+from tests.pipeline.test_ingest import CUSTOMER_HEADER, TICKET_HEADER, customer
+
+_PROBLEMS = [
+    ["My CSV export fails", "The export to CSV never finishes", "Exporting the report to CSV gives an error"],
+    ["Password reset email never arrives", "I did not get the reset link", "No email to reset my password"],
+    ["Calendar sync stopped", "My calendar does not sync with Outlook", "Outlook calendar is out of date"],
+    ["I was charged twice this month", "Double charge on my card", "Duplicate payment on my invoice"],
+    ["Cannot log in with SSO", "Single sign-on login fails", "Okta login does not work"],
+    ["File upload times out", "Uploading large files fails", "Attachment upload gives a timeout"],
+    ["Search returns no results", "Searching finds nothing", "No search results for my tasks"],
+    ["Push notifications stopped", "Mobile notifications missing", "Notifications do not arrive on iOS"],
+]
+_TAILS = ["since yesterday", "again today", "for the whole team", "on every try", "after the update", "please help"]
+# Three tickets of a rare problem: a group of three on the first day's hundred tickets, too small to be one
+# once the queue holds three thousand (the smallest pain point grows with the queue).
+_RARE = ["Barcode scanner freezes the till", "Barcode scanner freezes the till again", "The barcode scanner freezes the till"]
+
+
+def _queue(folder: Path) -> Path:
+    rnd = random.Random(5)
+    folder.mkdir()
+    rows: list[list[object]] = []
+
+    def add(day: int, subject: str, body: str) -> None:
+        stamp = f"2026-01-{day:02d}T{rnd.randrange(24):02d}:{rnd.randrange(60):02d}:00Z"
+        rows.append([f"T{len(rows):05d}", f"C{rnd.randrange(300):03d}", stamp, subject, body, "email", "open", "", ""])
+
+    for phrases in _PROBLEMS:
+        for _ in range(12):
+            add(1, rnd.choice(phrases), f"{rnd.choice(phrases)} {rnd.choice(_TAILS)}.")
+    for subject in _RARE:
+        add(1, subject, subject + ".")
+    for phrases in _PROBLEMS:
+        for _ in range(380):
+            add(rnd.randrange(2, 5), rnd.choice(phrases), f"{rnd.choice(phrases)} {rnd.choice(_TAILS)}.")
+    for name, header, table in (("customers", CUSTOMER_HEADER, [customer(i) for i in range(300)]),
+                                ("tickets", TICKET_HEADER, rows)):
+        with (folder / f"{name}.csv").open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(table)
+    return folder
+
+
+def test_a_ticket_the_refit_left_out_counts_where_it_is_mapped(sqlite_warehouse: Engine, tmp_path: Path) -> None:
+    if not isinstance(default_embedder(), OnnxMiniLmEmbedder):
+        pytest.skip("the packaged MiniLM is not installed; the left-out case was found and checked with it")
+    ingest(sqlite_warehouse, str(_queue(tmp_path / "queue")))
+    settings = DetectSettings(embedder="auto")
+    for as_of in (datetime(2026, 1, 2), datetime(2026, 1, 6)):
+        detect(sqlite_warehouse, as_of, settings)
+        assert count_disagreements(sqlite_warehouse) == {}, as_of
+    with sqlite_warehouse.connect() as connection:
+        rare = connection.execute(text(
+            "SELECT COUNT(*) FROM ticket_pain_points t JOIN tickets k USING (ticket_id) WHERE k.subject LIKE '%barcode%'"
+        )).scalar()
+    assert rare == 3  # placed on the first day, never taken back
