@@ -3,7 +3,10 @@ component a subprocess) runs forewarn_ingest for a PAST interval (`airflow dags 
 backfill of two more intervals (`airflow backfill create`); each ingest run publishes its interval end on
 the forewarn_ingested asset event, and the asset-triggered forewarn_detect must work as of exactly those
 times and leave the warehouse as the same ingest/detect calls with those as-ofs do (what `forewarn ingest`
-and `forewarn detect --as-of` run).
+and `forewarn detect --as-of` run). Both at the `daily` cadence the README's example is written for and at
+the default `hourly` one, there over a source with deliberately dirty rows: a file's rows without a readable
+time are quarantined by every bounded load, and each hour's validate must still pass on the hour's own rows
+(stop 42 found every hour failing on them under the scheduler).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,25 +27,38 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FOREWARN = Path(sys.executable).parent / "forewarn"
+@dataclass(frozen=True)
+class Cadence:
+    """One ingest cadence and the intervals the test drives at it."""
+
+    name: str  # AIRFLOW__FOREWARN__INGEST_INTERVAL
+    cron: str  # as the DAG's timetable summary shows it
+    past_interval: str  # logical date of the triggered past interval (its start)
+    backfill: tuple[str, str]  # --from-date, --to-date: the two intervals after it
+    as_ofs: tuple[datetime, ...]  # the three interval ends detect must work as of
+    dirty: bool  # the world keeps its deliberately dirty rows
+
+
 # A world whose new-signature incident (first error 2026-02-08 10:57) is found as of 2026-02-10: the
 # past interval [02-09, 02-10) (logical date = interval start, as Airflow's), then a backfill of two more.
-PAST_INTERVAL = "2026-02-09T00:00:00+00:00"
-BACKFILL_FROM, BACKFILL_TO = "2026-02-10", "2026-02-11"
-AS_OFS = [datetime(2026, 2, 10), datetime(2026, 2, 11), datetime(2026, 2, 12)]
+DAILY = Cadence("daily", "0 0 * * *", "2026-02-09T00:00:00+00:00", ("2026-02-10", "2026-02-11"),
+                (datetime(2026, 2, 10), datetime(2026, 2, 11), datetime(2026, 2, 12)), dirty=False)
+# The default: the hour [02-09 22:00, 23:00) with all history before it, then 23:00 and midnight.
+HOURLY = Cadence("hourly", "0 * * * *", "2026-02-09T22:00:00+00:00",
+                 ("2026-02-09T23:00:00+00:00", "2026-02-10T00:00:00+00:00"),
+                 (datetime(2026, 2, 9, 23), datetime(2026, 2, 10), datetime(2026, 2, 10, 1)), dirty=True)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("world") / "world"
+def _simulate(out: Path, *, dirty: bool) -> Path:
     subprocess.run(
         [str(FOREWARN), "simulate", "--out", str(out), "--customers", "400", "--days", "16", "--seed", "7",
-         "--start", "2026-02-01", "--no-dirty"],
+         "--start", "2026-02-01", *([] if dirty else ["--no-dirty"])],
         check=True, capture_output=True, timeout=300,
     )
     return out
 
 
-def _env(home: Path, warehouse_url: str, api_port: int, world: Path) -> dict[str, str]:
+def _env(home: Path, warehouse_url: str, api_port: int, cadence: Cadence) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_"))}
     api_url = f"http://127.0.0.1:{api_port}"
     env.update(
@@ -60,8 +77,8 @@ def _env(home: Path, warehouse_url: str, api_port: int, world: Path) -> dict[str
         AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
         AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-        # The cadence setting reaches the dag-processor's parse: one interval per day here.
-        AIRFLOW__FOREWARN__INGEST_INTERVAL="daily",
+        # The cadence setting reaches the dag-processor's parse.
+        AIRFLOW__FOREWARN__INGEST_INTERVAL=cadence.name,
         AIRFLOW_VAR_FOREWARN_EMBEDDER="tfidf",  # MiniLM is exercised by the pain-point tests
         AIRFLOW_CONN_FOREWARN_WAREHOUSE=json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": warehouse_url}}),
     )
@@ -89,7 +106,7 @@ def _detected_as_ofs(cluster: AirflowCluster, expected: int) -> list[str] | None
     return as_ofs if len(as_ofs) >= expected else None
 
 
-def _cli_warehouse(world: Path, url: str) -> Engine:
+def _cli_warehouse(world: Path, url: str, as_ofs: tuple[datetime, ...]) -> Engine:
     """The same intervals through the library calls `forewarn ingest` and `forewarn detect --as-of` make."""
     from pipeline.detect import DetectSettings, detect
     from pipeline.ingest import Interval, ingest
@@ -98,7 +115,7 @@ def _cli_warehouse(world: Path, url: str) -> Engine:
     engine = make_engine(url)
     migrate(engine)
     start = None
-    for as_of in AS_OFS:
+    for as_of in as_ofs:
         ingest(engine, str(world), Interval(start, as_of))
         detect(engine, as_of, DetectSettings(embedder="tfidf"))
         start = as_of
@@ -121,12 +138,14 @@ def _findings(engine: Engine) -> dict[str, list]:
 
 
 @pytest.mark.timeout(900)
-def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(world: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("cadence", [DAILY, HOURLY], ids=lambda c: c.name)
+def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(cadence: Cadence, tmp_path: Path) -> None:
+    world, as_ofs_wanted = _simulate(tmp_path / "world", dirty=cadence.dirty), cadence.as_ofs
     home = tmp_path / "airflow-home"
     home.mkdir()
     api_port = free_port()
     warehouse_url = f"sqlite:///{tmp_path / 'airflow-warehouse.db'}"
-    with AirflowCluster(home, _env(home, warehouse_url, api_port, world), api_port) as cluster:
+    with AirflowCluster(home, _env(home, warehouse_url, api_port, cadence), api_port) as cluster:
         cluster.run("db", "migrate", timeout_s=300)
         cluster.start("api-server", "api-server")
         cluster.start("scheduler", "scheduler")
@@ -134,7 +153,7 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(wo
         wait_for(lambda: cluster.check_alive() or all(
             cluster.api_or_none(f"/api/v2/dags/{d}") for d in ("forewarn_ingest", "forewarn_detect")
         ), 180, "the api-server to answer and the dag-processor to parse the DAGs", interval_s=2)
-        assert "0 0 * * *" in cluster.api("GET", "/api/v2/dags/forewarn_ingest")["timetable_summary"]
+        assert cadence.cron in cluster.api("GET", "/api/v2/dags/forewarn_ingest")["timetable_summary"]
 
         # Unpausing ingest makes the scheduler start its latest interval at once (catchup is off). That
         # run must not publish an as-of of its own: with no source set yet it cannot, and it is marked
@@ -146,23 +165,40 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(wo
         cluster.api("PATCH", "/api/v2/dags/forewarn_detect", {"is_paused": False})
 
         # The issue's steps: a past interval (with the history before it), then a backfill.
-        cluster.run("dags", "trigger", "forewarn_ingest", "-l", PAST_INTERVAL, "-c", '{"load_history": true}')
+        cluster.run("dags", "trigger", "forewarn_ingest", "-l", cadence.past_interval, "-c", '{"load_history": true}')
         first = wait_for(lambda: _detected_as_ofs(cluster, 1), 300, "detect as of the past interval", interval_s=3)
-        assert first == [AS_OFS[0].isoformat()], "detect must work as of the past interval's end, not now"
+        assert first == [as_ofs_wanted[0].isoformat()], "detect must work as of the past interval's end, not now"
         # One interval at a time, oldest first (a backfill otherwise runs several at once, out of order).
-        cluster.run("backfill", "create", "--dag-id", "forewarn_ingest", "--from-date", BACKFILL_FROM,
-                    "--to-date", BACKFILL_TO, "--max-active-runs", "1")
-        as_ofs = wait_for(lambda: _detected_as_ofs(cluster, len(AS_OFS)), 420, "detect as of the backfilled intervals", interval_s=3)
-        assert sorted(as_ofs) == [a.isoformat() for a in AS_OFS]
+        cluster.run("backfill", "create", "--dag-id", "forewarn_ingest", "--from-date", cadence.backfill[0],
+                    "--to-date", cadence.backfill[1], "--max-active-runs", "1")
+        as_ofs = wait_for(lambda: _detected_as_ofs(cluster, len(as_ofs_wanted)), 420,
+                          "detect as of the backfilled intervals", interval_s=3)
+        assert sorted(as_ofs) == [a.isoformat() for a in as_ofs_wanted]
 
         detect_runs = _runs(cluster, "forewarn_detect")
         assert {r["run_type"] for r in detect_runs} == {"asset_triggered"}
         upstream = cluster.api(
             "GET", f"/api/v2/dags/forewarn_detect/dagRuns/{detect_runs[0]['dag_run_id']}/upstreamAssetEvents"
         )["asset_events"]
-        assert [e["extra"].get("as_of") for e in upstream] == [AS_OFS[0].isoformat()]
+        assert [e["extra"].get("as_of") for e in upstream] == [as_ofs_wanted[0].isoformat()]
+        if cadence.dirty:
+            _assert_validate_judged_each_interval_by_its_own_rows(cluster)
 
         airflow_found = _findings(create_engine(warehouse_url))
-        cli_found = _findings(_cli_warehouse(world, f"sqlite:///{tmp_path / 'cli-warehouse.db'}"))
+        cli_found = _findings(_cli_warehouse(world, f"sqlite:///{tmp_path / 'cli-warehouse.db'}", as_ofs_wanted))
         assert [i[1] for i in airflow_found["incidents"]] and "new_signature" in [i[1] for i in airflow_found["incidents"]]
         assert airflow_found == cli_found
+
+
+def _assert_validate_judged_each_interval_by_its_own_rows(cluster: AirflowCluster) -> None:
+    """Every successful ingest run's validate saw the file's untimed rows quarantined and left them out."""
+    runs = [r for r in _runs(cluster, "forewarn_ingest") if r["state"] == "success"]
+    assert len(runs) == 3, [(r["dag_run_id"], r["state"]) for r in _runs(cluster, "forewarn_ingest")]
+    for run in runs:
+        entry = cluster.api(
+            "GET", f"/api/v2/dags/forewarn_ingest/dagRuns/{run['dag_run_id']}/taskInstances/validate/xcomEntries/return_value"
+        )
+        checked = json.loads(entry["value"]) if isinstance(entry["value"], str) else entry["value"]
+        events = checked["events"]
+        assert events["untimed_quarantined"] > 0, (run["dag_run_id"], events)
+        assert events["judged_quarantined"] <= 0.2 * max(events["judged"], 1), (run["dag_run_id"], events)
