@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
 from outreach.findings import Incident, like_pattern
 from outreach.model import OutreachSettings
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def _contexts(conn: Connection, incident: Incident, as_of: datetime, customer_id
         }
     else:
         return {}
-    query = statement(name, conn.dialect.name).bindparams(bindparam("customer_ids", expanding=True))
+    query = statement(name, conn.dialect.name).bindparams(expanding_texts("customer_ids"))
     contexts = {}
     for begin in range(0, len(customer_ids), CONTEXT_BATCH):
         batch = {**params, "customer_ids": customer_ids[begin:begin + CONTEXT_BATCH]}

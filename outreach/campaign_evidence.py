@@ -8,13 +8,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
 from outreach.audience import Audience, AudienceMember
 from outreach.findings import ExampleTicket, Incident, PainPointLink
 from outreach.model import MessageContext, OutreachSettings, WorkaroundText
 from outreach.workaround_matching import WorkaroundMatch
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def _preview_context(
 
 def _customer_locales(conn: Connection, customer_ids: list[str], chunk: int = 500) -> dict[str, str | None]:
     query = statement("customer_select_locales", conn.dialect.name).bindparams(
-        bindparam("customer_ids", expanding=True)
+        expanding_texts("customer_ids")
     )
     locales: dict[str, str | None] = {}
     for start in range(0, len(customer_ids), chunk):

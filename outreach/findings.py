@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
-from sql import statement
+from sql import expanding_texts, statement
 
 EXAMPLE_TICKETS = 3
 EXAMPLE_BODY_CHARS = 300
@@ -117,7 +117,7 @@ def _signature_messages(conn: Connection, signature_ids: list[str]) -> dict[str,
     if not signature_ids:
         return {}
     query = statement("campaign_select_signature_messages", conn.dialect.name).bindparams(
-        bindparam("signature_ids", expanding=True)
+        expanding_texts("signature_ids")
     )
     rows = conn.execute(query, {"signature_ids": sorted(set(signature_ids))})
     return {row.signature_id: row.message_pattern for row in rows if row.message_pattern}

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, bindparam
+from sqlalchemy import Connection, Engine
 
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class ReconcileSummary:
 def _run(conn: Connection, name: str, params: dict | list[dict] | None = None, *, expanding: str | None = None):
     clause = statement(name, conn.dialect.name)
     if expanding:
-        clause = clause.bindparams(bindparam(expanding, expanding=True))
+        clause = clause.bindparams(expanding_texts(expanding))
     return conn.execute(clause, params or {})
 
 

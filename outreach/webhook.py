@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, bindparam
+from sqlalchemy import Connection, Engine
 
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -187,13 +187,13 @@ def _resolve(conn: Connection, events: list[_Event]) -> list[_Event]:
     provider_ids = list({e.sg_message_id.split(".")[0] for e in events if not e.message_id and e.sg_message_id})
     if provider_ids:
         clause = statement("email_events_select_messages_by_provider_id", conn.dialect.name).bindparams(
-            bindparam("provider_message_ids", expanding=True))
+            expanding_texts("provider_message_ids"))
         by_provider = {r.provider_message_id: r for r in conn.execute(clause, {"provider_message_ids": provider_ids})}
     emails = list({e.email.lower() for e in events if not e.customer_id and e.email})
     by_email = {}
     if emails:
         clause = statement("email_events_select_customers_by_email", conn.dialect.name).bindparams(
-            bindparam("emails", expanding=True))
+            expanding_texts("emails"))
         by_email = {r.email: r.customer_id for r in conn.execute(clause, {"emails": emails})}
     resolved = []
     for e in events:
@@ -240,7 +240,7 @@ def _select(conn: Connection, name: str, param: str, values: Iterable[str]) -> l
     values = list(values)
     if not values:
         return []
-    clause = statement(name, conn.dialect.name).bindparams(bindparam(param, expanding=True))
+    clause = statement(name, conn.dialect.name).bindparams(expanding_texts(param))
     return [row[0] for row in conn.execute(clause, {param: values})]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import BindParameter, String, TextClause, bindparam, text
 
 SQL_DIR = Path(__file__).resolve().parent
 
@@ -43,3 +43,13 @@ def statement(name: str, dialect: str | None = None) -> TextClause:
         dialect: SQLAlchemy dialect name (``engine.dialect.name``), or None for the portable file.
     """
     return text(_read(name, dialect))
+
+
+def expanding_texts(name: str) -> BindParameter:
+    """The bind parameter ``:name`` of an ``IN :name`` over text values (ids, platforms, digests).
+
+    Typed as text: an empty list renders as ``IN (SELECT CAST(NULL AS VARCHAR) WHERE 1!=1)``, which
+    PostgreSQL compares with a text column; untyped, SQLAlchemy casts it to INTEGER and PostgreSQL refuses
+    "character varying = integer" (a detect run that judged a release with nothing else explaining errors).
+    """
+    return bindparam(name, expanding=True, type_=String())

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam
+from sqlalchemy import Connection, Engine
 
 from detectors.painpoints import PainPointRegistry
 from detectors.painpoints.corrections import (
@@ -28,7 +28,7 @@ from detectors.painpoints.corrections import (
 )
 from detectors.painpoints.registry import MERGED, HistoryEvent, format_pain_point_id
 from pipeline.detect.settings import DetectSettings
-from sql import statement
+from sql import expanding_texts, statement
 
 PAIN_POINT_REGISTRY = "painpoint_registry"
 MAX_LABEL_CHARS = 80
@@ -356,7 +356,7 @@ def _tickets(connection: Connection, ticket_ids: Sequence[str]) -> pd.DataFrame:
     columns = ["ticket_id", "customer_id", "created_at", "subject_redacted", "body_redacted", "mrr"]
     rows: list = []
     ticket_ids = list(ticket_ids)
-    clause = statement("select_tickets_by_ids").bindparams(bindparam("ticket_ids", expanding=True))
+    clause = statement("select_tickets_by_ids").bindparams(expanding_texts("ticket_ids"))
     for start in range(0, len(ticket_ids), 5000):  # bounded IN lists: SQLite and PostgreSQL both cap parameters
         rows += connection.execute(clause, {"ticket_ids": list(ticket_ids[start : start + 5000])}).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
 from detectors.incidents import ReleaseRegressionDetector, canonical_version
 from pipeline.detect.found import Found
 from pipeline.detect.inputs import IncidentInputs
 from pipeline.detect.settings import DetectSettings
 from pipeline.warehouse.frames import read_frame
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ def _signature_errors(
 
 def _main_release(connection: Connection, explainer: Explainer, as_of: datetime, share: float) -> Release | None:
     """The (platform, version) holding at least ``share`` of the incident's events since it started, if any."""
-    query = statement("select_signature_release_events").bindparams(bindparam("signature_ids", expanding=True))
+    query = statement("select_signature_release_events").bindparams(expanding_texts("signature_ids"))
     rows = connection.execute(
         query, {"signature_ids": list(explainer.signatures), "since": explainer.started_at, "as_of": as_of}
     ).all()

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
 from pipeline.detect.found import Found
 from pipeline.warehouse.frames import read_frame
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _active_days(connection: Connection, platform: str, version: str, since: dat
 
 
 def _who_hit(connection: Connection, affected: pd.DataFrame, signatures: list[str], since: datetime) -> pd.DataFrame:
-    query = statement("select_customers_exposed_since").bindparams(bindparam("signature_ids", expanding=True))
+    query = statement("select_customers_exposed_since").bindparams(expanding_texts("signature_ids"))
     hit = {str(r[0]) for r in connection.execute(query, {"signature_ids": signatures, "since": since})}
     narrowed = affected.loc[affected["customer_id"].astype(str).isin(hit)].reset_index(drop=True)
     # No erroring customer of the version hit a symptom (exposure not yet aggregated): keep them all.

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Engine, bindparam
+from sqlalchemy import Engine
 
-from sql import statement
+from sql import expanding_texts, statement
 
 _CHUNK = 900  # digests per IN list: below SQLite's oldest limit of 999 bound variables
 
@@ -26,7 +26,7 @@ class WarehouseVectorStore:
 
     def load(self, embedder: str, digests: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors of ``digests`` under ``embedder``."""
-        query = statement("text_embeddings_select").bindparams(bindparam("digests", expanding=True))
+        query = statement("text_embeddings_select").bindparams(expanding_texts("digests"))
         found: dict[str, np.ndarray] = {}
         with self.engine.connect() as connection:
             for start in range(0, len(digests), _CHUNK):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection
 
-from sql import statement
+from sql import expanding_texts, statement
 
 
 def read_frame(
@@ -29,7 +29,7 @@ def read_frame(
     """
     query = statement(name, connection.dialect.name)
     if expanding:
-        query = query.bindparams(*(bindparam(parameter, expanding=True) for parameter in expanding))
+        query = query.bindparams(*(expanding_texts(parameter) for parameter in expanding))
     result = connection.execute(query, dict(params))
     try:
         rows = result.cursor.fetchall() if result.returns_rows else []

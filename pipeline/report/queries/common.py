@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, RowMapping, bindparam
 
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def fetch(connection: Connection, name: str, **params: Any) -> list[RowMapping]:
         if isinstance(value, datetime):
             binds.append(bindparam(key, type_=DateTime()))
         elif isinstance(value, list | tuple):
-            binds.append(bindparam(key, expanding=True))
+            binds.append(expanding_texts(key))
     if binds:
         clause = clause.bindparams(*binds)
     return list(connection.execute(clause, params).mappings())
