@@ -77,16 +77,19 @@ def corrections_fingerprint(corrections: Sequence[Correction]) -> str:
 
 
 def reserve_ids(previous: PainPointRegistry | None, corrections: Sequence[Correction]) -> PainPointRegistry | None:
-    """``previous`` with its next id past every id a split correction issued.
+    """``previous`` with the numbers every split correction gave out reserved.
 
-    A rerun of an earlier as-of starts from an older registry, which would otherwise issue a
-    split's id again to a different pain point.
+    A rerun of an earlier as-of starts from an older registry, which would otherwise issue a split's id
+    again to a different pain point. The numbers are passed over, not jumped past: jumping gave the
+    pain points a rerun finds again new ids (its as-of's own run had issued them below the split's), and
+    left the ids that run had issued behind as duplicates.
     """
-    reserved = [_number(c.new_pain_point_id) for c in corrections if c.new_pain_point_id]
-    needed = max((n + 1 for n in reserved if n is not None), default=0)
+    reserved = frozenset(n for n in (_number(c.new_pain_point_id) for c in corrections if c.new_pain_point_id) if n)
+    if not reserved:
+        return previous
     if previous is None:
-        return PainPointRegistry(next_number=needed) if needed > 1 else None
-    return replace(previous, next_number=needed) if needed > previous.next_number else previous
+        return PainPointRegistry(reserved_numbers=reserved)
+    return replace(previous, reserved_numbers=previous.reserved_numbers | reserved)
 
 
 def apply_corrections(
@@ -224,11 +227,14 @@ class _Work:
                 continue
             tickets = tuple(sorted(members.get(pid, ())))
             states.append(replace(state, ticket_ids=tickets, status=ACTIVE if tickets else INACTIVE))
+        # A split's part keeps the number its correction gave it, which may lie past this run's next one.
+        numbers = [n for n in (_number(s.pain_point_id) for s in states) if n is not None]
         return PainPointRegistry(
             pain_points=tuple(states),
-            next_number=original.next_number,
+            next_number=max([original.next_number, *(n + 1 for n in numbers)]),
             embedder_name=original.embedder_name,
             history=original.history[:kept_history] + tuple(self.events),
+            reserved_numbers=original.reserved_numbers,
         )
 
 

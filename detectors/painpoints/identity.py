@@ -50,10 +50,12 @@ class _Plan:
     merged_into: dict[str, str]  # earlier pain point -> the id it merged into
     events: list[HistoryEvent]
     next_number: int
+    reserved: PainPointRegistry  # whose numbers a split correction gave out are passed over
 
     def issue(self, cluster: int, kind: str, parents: tuple[str, ...] = ()) -> str:
-        new_id = format_pain_point_id(self.next_number)
-        self.next_number += 1
+        number = self.reserved.free_number(self.next_number)
+        new_id = format_pain_point_id(number)
+        self.next_number = number + 1
         self.cluster_id[cluster] = new_id
         self.events.append(HistoryEvent(kind, new_id, parents))
         return new_id
@@ -92,7 +94,7 @@ def assign_stable_ids(
     old_of = {t: s.pain_point_id for s in previous.active for t in s.ticket_ids}
     members = _members(labels)
     overlap = {c: Counter(old_of[ids[i]] for i in rows if ids[i] in old_of) for c, rows in members.items()}
-    plan = _Plan({}, {}, [], previous.next_number)
+    plan = _Plan({}, {}, [], previous.next_number, previous)
     present = Counter(old_of[t] for t in ids if t in old_of)
 
     predecessor = {c: _predecessor(overlap[c]) for c in members}
@@ -288,4 +290,5 @@ def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
         next_number=plan.next_number,
         embedder_name=fit_result.embedder_name,
         history=previous.history + tuple(plan.events),
+        reserved_numbers=previous.reserved_numbers,
     )

@@ -45,13 +45,21 @@ class PainPointRegistry:
     """Plain serialisable state the caller stores (e.g. in the warehouse) and passes to the next run.
 
     ``next_number`` is the number of the next new id: ids are never reused, even for pain points
-    that merged away.
+    that merged away. ``reserved_numbers`` are numbers a person's split already gave out (read from the
+    corrections every run, never stored): a run issuing ids passes over them.
     """
 
     pain_points: tuple[PainPointState, ...] = ()
     next_number: int = 1
     embedder_name: str = ""
     history: tuple[HistoryEvent, ...] = field(default=())
+    reserved_numbers: frozenset[int] = frozenset()
+
+    def free_number(self, number: int) -> int:
+        """The first number from ``number`` on that no split correction gave out."""
+        while number in self.reserved_numbers:
+            number += 1
+        return number
 
     def get(self, pain_point_id: str) -> PainPointState:
         """The state of one pain point.

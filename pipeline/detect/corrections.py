@@ -132,7 +132,8 @@ def _checked(
     if request.action == "merge":
         return _checked_merge(correction, request, registry, pinned, muted), {}
     if request.action == "split":
-        return _checked_split(connection, correction, request, registry)
+        # The new part's id passes over every id an earlier split gave out (a rerun's registry may sit below one).
+        return _checked_split(connection, correction, request, reserve_ids(registry, earlier) or registry)
     return correction, {}
 
 
@@ -185,7 +186,7 @@ def _checked_split(connection: Connection, correction: Correction, request: Corr
             f"the split would move all {len(tickets)} tickets of {source.pain_point_id} and leave it empty; "
             "rename it instead, or split by a narrower phrase"
         )
-    new_id = format_pain_point_id(registry.next_number)
+    new_id = format_pain_point_id(registry.free_number(registry.next_number))
     return replace(correction, phrase=phrase, ticket_ids=tuple(matched), new_pain_point_id=new_id), texts
 
 

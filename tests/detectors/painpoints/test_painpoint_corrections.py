@@ -84,9 +84,14 @@ def test_rename_and_mute_survive_a_refit_that_renames():
 def test_split_ids_are_reserved_so_a_rerun_of_an_older_run_never_reissues_them():
     old = PainPointRegistry(next_number=3)
     split = Correction("split", "pp-000001", "bob", AT, phrase="x", new_pain_point_id="pp-000007")
-    assert reserve_ids(old, [split]).next_number == 8
-    assert reserve_ids(None, [split]).next_number == 8
+    assert reserve_ids(old, [split]).reserved_numbers == {7} == reserve_ids(None, [split]).reserved_numbers
     assert reserve_ids(old, []) is old
+    # Six new pain points: the numbers below the split's are issued as the run issued them before
+    # (a rerun finds its own ids again); the split's number is passed over, not given to another.
+    ids = [f"t{i}" for i in range(12)]
+    mapping, registry, _ = assign_stable_ids(reserve_ids(old, [split]), ids, _fit([i // 2 for i in range(12)]))
+    assert sorted(set(mapping.values())) == ["pp-000003", "pp-000004", "pp-000005", "pp-000006", "pp-000008", "pp-000009"]
+    assert registry.next_number == 10
 
 
 def test_phrase_matches_whole_words_in_any_case():

@@ -15,11 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from detect_world import count_disagreements
+from detect_world import SETTINGS, count_disagreements
 from sqlalchemy import Engine, text
 
 from detectors.painpoints import OnnxMiniLmEmbedder, default_embedder
 from pipeline.detect import DetectSettings, detect
+from pipeline.detect.corrections import CorrectionRequest, correct_pain_point
 from pipeline.ingest import ingest
 from tests.pipeline.test_ingest import CUSTOMER_HEADER, TICKET_HEADER, customer
 
@@ -78,3 +79,36 @@ def test_a_ticket_the_refit_left_out_counts_where_it_is_mapped(sqlite_warehouse:
             "SELECT COUNT(*) FROM ticket_pain_points t JOIN tickets k USING (ticket_id) WHERE k.subject LIKE '%barcode%'"
         )).scalar()
     assert rare == 3  # placed on the first day, never taken back
+
+
+def _active(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(text("SELECT pain_point_id, ticket_count FROM pain_points WHERE status = 'active'")).all())
+
+
+def test_a_rerun_after_a_split_finds_its_own_ids_again_and_leaves_no_twin(warehouse: Engine, world_dir: Path) -> None:
+    """Rerunning an as-of after a person split one of the pain points that run had created: the rerun starts
+    from the registry before that as-of, so it issues the same numbers again; it must pass over the split's
+    number without jumping past the rest (the rerun's new pain points came back under fresh ids, and the
+    first run's rows stayed active beside them, one the corrections then called unknown)."""
+    ingest(warehouse, str(world_dir))
+    first, second = datetime(2026, 3, 15), datetime(2026, 3, 20)
+    detect(warehouse, first, SETTINGS)
+    before = set(_active(warehouse))
+    detect(warehouse, second, SETTINGS)
+    shown = _active(warehouse)
+    made_at_second = sorted(p for p in set(shown) - before if shown[p] >= 2)
+    assert made_at_second, "the second run should find a pain point the first had not"
+    source = made_at_second[0]
+    with warehouse.connect() as connection:
+        one = connection.execute(text("SELECT MIN(ticket_id) FROM ticket_pain_points WHERE pain_point_id = :p"),
+                                 {"p": source}).scalar()
+    split = correct_pain_point(warehouse, CorrectionRequest("split", source, "pm@example.com", datetime(2026, 3, 21),
+                                                            ticket_ids=(one,))).correction
+    detect(warehouse, second, SETTINGS)
+    again = _active(warehouse)
+    assert set(again) == set(shown) | {split.new_pain_point_id}
+    assert again[split.new_pain_point_id] == 1 and again[source] == shown[source] - 1
+    assert count_disagreements(warehouse) == {}
+    # The ids the person sees are the ones the corrections know.
+    correct_pain_point(warehouse, CorrectionRequest("rename", source, "pm@example.com", datetime(2026, 3, 21), label="X"))
