@@ -76,14 +76,17 @@ def command(
         product_profile=str(product_profile or ""),
     )
     _check_profile(settings)
+    # The sender is checked before anything is built or approved: a missing key or host is one error
+    # line with nothing changed, not approvals recorded and then no send.
+    delivery = None if no_send else _sender(sender, outbox_dir)
     engine = warehouse_engine()
     if workarounds_dir is not None:
         _load_workarounds(engine, workarounds_dir, when)
     _build(engine, when, settings)
     if approve:
         _approve_pending(engine, when)
-    if not no_send:
-        _send_approved(engine, when, settings, sender, outbox_dir)
+    if delivery is not None:
+        _send_approved(engine, when, settings, sender, outbox_dir, delivery)
 
 
 def _check_profile(settings: Any) -> None:
@@ -146,12 +149,13 @@ def _approve_pending(engine: Any, when: datetime) -> None:
         click.echo(f"approved {campaign.campaign_id} as {actor}")
 
 
-def _send_approved(engine: Any, when: datetime, settings: Any, kind: str, outbox_dir: Path | None) -> None:
+def _send_approved(engine: Any, when: datetime, settings: Any, kind: str, outbox_dir: Path | None,
+                   delivery: tuple[Any, str]) -> None:
     from outreach.delivery import CampaignNotSendable
     from outreach.dispatch import send_approved
     from outreach.senders import SenderConfigError
 
-    sender, secret = _sender(kind, outbox_dir)
+    sender, secret = delivery
     try:
         result = send_approved(
             engine, sender, settings, secret, now=when, on_campaign=lambda c: click.echo(f"sending {c} ...", err=True)
@@ -172,6 +176,10 @@ def _send_approved(engine: Any, when: datetime, settings: Any, kind: str, outbox
     )
     if kind == "outbox":
         click.echo(f"outbox: {getattr(sender, 'directory', outbox_dir)}")
+    if any(s.stopped_reason == "provider_unavailable" for s in result.summaries):
+        where = f" at {sender.host}:{sender.port}" if kind == "smtp" else ""
+        click.echo(f"the {kind} provider{where} did not take the messages: they stay queued, and the next "
+                   "`forewarn outreach` sends them (nothing is sent twice)", err=True)
 
 
 def _sender(kind: str, outbox_dir: Path | None) -> tuple[Any, str]:
@@ -198,7 +206,13 @@ def _sender(kind: str, outbox_dir: Path | None) -> tuple[Any, str]:
 
 def _smtp_config() -> dict[str, Any]:
     env = os.environ
-    config: dict[str, Any] = {"host": env.get("FOREWARN_SMTP_HOST", "localhost")}
+    if not env.get("FOREWARN_SMTP_HOST", "").strip():
+        # Not "localhost": a run that quietly tried port 25 there only said "stopped provider_unavailable".
+        raise UserError(
+            "--sender smtp needs FOREWARN_SMTP_HOST (and FOREWARN_SMTP_PORT, FOREWARN_SMTP_USERNAME, "
+            "FOREWARN_SMTP_PASSWORD; FOREWARN_SMTP_STARTTLS=0 for a server without STARTTLS)"
+        )
+    config: dict[str, Any] = {"host": env["FOREWARN_SMTP_HOST"].strip()}
     port = env.get("FOREWARN_SMTP_PORT", "25")
     if not port.isdigit():
         raise UserError(f"FOREWARN_SMTP_PORT={port!r} is not a port number")
@@ -206,5 +220,6 @@ def _smtp_config() -> dict[str, Any]:
     if env.get("FOREWARN_SMTP_USERNAME"):
         config["username"] = env["FOREWARN_SMTP_USERNAME"]
         config["password"] = env.get("FOREWARN_SMTP_PASSWORD", "")
-    config["starttls"] = env.get("FOREWARN_SMTP_STARTTLS", "").lower() in {"1", "true", "yes", "on"}
+    # On unless turned off, as the DAGs' Connection forewarn_smtp: a password never crosses in clear text by default.
+    config["starttls"] = env.get("FOREWARN_SMTP_STARTTLS", "1").strip().lower() not in {"0", "false", "no", "off"}
     return config

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from pipeline.cli import main
+from tests.outreach.senders.test_smtp_sender import smtp_server  # noqa: F401 - the local SMTP server fixture
 from tests.outreach.test_audience import T0, World
 
 AS_OF = T0.isoformat()
@@ -176,3 +177,30 @@ def test_sendgrid_without_a_key_is_a_clear_error(world: World, capsys: pytest.Ca
     code, _, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "sendgrid")
     assert code == 2 and "SendGrid API key" in err and "Traceback" not in err
     assert world.rows("SELECT COUNT(*) FROM outreach_messages WHERE status = 'sent'") == [(0,)]
+    # Checked before anything else: no campaign built or approved only to be left unsent.
+    assert world.rows("SELECT COUNT(*) FROM campaigns") == [(0,)]
+
+
+def test_smtp_from_the_command_line_names_its_server_and_sends_once(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    smtp_server,  # noqa: ANN001, F811 - the local SMTP server fixture, imported above
+) -> None:
+    inbox, port = smtp_server
+    monkeypatch.setenv("FOREWARN_UNSUBSCRIBE_SECRET", "test-secret-for-links")
+    monkeypatch.delenv("FOREWARN_SMTP_HOST", raising=False)
+    code, _, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "smtp")
+    assert code == 2 and "FOREWARN_SMTP_HOST" in err
+    assert world.rows("SELECT COUNT(*) FROM campaigns") == [(0,)]
+
+    monkeypatch.setenv("FOREWARN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("FOREWARN_SMTP_PORT", str(port))
+    # STARTTLS is on unless turned off, as with the DAGs' Connection: this local server has none.
+    code, _, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "smtp")
+    assert code == 2 and "does not support STARTTLS" in err and not inbox.messages
+    monkeypatch.setenv("FOREWARN_SMTP_STARTTLS", "0")
+    code, out, err = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "smtp")
+    assert code == 0, err
+    sent = world.rows("SELECT COUNT(*) FROM outreach_messages WHERE status = 'sent'")[0][0]
+    assert sent > 0 and len(inbox.messages) == sent
+    code, _, _ = _run(capsys, "outreach", "--as-of", AS_OF, "--approve", "--sender", "smtp")
+    assert code == 0 and len(inbox.messages) == sent  # a rerun sends nothing twice
