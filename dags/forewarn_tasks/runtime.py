@@ -120,7 +120,8 @@ def as_ofs_from_context(context: Any) -> list[datetime]:
     ``conf["as_of"]`` when given (the demo, a manual rerun); else the as-ofs carried by the asset events
     that triggered the run: the scheduler folds every event that arrived while the previous run was busy
     into one run, so a backfill of N intervals may reach detect as fewer runs carrying N as-ofs, and
-    working through each keeps the warehouse the same as N runs. Else the data interval end, else the
+    working through each keeps the warehouse the same as N runs. Else the end of the run's data interval
+    (for a manual run given a logical date, the interval starting there: :func:`data_interval`), else the
     run's own time.
     """
     conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
@@ -133,6 +134,10 @@ def as_ofs_from_context(context: Any) -> list[datetime]:
     }
     if carried:
         return sorted(carried)
+    if context.get("data_interval_start") is not None and context.get("data_interval_end") is not None:
+        # A manual report or measure run triggered with -l works as of that date's interval, as ingest does;
+        # it worked as of the moment it was triggered.
+        return [data_interval(context)[1]]
     for key in ("data_interval_end", "logical_date"):
         if context.get(key) is not None:
             return [naive_utc(context[key])]

@@ -4,11 +4,14 @@ first, else its data interval. (The scheduler path itself: tests/integration/tes
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pendulum
 import pytest
 from forewarn_tasks.runtime import as_of_from_context, as_ofs_from_context
+
+DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 
 
 def _event(extra: dict) -> SimpleNamespace:
@@ -46,3 +49,24 @@ def test_a_malformed_as_of_is_one_clear_error() -> None:
     context = {"dag_run": SimpleNamespace(conf={"as_of": "yesterday"})}
     with pytest.raises(ValueError, match="the run's conf as_of is 'yesterday': expected an ISO 8601 timestamp"):
         as_ofs_from_context(context)
+
+
+def test_a_manual_report_run_given_a_logical_date_works_as_of_that_interval(airflow_db) -> None:  # noqa: ANN001
+    """``airflow dags trigger forewarn_report -l 2026-02-24T07:00:00+00:00`` reports as of the end of the
+    daily interval starting there, as a scheduled run of that logical date does; it reported as of now."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    report = DagBag(str(DAGS_DIR / "forewarn_report.py")).get_dag("forewarn_report")
+    now = pendulum.datetime(2026, 12, 6, 13, tz="UTC")
+    context = {
+        "dag": report,
+        "dag_run": SimpleNamespace(conf={}, run_type="manual", run_after=now),
+        "logical_date": pendulum.datetime(2026, 2, 24, 7, tz="UTC"),
+        # Airflow 3 gives a manual run the interval before the moment it was triggered.
+        "data_interval_start": now.subtract(days=1), "data_interval_end": now,
+    }
+    assert as_ofs_from_context(context) == [datetime(2026, 2, 25, 7)]
+    scheduled = context | {"dag_run": SimpleNamespace(conf={}, run_type="scheduled"),
+                           "data_interval_start": pendulum.datetime(2026, 2, 24, 7, tz="UTC"),
+                           "data_interval_end": pendulum.datetime(2026, 2, 25, 7, tz="UTC")}
+    assert as_ofs_from_context(scheduled) == [datetime(2026, 2, 25, 7)]
