@@ -14,7 +14,8 @@ Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of tha
    The owner is notified with a link to it (Connections `forewarn_notify_smtp`,
    `forewarn_notify_slack`). *Approve* or *Reject*; no answer within the
    approval timeout expires the campaign (never a send; `forewarn campaigns reopen ID` asks again).
-   `forewarn campaigns approve ID` works too.
+   `forewarn campaigns approve ID` records a decision too, but this task does not see it: it waits
+   for its own answer (either option; the first decision recorded stands) or its timeout.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
    (outbox by default; `sendgrid` with Connection `forewarn_sendgrid`; `smtp` with `forewarn_smtp`).
