@@ -16,7 +16,8 @@ from pipeline.cli.errors import UserError
               help="A source mapping YAML (or a ready mapping's name, e.g. zendesk-incremental) that adapts the "
                    "source's own layout; see `forewarn mapping check`.")
 @click.option("--chunk-rows", default=250_000, show_default=True, help="Rows read and validated at a time.")
-@click.option("--progress/--no-progress", default=True, help="Show progress on stderr.")
+@click.option("--progress/--no-progress", default=True,
+              help="Show progress on stderr when it is a terminal (a log or a pipe gets none).")
 def command(
     source: str, start: str | None, end: str | None, mapping_file: str | None, chunk_rows: int, progress: bool
 ) -> None:
@@ -44,7 +45,7 @@ def command(
 
     def on_progress(table: str, rows: int) -> None:
         if table not in bars:
-            bars[table] = tqdm(desc=f"ingest {table}", unit=" rows", disable=not progress, leave=False)
+            bars[table] = tqdm(desc=f"ingest {table}", unit=" rows", disable=None if progress else True, leave=False)
         bars[table].update(rows)
 
     try:
