@@ -271,6 +271,7 @@ def _apply_now(
             statement("update_pain_point_corrected"),
             {"pain_point_id": pid, "label": state.label, "muted": pid in muted, "pinned": pid in pinned},
         )
+    connection.execute(statement("update_theme_counts"))
     connection.execute(statement("upsert_detector_state"), {"name": PAIN_POINT_REGISTRY, "as_of": as_of, "state": json.dumps(new_registry.to_dict())})
     _record_history(connection, correction)
     return len(moved)

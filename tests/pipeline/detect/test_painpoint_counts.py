@@ -105,6 +105,7 @@ def test_a_rerun_after_a_split_finds_its_own_ids_again_and_leaves_no_twin(wareho
                                  {"p": source}).scalar()
     split = correct_pain_point(warehouse, CorrectionRequest("split", source, "pm@example.com", datetime(2026, 3, 21),
                                                             ticket_ids=(one,))).correction
+    assert count_disagreements(warehouse) == {}  # the split part joined its source's theme, counted at once
     detect(warehouse, second, SETTINGS)
     again = _active(warehouse)
     assert set(again) == set(shown) | {split.new_pain_point_id}
