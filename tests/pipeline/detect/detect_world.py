@@ -53,23 +53,21 @@ def minilm_first_run(engine: Engine, world_dir: Path, caplog: pytest.LogCaptureF
 def count_disagreements(engine: Engine) -> dict[str, tuple[int, int]]:
     """Active pain points whose ``ticket_count`` differs from their ``ticket_pain_points`` rows, pain points
     not active that still have rows there, and themes whose ``ticket_count`` or ``pain_point_count`` differs
-    from the sum or count over their active pain points: (count shown, count behind it) by id. Empty when every ticket is in the window and
-    the public tables agree."""
+    from the sum or count over their active pain points: (count shown, count behind it) by id. Empty when
+    every ticket is in the window and the public tables agree."""
     with engine.connect() as connection:
         points = connection.execute(text(
             "SELECT p.pain_point_id, p.ticket_count, COUNT(t.ticket_id) FROM pain_points p "
             "LEFT JOIN ticket_pain_points t ON t.pain_point_id = p.pain_point_id "
             "WHERE p.status = 'active' GROUP BY p.pain_point_id, p.ticket_count")).all()
-        themes = connection.execute(text(
-            "SELECT th.theme_id, th.ticket_count, SUM(p.ticket_count) FROM themes th "
-            "JOIN pain_points p ON p.theme_id = th.theme_id AND p.status = 'active' "
-            "WHERE th.status = 'active' GROUP BY th.theme_id, th.ticket_count")).all()
-        theme_sizes = connection.execute(text(
-            "SELECT th.theme_id || ' pain points', th.pain_point_count, COUNT(p.pain_point_id) FROM themes th "
-            "JOIN pain_points p ON p.theme_id = th.theme_id AND p.status = 'active' "
-            "WHERE th.status = 'active' GROUP BY th.theme_id, th.pain_point_count")).all()
+        by_theme = connection.execute(text(
+            "SELECT th.theme_id, th.ticket_count, SUM(p.ticket_count), th.pain_point_count, COUNT(p.pain_point_id) "
+            "FROM themes th JOIN pain_points p ON p.theme_id = th.theme_id AND p.status = 'active' "
+            "WHERE th.status = 'active' GROUP BY th.theme_id, th.ticket_count, th.pain_point_count")).all()
         unlisted = connection.execute(text(
             "SELECT t.pain_point_id, COUNT(*) FROM ticket_pain_points t JOIN pain_points p USING (pain_point_id) "
             "WHERE p.status <> 'active' GROUP BY t.pain_point_id")).all()
+    themes = [(theme, shown, summed) for theme, shown, summed, _, _ in by_theme]
+    theme_sizes = [(f"{theme} pain points", shown, counted) for theme, _, _, shown, counted in by_theme]
     rows = [*points, *themes, *theme_sizes, *((key, 0, n) for key, n in unlisted)]
     return {str(key): (int(a), int(b)) for key, a, b in rows if int(a) != int(b)}
