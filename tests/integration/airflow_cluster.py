@@ -181,22 +181,28 @@ class AirflowCluster:
         """Call the REST API (``/api/v2/...``); the simple auth manager lets every caller in as admin here.
 
         As with ``run``: on the embedded SQLite metadata database a write can meet the scheduler's lock
-        and answer 500 ("database is locked" in the api-server's log, after SQLite's 5 s wait; seen once
-        in CI). Its transaction rolled back and the calls made here are idempotent, so it is sent again,
+        and answer 500 after SQLite's 5 s wait ("database is locked", or in Airflow 3.3 "Error with id
+        ..., statement: ..." in the api-server's log; seen in CI). Its transaction rolled back and the calls made here are idempotent, so it is sent again,
         up to ``attempts`` times. Any other error raises at once. (A 60 s SQLite busy timeout in
         airflow.cfg was tried instead, stop 37; in its one CI run the scheduler crashed on a
         StaleDataError, so the embedded default keeps SQLite's own wait.)
         """
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        log = self.home / "api-server.log"
         attempt = 1
         while True:
             request = urllib.request.Request(f"{self.api_url}{path}", method=method, data=data, headers=headers)
+            written = _size(log)
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     return json.loads(response.read() or b"null")
             except urllib.error.HTTPError as error:
-                locked = error.code == 500 and "database is locked" in _tail(self.home / "api-server.log", 200)
+                # What the server logged for this request: older Airflow named the lock; 3.3 logs only
+                # "Error with id ..., statement: INSERT ..." (the database's error, its text withheld), after
+                # SQLite's 5 s wait. A CI run failed on that 500 where the check looked for the words alone.
+                logged = _since(log, written)
+                locked = error.code == 500 and ("database is locked" in logged or "Error with id" in logged)
                 if attempt == attempts or not locked:
                     raise
             time.sleep(2 * attempt)
@@ -217,6 +223,23 @@ class AirflowCluster:
         """The last lines of every component's output and of every task log."""
         paths = [*self.logs, *sorted((self.home / "logs").rglob("*.log"))]
         return "\n".join(f"===== {path.relative_to(self.home)} =====\n{_tail(path, lines)}" for path in paths)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _since(path: Path, offset: int) -> str:
+    """What ``path`` holds past byte ``offset`` (what a component logged since then)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode(errors="replace")
+    except OSError as error:
+        return f"(unreadable: {error})"
 
 
 def _tail(path: Path, lines: int) -> str:
