@@ -39,12 +39,21 @@ def check_interval(
         raise GateFailure(
             f"no load recorded for {', '.join(missing)} in interval [{start}, {end}); run the ingest first"
         )
+    seen: dict[str, dict[str, int]] = {}
     for name, run in runs.items():
-        untimed = run["rows_untimed_quarantined"] or 0
+        untimed = int(run["rows_untimed_quarantined"] or 0)
         considered, share = settings.bad_row_share(run["rows_in_interval"], run["rows_quarantined"], untimed)
+        seen[name] = {
+            "in_interval": int(run["rows_in_interval"]),
+            "loaded": int(run["rows_loaded"]),
+            "quarantined": int(run["rows_quarantined"]),
+            "untimed_quarantined": untimed,
+            "judged": int(considered),
+            "judged_quarantined": int(run["rows_quarantined"]) - untimed,
+        }
         if share is not None and share > settings.max_bad_row_share:
             raise GateFailure(
-                f"{name}: {run['rows_quarantined'] - untimed} of {considered} rows quarantined in [{start}, {end}), above "
+                f"{name}: {seen[name]['judged_quarantined']} of {considered} rows quarantined in [{start}, {end}), above "
                 f"{settings.max_bad_row_share:.0%}; see the quarantine table"
             )
     if settings.freshness_hours > 0 and end is not None:
@@ -56,16 +65,4 @@ def check_interval(
                     f"{table.name}: newest {table.time_column} is {newest or 'none'}, older than {horizon} "
                     f"(interval end minus FOREWARN_FRESHNESS_HOURS={settings.freshness_hours:g}); the source looks stale"
                 )
-    return IntervalCheck(
-        tables={
-            name: {
-                "in_interval": int(run["rows_in_interval"]),
-                "loaded": int(run["rows_loaded"]),
-                "quarantined": int(run["rows_quarantined"]),
-                "untimed_quarantined": int(run["rows_untimed_quarantined"] or 0),
-                "judged": int(run["rows_in_interval"]) - int(run["rows_untimed_quarantined"] or 0),
-                "judged_quarantined": int(run["rows_quarantined"]) - int(run["rows_untimed_quarantined"] or 0),
-            }
-            for name, run in runs.items()
-        }
-    )
+    return IntervalCheck(tables=seen)
