@@ -3,6 +3,8 @@
 Each table is one transaction: a table-level gate failure rolls the table back and stops the run, so
 nothing is half-written. Every row read ends in exactly one of: loaded (new or changed), unchanged
 (already in the warehouse), quarantined (with its rule and raw content) or outside the interval.
+Rows that reached the source after an earlier load read their hour are found and loaded as late
+arrivals (``late_arrivals``), in the same transaction, and recorded as a load of their own.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from pipeline import records
+from pipeline import late_arrivals, records
 from pipeline.coercion import coerce_chunk
 from pipeline.contract import CUSTOMERS, EVENTS, TABLES, TICKETS, TableSpec
 from pipeline.mapping.model import SourceMapping
@@ -68,6 +70,10 @@ class TableLoad:
     # load files them (once: quarantine is keyed by row), but they do not count in its gate share, or an
     # hourly load of 100 rows would fail on the same 60 untimed rows of a day's file every hour.
     untimed_quarantined: int = 0
+    # Rows of earlier, already loaded hours that reached the source since and this run loaded
+    # (``late_arrivals``), and the hours they were in; counted apart from the interval's own rows.
+    late_loaded: int = 0
+    late_hours: list[datetime] = field(default_factory=list)
 
     @property
     def in_interval(self) -> int:
@@ -96,11 +102,15 @@ def ingest(
     chunk_rows: int = 100_000,
     progress: ProgressCallback | None = None,
     mapping: SourceMapping | None = None,
+    late_window: timedelta | None = None,
 ) -> IngestReport:
     """Load every table of ``source`` for ``interval`` and return the counts.
 
     With a ``mapping`` (``pipeline.mapping``), the tables it maps are read through it: it is checked on
     the first records of every table before anything is written, and its rows meet the same gate.
+    ``late_window`` (default ``FOREWARN_LATE_WINDOW_HOURS``, 48 h) is how far before the interval a load
+    looks for rows that reached the source after their hour was loaded; a mapped source is read for its
+    interval only (a query is given it, pulled pages sit in its folder), so it has none.
 
     Raises:
         pipeline.sources.SourceError: the source or one of its files cannot be read.
@@ -108,16 +118,18 @@ def ingest(
         GateFailure: a table failed its table-level gate (its load is rolled back).
     """
     settings = settings or ValidationSettings.from_env()
+    window = late_arrivals.late_window_from_env() if late_window is None else late_window
     report = IngestReport(source=source, interval=interval)
     reader: TableReader = read_table
     if mapping is not None:
+        window = timedelta(0)
         from pipeline.mapping import CustomerIndex, chunk_reader, preflight
 
         preflight(source, mapping, interval.start, interval.end)
         tables = tuple(spec for spec in tables if mapping.table(spec.name) is not None)
         reader = chunk_reader(source, mapping, interval.start, interval.end, CustomerIndex(engine))
     for spec in tables:
-        report.tables.append(_load_table(engine, source, spec, interval, settings, chunk_rows, progress, reader))
+        report.tables.append(_load_table(engine, source, spec, interval, settings, chunk_rows, progress, reader, window))
     return report
 
 
@@ -130,22 +142,63 @@ def _load_table(
     chunk_rows: int,
     progress: ProgressCallback | None,
     reader: TableReader = read_table,
+    late_window: timedelta = timedelta(0),
 ) -> TableLoad:
     load = TableLoad(spec.name)
     started = _utc_now()
     seen_keys: set[str] = set()
+    tally = None
+    if spec.time_column is not None and interval.is_bounded:
+        tally = late_arrivals.HourTally.for_interval(interval.start, interval.end, late_window)
     with engine.begin() as connection, _bulk_cache(connection):
         for chunk in reader(source, spec, chunk_rows):
-            _load_chunk(connection, chunk, spec, interval, load, seen_keys, started)
+            _load_chunk(connection, chunk, spec, interval, load, seen_keys, started, tally)
             if progress:
                 progress(spec.name, len(chunk.frame) + len(chunk.malformed))
         _check_gate(spec, load, settings)
         connection.execute(statement("insert_ingest_run"), _run_params(source, load, interval, started))
+        if tally is not None:
+            load.late_hours = late_arrivals.grown_hours(connection, source, spec.name, tally)
+            if load.late_hours:
+                _load_late_hours(connection, source, spec, chunk_rows, reader, load, seen_keys)
+            late_arrivals.store_counts(
+                connection, source, spec.name, tally, tally.covered_hours() + load.late_hours, started
+            )
     log.info(
-        "%s: read %s, outside interval %s, loaded %s, unchanged %s, quarantined %s",
+        "%s: read %s, outside interval %s, loaded %s, unchanged %s, quarantined %s, late arrivals loaded %s",
         spec.name, load.rows_read, load.outside_interval, load.loaded, load.unchanged, load.quarantined,
+        load.late_loaded,
     )
     return load
+
+
+def _load_late_hours(
+    connection: Connection,
+    source: str,
+    spec: TableSpec,
+    chunk_rows: int,
+    reader: TableReader,
+    load: TableLoad,
+    seen_keys: set[str],
+) -> None:
+    """Read the source again for the hours that grew since they were loaded and load what is new there.
+
+    Recorded as a load of its own (status ``late``, spanning those hours): the aggregates see a load
+    into time they already counted and are rebuilt, and the interval gate never reads it as the
+    interval's load.
+    """
+    late = TableLoad(spec.name)
+    started = _utc_now()
+    hours = frozenset(load.late_hours)
+    span = Interval(min(hours), max(hours) + late_arrivals.HOUR)
+    for chunk in reader(source, spec, chunk_rows):
+        _load_chunk(connection, chunk, spec, span, late, seen_keys, started, hours=hours)
+    load.late_loaded = late.loaded
+    connection.execute(statement("insert_ingest_run"), {**_run_params(source, late, span, started), "status": "late"})
+    log.info(
+        "%s: %s hour(s) from %s held rows that arrived after they were loaded: %s loaded, %s already there, %s quarantined",
+        spec.name, len(hours), span.start, late.loaded, late.unchanged, late.quarantined,
+    )
 
 
 @contextmanager
@@ -171,10 +224,20 @@ def _load_chunk(
     load: TableLoad,
     seen_keys: set[str],
     loaded_at: datetime,
+    tally: late_arrivals.HourTally | None = None,
+    hours: frozenset[datetime] | None = None,
 ) -> None:
+    """Load one chunk's rows of ``interval`` (of ``hours`` only, when given: a late-arrival pass)."""
+    if hours is not None:
+        chunk = replace(chunk, malformed=[])  # malformed records were filed by the interval's own pass
     load.rows_read += len(chunk.frame) + len(chunk.malformed)
     typed = coerce_chunk(chunk.frame, spec)
-    typed = _within_interval(typed, spec, interval, load)
+    if tally is not None:
+        tally.add(typed[spec.time_column])
+    if hours is not None:
+        typed = _within_hours(typed, spec, hours, load)
+    else:
+        typed = _within_interval(typed, spec, interval, load)
     failures = validate_chunk(typed, spec)
     # Rows a source mapping already rejected (unmapped value, timestamp format, unknown customer).
     # They come first: the mapping's reason is the root cause of what the suite then finds.
@@ -273,6 +336,14 @@ def _within_interval(typed: pd.DataFrame, spec: TableSpec, interval: Interval, l
     return typed[keep]
 
 
+def _within_hours(typed: pd.DataFrame, spec: TableSpec, hours: frozenset[datetime], load: TableLoad) -> pd.DataFrame:
+    """Keep the rows whose time falls in one of ``hours`` (each the start of a whole hour)."""
+    times = typed[spec.time_column]
+    keep = times.notna() & times.dt.floor("h").isin(list(hours))
+    load.outside_interval += int((~keep).sum())
+    return typed[keep]
+
+
 def _write_good_rows(connection: Connection, good: pd.DataFrame, spec: TableSpec, source: str, loaded_at: datetime) -> int:
     """Upsert valid rows; return how many were new or changed."""
     if spec is CUSTOMERS:
@@ -331,6 +402,7 @@ def ingest_summary(report: IngestReport) -> dict[str, dict[str, int]]:
             "loaded": t.loaded,
             "unchanged": t.unchanged,
             "quarantined": t.quarantined,
+            "late_loaded": t.late_loaded,
         }
         for t in report.tables
     }

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -106,7 +106,8 @@ def replay(
             unwritten = reaction.filter_parquet(source.tickets_files(step), reaction.emailed_about(engine))
         seconds["react"] = time.perf_counter() - began
         began = time.perf_counter()
-        report = ingest(engine, str(source.folder(step)), Interval(previous, as_of))
+        # Each step reads a folder of its own rows only: nothing can arrive late in it.
+        report = ingest(engine, str(source.folder(step)), Interval(previous, as_of), late_window=timedelta(0))
         seconds["ingest"] = time.perf_counter() - began
         clock = _StageClock(seconds)
         summary = detect(engine, as_of, settings, stage=clock, embedder=embedder)

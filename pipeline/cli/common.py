@@ -28,6 +28,7 @@ def parse_timestamp(value: str | None, option: str) -> datetime | None:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the library's narrow, actionable errors into one-line CLI errors."""
+    from pipeline.late_arrivals import LateWindowError
     from pipeline.mapping.model import MappingError
     from pipeline.sources import SourceError
     from pipeline.validation import GateFailure
@@ -38,7 +39,7 @@ def user_errors() -> Iterator[None]:
         yield
     except GateFailure as exc:
         raise UserError(f"validation gate failed: {exc}") from exc
-    except (SourceError, MappingError, WarehouseConfigError, WarehouseUnavailable) as exc:
+    except (SourceError, MappingError, WarehouseConfigError, WarehouseUnavailable, LateWindowError) as exc:
         raise UserError(str(exc)) from exc
 
 

@@ -63,6 +63,11 @@ def command(
         ("table", "read", "outside", "loaded", "unchanged", "quarantined"),
     )
     for table in report.tables:
+        if table.late_hours:
+            click.echo(
+                f"late arrivals {table.table}: {table.late_loaded} loaded from {len(table.late_hours)} hour(s) "
+                f"loaded before, from {table.late_hours[0]:%Y-%m-%d %H:%M}"
+            )
         if table.by_rule:
             rules = ", ".join(f"{rule} {count}" for rule, count in table.by_rule.most_common())
             click.echo(f"quarantined {table.table}: {rules}")

@@ -84,9 +84,9 @@ def test_counts_add_up_and_every_row_lands_somewhere(warehouse: Engine, tmp_path
     source = small_source(tmp_path / "src")
     report = ingest(warehouse, str(source), settings=SETTINGS)
     summary = ingest_summary(report)
-    assert summary["customers"] == {"read": 6, "outside_interval": 0, "loaded": 5, "unchanged": 0, "quarantined": 1}
-    assert summary["tickets"] == {"read": 13, "outside_interval": 0, "loaded": 12, "unchanged": 0, "quarantined": 1}
-    assert summary["events"] == {"read": 31, "outside_interval": 0, "loaded": 30, "unchanged": 0, "quarantined": 1}
+    assert summary["customers"] == {"read": 6, "outside_interval": 0, "loaded": 5, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
+    assert summary["tickets"] == {"read": 13, "outside_interval": 0, "loaded": 12, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
+    assert summary["events"] == {"read": 31, "outside_interval": 0, "loaded": 30, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
     assert all(load.adds_up() for load in report.tables)
     for table in ("customers", "tickets", "events"):
         assert count(warehouse, table) == summary[table]["loaded"]
@@ -119,7 +119,7 @@ def test_overlapping_interval_adds_only_what_is_new(warehouse: Engine, tmp_path:
     loaded_at_day_one = rows(warehouse, "SELECT event_id, loaded_at FROM events ORDER BY 1")
     both = ingest_summary(ingest(warehouse, str(source), Interval(datetime(2026, 1, 1), datetime(2026, 1, 3)),
                                  settings=SETTINGS))
-    assert both["events"] == {"read": 31, "outside_interval": 10, "loaded": 10, "unchanged": 10, "quarantined": 1}
+    assert both["events"] == {"read": 31, "outside_interval": 10, "loaded": 10, "unchanged": 10, "quarantined": 1, "late_loaded": 0}
     assert both["tickets"]["loaded"] == 4 and both["tickets"]["unchanged"] == 4
     assert count(warehouse, "events") == 20
     kept = dict(rows(warehouse, "SELECT event_id, loaded_at FROM events"))
