@@ -53,7 +53,8 @@ def minilm_first_run(engine: Engine, world_dir: Path, caplog: pytest.LogCaptureF
 def count_disagreements(engine: Engine) -> dict[str, tuple[int, int]]:
     """Active pain points whose ``ticket_count`` differs from their ``ticket_pain_points`` rows, pain points
     not active that still have rows there, and themes whose ``ticket_count`` or ``pain_point_count`` differs
-    from the sum or count over their active pain points: (count shown, count behind it) by id. Empty when
+    from the sum or count over their active pain points, or whose ``customer_count`` differs from the distinct
+    customers of those pain points' tickets: (count shown, count behind it) by id. Empty when
     every ticket is in the window and the public tables agree."""
     with engine.connect() as connection:
         points = connection.execute(text(
@@ -64,10 +65,17 @@ def count_disagreements(engine: Engine) -> dict[str, tuple[int, int]]:
             "SELECT th.theme_id, th.ticket_count, SUM(p.ticket_count), th.pain_point_count, COUNT(p.pain_point_id) "
             "FROM themes th JOIN pain_points p ON p.theme_id = th.theme_id AND p.status = 'active' "
             "WHERE th.status = 'active' GROUP BY th.theme_id, th.ticket_count, th.pain_point_count")).all()
+        customers = connection.execute(text(
+            "SELECT th.theme_id, th.customer_count, COUNT(DISTINCT t.customer_id) FROM themes th "
+            "JOIN pain_points p ON p.theme_id = th.theme_id AND p.status = 'active' "
+            "JOIN ticket_pain_points m ON m.pain_point_id = p.pain_point_id "
+            "JOIN tickets t ON t.ticket_id = m.ticket_id "
+            "WHERE th.status = 'active' GROUP BY th.theme_id, th.customer_count")).all()
         unlisted = connection.execute(text(
             "SELECT t.pain_point_id, COUNT(*) FROM ticket_pain_points t JOIN pain_points p USING (pain_point_id) "
             "WHERE p.status <> 'active' GROUP BY t.pain_point_id")).all()
     themes = [(theme, shown, summed) for theme, shown, summed, _, _ in by_theme]
     theme_sizes = [(f"{theme} pain points", shown, counted) for theme, _, _, shown, counted in by_theme]
-    rows = [*points, *themes, *theme_sizes, *((key, 0, n) for key, n in unlisted)]
+    theme_customers = [(f"{theme} customers", shown, counted) for theme, shown, counted in customers]
+    rows = [*points, *themes, *theme_sizes, *theme_customers, *((key, 0, n) for key, n in unlisted)]
     return {str(key): (int(a), int(b)) for key, a, b in rows if int(a) != int(b)}

@@ -113,3 +113,19 @@ def test_a_rerun_after_a_split_finds_its_own_ids_again_and_leaves_no_twin(wareho
     assert count_disagreements(warehouse) == {}
     # The ids the person sees are the ones the corrections know.
     correct_pain_point(warehouse, CorrectionRequest("rename", source, "pm@example.com", datetime(2026, 3, 21), label="X"))
+
+
+def test_a_merge_across_themes_brings_both_themes_customers_up_at_once(warehouse: Engine, world_dir: Path) -> None:
+    """A person's merge moves one theme's tickets into another theme's pain point: the themes' customer
+    counts (what the report and BI show beside their sizes) move with the tickets, not only at the next run."""
+    ingest(warehouse, str(world_dir))
+    detect(warehouse, datetime(2026, 3, 20), SETTINGS)
+    with warehouse.connect() as connection:
+        points = connection.execute(text(
+            "SELECT pain_point_id, theme_id FROM pain_points WHERE status = 'active' AND ticket_count >= 2 "
+            "ORDER BY ticket_count DESC, pain_point_id")).all()
+    themes = {theme: pid for pid, theme in reversed(points)}
+    assert len(themes) >= 2, "the world should hold pain points in two themes"
+    keep, other = list(themes.values())[:2]
+    correct_pain_point(warehouse, CorrectionRequest("merge", keep, "pm@example.com", datetime(2026, 3, 21), other_ids=(other,)))
+    assert count_disagreements(warehouse) == {}
