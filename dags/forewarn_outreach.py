@@ -14,8 +14,9 @@ Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of tha
    The owner is notified with a link to it (Connections `forewarn_notify_smtp`,
    `forewarn_notify_slack`). *Approve* or *Reject*; no answer within the
    approval timeout expires the campaign (never a send; `forewarn campaigns reopen ID` asks again).
-   `forewarn campaigns approve ID` records a decision too, but this task does not see it: it waits
-   for its own answer (either option; the first decision recorded stands) or its timeout.
+   `forewarn campaigns approve ID` (or `reject`, `cancel`) records a decision too and, with
+   `FOREWARN_AIRFLOW_API_URL` set, gives this task the same answer through the REST API, so the run
+   goes on at once; the first decision recorded stands.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
    (outbox by default; `sendgrid` with Connection `forewarn_sendgrid`; `smtp` with `forewarn_smtp`).
@@ -33,7 +34,10 @@ from airflow.sdk import dag, task
 from forewarn_tasks import DEFAULT_ARGS, DETECTED, OUTREACH_DONE, START_DATE, TAGS
 from forewarn_tasks.notifiers import ApprovalNotifier
 
+# The terminal answers with the same words (pipeline.airflow_approvals; the library is not imported while
+# parsing), and record_decisions reads them.
 APPROVE, REJECT = "Approve", "Reject"
+
 # Read at parse time from the environment only (no Variable or DB access while parsing).
 APPROVAL_TIMEOUT = timedelta(hours=float(os.environ.get("FOREWARN_APPROVAL_TIMEOUT_HOURS", "48")))
 

@@ -21,10 +21,10 @@ from outreach.campaign_store import list_campaigns, show_campaign
 from outreach.campaigns import build_campaigns
 from outreach.model import OutreachSettings
 from outreach.workarounds import load_workarounds, upsert_workarounds
+from pipeline.airflow_approvals import APPROVE
 
 log = logging.getLogger(__name__)
 
-APPROVE = "Approve"
 
 
 def prepare_campaigns(

@@ -86,6 +86,7 @@ def approve_command(campaign_id: str, by: str | None) -> None:
     with _gate_errors():
         row = approve(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
     click.echo(f"approved {row.campaign_id} as {row.approved_by}: {row.treated} emails will go out on the next send")
+    _answer_in_airflow(row.campaign_id, "approve")
 
 
 @command.command("cancel")
@@ -99,6 +100,7 @@ def cancel_command(campaign_id: str, by: str | None, reason: str | None) -> None
     with _gate_errors():
         row = cancel(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
     click.echo(f"cancelled {row.campaign_id}")
+    _answer_in_airflow(row.campaign_id, "reject")
 
 
 @command.command("reject")
@@ -112,6 +114,7 @@ def reject_command(campaign_id: str, by: str | None, reason: str | None) -> None
     with _gate_errors():
         row = reject(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
     click.echo(f"rejected {row.campaign_id}")
+    _answer_in_airflow(row.campaign_id, "reject")
 
 
 @command.command("reopen")
@@ -125,6 +128,31 @@ def reopen_command(campaign_id: str, by: str | None) -> None:
         row = reopen(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
     click.echo(f"reopened {row.campaign_id}: it waits for approval again; the next forewarn outreach rebuilds "
                "its audience")
+
+
+def _answer_in_airflow(campaign_id: str, decision: str) -> None:
+    """Give Airflow's waiting approval task for the campaign the same answer (``FOREWARN_AIRFLOW_API_URL``).
+
+    The decision is recorded either way; when Airflow cannot be told, the line says so and what to do,
+    and the command still succeeds (the task would record the first decision anyway, later).
+    """
+    from pipeline.airflow_approvals import APPROVE, REJECT, AirflowApprovalError, AirflowApprovals
+
+    airflow = AirflowApprovals.from_env()
+    if airflow is None:
+        return
+    try:
+        runs = airflow.answer(campaign_id, APPROVE if decision == "approve" else REJECT)
+    except AirflowApprovalError as exc:
+        click.echo(
+            f"warning: recorded here, but Airflow's approval task was not answered: {exc}. Answer it in Airflow's "
+            "Required actions, or it waits until its timeout", err=True,
+        )
+        return
+    if runs:
+        click.echo(f"answered the waiting approval task in Airflow ({', '.join(runs)}): the run goes on")
+    else:
+        click.echo("no approval task waits for it in Airflow")
 
 
 def _detail_lines(detail: Any) -> list[str]:

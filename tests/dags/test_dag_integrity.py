@@ -36,6 +36,15 @@ def test_dag_id_matches_file_and_has_tags_retries_owner_doc(dagbag, path: Path) 
         assert task.owner == "forewarn"
 
 
+def test_the_approval_task_offers_the_words_the_terminal_answers_with(dagbag) -> None:  # noqa: ANN001
+    """`forewarn campaigns approve` answers the waiting task through the API with these exact options, and
+    record_decisions reads them; the DAG file keeps its own copy (no library import while parsing)."""
+    from pipeline.airflow_approvals import APPROVAL_TASK_ID, APPROVE, OUTREACH_DAG_ID, REJECT
+
+    task = dagbag.get_dag(OUTREACH_DAG_ID).get_task(APPROVAL_TASK_ID)
+    assert list(task.partial_kwargs["options"]) == [APPROVE, REJECT]
+
+
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.stem)
 def test_no_heavy_import_at_module_level(path: Path) -> None:
     tree = ast.parse(path.read_text())

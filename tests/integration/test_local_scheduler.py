@@ -202,3 +202,74 @@ def _assert_validate_judged_each_interval_by_its_own_rows(cluster: AirflowCluste
         events = checked["events"]
         assert events["untimed_quarantined"] > 0, (run["dag_run_id"], events)
         assert events["judged_quarantined"] <= 0.2 * max(events["judged"], 1), (run["dag_run_id"], events)
+
+
+def _waiting_approvals(cluster: AirflowCluster) -> list[dict] | None:
+    """The approval tasks waiting for a person, once forewarn_outreach asked (None before)."""
+    if any(r["state"] == "failed" for r in _runs(cluster, "forewarn_outreach")):
+        raise AssertionError("a forewarn_outreach run failed (task logs below)")
+    found = cluster.api_or_none("/api/v2/dags/forewarn_outreach/dagRuns/~/hitlDetails?response_received=false")
+    return (found or {}).get("hitl_details") or None
+
+
+def _outreach_finished(cluster: AirflowCluster) -> list[dict] | None:
+    runs = _runs(cluster, "forewarn_outreach")
+    if any(r["state"] == "failed" for r in runs):
+        raise AssertionError("a forewarn_outreach run failed (task logs below)")
+    return runs if runs and all(r["state"] == "success" for r in runs) else None
+
+
+@pytest.mark.timeout(900)
+def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_run_sends(tmp_path: Path) -> None:
+    """Under the scheduler, forewarn_outreach waits in one approval task per campaign. A person who decides
+    with `forewarn campaigns approve` / `reject` instead of in Airflow's UI: the task gets the same answer
+    through the REST API and the run records and sends at once (it waited up to its 48 h timeout before,
+    sending nothing, while the affected customers went on writing in)."""
+    world, cadence = _simulate(tmp_path / "world", dirty=False), DAILY
+    home = tmp_path / "airflow-home"
+    home.mkdir()
+    api_port = free_port()
+    warehouse_url = f"sqlite:///{tmp_path / 'airflow-warehouse.db'}"
+    env = _env(home, warehouse_url, api_port, cadence)
+    with AirflowCluster(home, env, api_port) as cluster:
+        cluster.run("db", "migrate", timeout_s=300)
+        cluster.start("api-server", "api-server")
+        cluster.start("scheduler", "scheduler")
+        cluster.start("dag-processor", "dag-processor")
+        dags = ("forewarn_ingest", "forewarn_detect", "forewarn_outreach")
+        wait_for(lambda: cluster.check_alive() or all(cluster.api_or_none(f"/api/v2/dags/{d}") for d in dags),
+                 180, "the api-server to answer and the dag-processor to parse the DAGs", interval_s=2)
+        cluster.api("PATCH", "/api/v2/dags/forewarn_ingest", {"is_paused": False})
+        [stray] = wait_for(lambda: _runs(cluster, "forewarn_ingest"), 120, "the scheduler's latest-interval run")
+        cluster.api("PATCH", f"/api/v2/dags/forewarn_ingest/dagRuns/{stray['dag_run_id']}", {"state": "failed"})
+        cluster.run("variables", "set", "forewarn_source", str(world))
+        cluster.run("variables", "set", "forewarn_workarounds", str(world / "workarounds"))
+        for dag_id in dags[1:]:
+            cluster.api("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+        cluster.run("dags", "trigger", "forewarn_ingest", "-l", cadence.past_interval, "-c", '{"load_history": true}')
+
+        waiting = wait_for(lambda: _waiting_approvals(cluster), 480, "an approval task waiting for a person", interval_s=3)
+        campaigns = sorted(d["task_instance"]["rendered_map_index"] for d in waiting)
+        cli_env = {**env, "FOREWARN_DATABASE_URL": warehouse_url, "FOREWARN_AIRFLOW_API_URL": cluster.api_url}
+        decided = {campaigns[0]: "approve", **dict.fromkeys(campaigns[1:], "reject")}
+        for campaign_id, decision in decided.items():
+            said = subprocess.run([str(FOREWARN), "campaigns", decision, campaign_id, "--by", "pm"], env=cli_env,
+                                  capture_output=True, text=True, timeout=120, check=False)
+            assert said.returncode == 0, said.stderr
+            assert "answered the waiting approval task in Airflow" in said.stdout, said.stdout + said.stderr
+
+        wait_for(lambda: _outreach_finished(cluster), 300, "forewarn_outreach to record and send", interval_s=3)
+        answered = cluster.api("GET", "/api/v2/dags/forewarn_outreach/dagRuns/~/hitlDetails")["hitl_details"]
+        chosen = {d["task_instance"]["rendered_map_index"]: d["chosen_options"] for d in answered}
+        assert chosen == {c: ["Approve" if d == "approve" else "Reject"] for c, d in decided.items()}
+        with create_engine(warehouse_url).connect() as connection:
+            status = dict(connection.execute(text("SELECT campaign_id, status FROM campaigns")).all())
+            sent = connection.execute(
+                text("SELECT COUNT(*) FROM outreach_messages WHERE campaign_id = :c AND status = 'sent'"),
+                {"c": campaigns[0]},
+            ).scalar_one()
+            approved_by = connection.execute(
+                text("SELECT approved_by FROM campaigns WHERE campaign_id = :c"), {"c": campaigns[0]}
+            ).scalar_one()
+        assert status[campaigns[0]] == "sent" and sent > 0 and approved_by == "pm"  # the first decision stands
+        assert all(status[c] == "rejected" for c in campaigns[1:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,6 +93,24 @@ def test_approve_cancel_and_reject_with_clear_errors(world: World, capsys: pytes
     assert code == 2 and "needs a workaround" in err and "Traceback" not in err
     code, out, _ = _run(capsys, "campaigns", "reject", "cmp-inc2", "--by", "ana")
     assert code == 0 and "rejected cmp-inc2" in out
+
+
+def test_a_decision_airflow_cannot_be_told_of_is_recorded_with_one_warning(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FOREWARN_AIRFLOW_API_URL names an API that does not answer: the decision stands in the warehouse and
+    the person is told Airflow's task still waits and where to answer it (the real API: test_local_scheduler)."""
+    _built(world, capsys)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("FOREWARN_AIRFLOW_API_URL", f"http://127.0.0.1:{port}")
+    code, out, err = _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "ana@support")
+    assert code == 0 and "approved cmp-inc1 as ana@support" in out
+    assert err.count("\n") == 1 and err.startswith("warning: recorded here, but Airflow's approval task was not answered")
+    assert "did not answer" in err and "Required actions" in err
+    code, out, _ = _run(capsys, "campaigns", "list", "--status", "approved")
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["cmp-inc1"]
 
 
 def test_an_expired_campaign_is_reopened_from_the_terminal_and_sent_once(
