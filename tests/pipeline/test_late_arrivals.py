@@ -54,7 +54,12 @@ def stored(engine: Engine, table: str, key: str, value: str) -> int:
         return connection.execute(text(f"SELECT COUNT(*) FROM {table} WHERE {key} = :v"), {"v": value}).scalar_one()
 
 
-def by_table(report) -> dict[str, object]:
+def load(engine: Engine, source: str, hour: int, window_hours: float | None = 48) -> dict[str, object]:
+    """Load the hour starting at ``hour`` o'clock with a late window (None: FOREWARN_LATE_WINDOW_HOURS's);
+    each table's counts by name."""
+    start = TEN.replace(hour=hour)
+    window = None if window_hours is None else timedelta(hours=window_hours)
+    report = ingest(engine, source, Interval(start, start + HOUR), late_window=window)
     return {t.table: t for t in report.tables}
 
 
@@ -63,13 +68,13 @@ def test_a_row_that_arrives_after_its_hour_was_loaded_is_loaded_by_the_next_run_
 ) -> None:
     events, tickets = on_time()
     source = write_source(tmp_path / "src", events, tickets)
-    ingest(warehouse, source, Interval(TEN, TEN + HOUR), late_window=timedelta(hours=48))
+    load(warehouse, source, 10)
     # A phone that was offline sends its 10:55 error at 11:30; a ticket of 10:50 is exported late.
     late_event = event(900, occurred_at=at(10, 55))
     late_ticket = ticket(901, created_at=at(10, 50))
     write_source(tmp_path / "src", [*events, late_event], [*tickets, late_ticket])
 
-    report = by_table(ingest(warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR), late_window=timedelta(hours=48)))
+    report = load(warehouse, source, 11)
 
     assert (report["events"].late_loaded, report["events"].late_hours) == (1, [TEN])
     assert (report["tickets"].late_loaded, report["tickets"].late_hours) == (1, [TEN])
@@ -85,9 +90,9 @@ def test_a_row_that_arrives_after_its_hour_was_loaded_is_loaded_by_the_next_run_
     assert {str(r[2])[:16] for r in late_runs} == {"2026-01-01 11:00"}
 
     # Rerunning either interval finds nothing new: the hour's count is the source's again.
-    again = by_table(ingest(warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR), late_window=timedelta(hours=48)))
+    again = load(warehouse, source, 11)
     assert (again["events"].late_loaded, again["events"].late_hours) == (0, [])
-    rerun = by_table(ingest(warehouse, source, Interval(TEN, TEN + HOUR), late_window=timedelta(hours=48)))
+    rerun = load(warehouse, source, 10)
     assert (rerun["events"].loaded, rerun["events"].unchanged) == (0, 7)
     assert stored(warehouse, "events", "event_id", "E00900") == 1
 
@@ -95,14 +100,14 @@ def test_a_row_that_arrives_after_its_hour_was_loaded_is_loaded_by_the_next_run_
 def test_only_hours_an_earlier_load_covered_within_the_window_are_loaded_late(warehouse: Engine, tmp_path: Path) -> None:
     events, tickets = on_time()
     source = write_source(tmp_path / "src", events, tickets)
-    ingest(warehouse, source, Interval(TEN, TEN + HOUR), late_window=timedelta(hours=48))
-    ingest(warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR), late_window=timedelta(hours=48))
+    load(warehouse, source, 10)
+    load(warehouse, source, 11)
     # 09:30 was never loaded (the install started at 10:00); 10:40 was, two hours before the next interval.
     write_source(tmp_path / "src", [*events, event(902, occurred_at=at(9, 30)), event(903, occurred_at=at(10, 40))], tickets)
 
-    narrow = by_table(ingest(warehouse, source, Interval(TEN + 2 * HOUR, TEN + 3 * HOUR), late_window=HOUR))
+    narrow = load(warehouse, source, 12, window_hours=1)
     assert narrow["events"].late_hours == []  # 10:00 is two hours back, outside a one-hour window
-    wide = by_table(ingest(warehouse, source, Interval(TEN + 2 * HOUR, TEN + 3 * HOUR), late_window=timedelta(hours=48)))
+    wide = load(warehouse, source, 12)
     assert (wide["events"].late_loaded, wide["events"].late_hours) == (1, [TEN])
     assert stored(warehouse, "events", "event_id", "E00903") == 1
     assert stored(warehouse, "events", "event_id", "E00902") == 0
@@ -111,9 +116,9 @@ def test_only_hours_an_earlier_load_covered_within_the_window_are_loaded_late(wa
 def test_an_empty_hour_that_was_loaded_still_takes_a_late_row(warehouse: Engine, tmp_path: Path) -> None:
     events = [event(i, occurred_at=at(11, i)) for i in range(3)]
     source = write_source(tmp_path / "src", events, [])
-    ingest(warehouse, source, Interval(TEN, TEN + HOUR), late_window=timedelta(hours=48))  # no row at 10:xx
+    load(warehouse, source, 10)  # no row at 10:xx
     write_source(tmp_path / "src", [*events, event(904, occurred_at=at(10, 5))], [])
-    report = by_table(ingest(warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR), late_window=timedelta(hours=48)))
+    report = load(warehouse, source, 11)
     assert report["events"].late_loaded == 1
 
 
@@ -122,11 +127,11 @@ def test_a_late_load_makes_the_aggregates_recount_and_the_interval_gate_reads_th
 ) -> None:
     events, tickets = on_time()
     source = write_source(tmp_path / "src", events, tickets)
-    ingest(warehouse, source, Interval(TEN, TEN + HOUR), late_window=timedelta(hours=48))
-    ingest(warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR), late_window=timedelta(hours=48))
+    load(warehouse, source, 10)
+    load(warehouse, source, 11)
     refresh_aggregates(warehouse, TEN + 2 * HOUR)
     write_source(tmp_path / "src", [*events, event(905, occurred_at=at(11, 59))], tickets)
-    ingest(warehouse, source, Interval(TEN + 2 * HOUR, TEN + 3 * HOUR), late_window=timedelta(hours=48))
+    load(warehouse, source, 12)
 
     with warehouse.connect() as connection:
         plan = plan_refresh(connection, TEN + 3 * HOUR)
@@ -141,9 +146,9 @@ def test_the_window_can_be_turned_off_and_a_bad_value_is_one_line(
     events, tickets = on_time()
     source = write_source(tmp_path / "src", events, tickets)
     monkeypatch.setenv("FOREWARN_LATE_WINDOW_HOURS", "0")
-    ingest(sqlite_warehouse, source, Interval(TEN, TEN + HOUR))
+    load(sqlite_warehouse, source, 10, window_hours=None)
     write_source(tmp_path / "src", [*events, event(906, occurred_at=at(10, 30))], tickets)
-    off = by_table(ingest(sqlite_warehouse, source, Interval(TEN + HOUR, TEN + 2 * HOUR)))
+    off = load(sqlite_warehouse, source, 11, window_hours=None)
     assert (off["events"].late_loaded, off["events"].late_hours) == (0, [])
 
     monkeypatch.setenv("FOREWARN_LATE_WINDOW_HOURS", "two days")
