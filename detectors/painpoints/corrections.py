@@ -118,11 +118,19 @@ def apply_corrections(
     """
     known = frozenset(t for s in previous.pain_points for t in s.ticket_ids) if previous is not None else frozenset()
     work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events), known)
-    ordered = [c for c in (_as_seen_by(c, mapping, as_of) for c in sorted(corrections, key=lambda c: c.at)) if c]
-    pinned = frozenset(c.pain_point_id for c in ordered if c.action == "pin")
+    in_order = sorted(corrections, key=lambda c: c.at)
+    # Pins act on the merges the identity step made, so they are read in its ids.
+    pinned = frozenset(c.pain_point_id for c in (_as_seen_by(c, mapping, as_of) for c in in_order if c.action == "pin") if c)
     for pid in sorted(pinned):
         work.unmerge(pid, previous)
-    for correction in ordered:
+    ordered = []
+    for made in in_order:
+        # Read in the ids the earlier corrections left: a merge of a part split off by an earlier
+        # correction finds its tickets in that part, not where the clustering had put them.
+        correction = _as_seen_by(made, work.owner, as_of)
+        if correction is None:
+            continue
+        ordered.append(correction)
         if correction.action == "merge":
             work.merge(correction)
         elif correction.action == "split":

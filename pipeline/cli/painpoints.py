@@ -110,7 +110,8 @@ def split_command(pain_point_id: str, phrase: str | None, examples: str | None, 
 @click.argument("pain_point_id")
 @click.option("--by", help=_BY_HELP)
 def mute_command(pain_point_id: str, by: str | None) -> None:
-    """Hide PAIN_POINT_ID from the report's top lists; it never drives outreach (it is still counted)."""
+    """Hide PAIN_POINT_ID from the report's top lists and from incident links (still counted); an incident
+    found in the events is still emailed once a person approves."""
     result = _correct("mute", pain_point_id, by)
     click.echo(f"muted {result.correction.pain_point_id} (by {result.correction.by})")
 

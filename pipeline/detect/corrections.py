@@ -249,10 +249,16 @@ def _apply_now(
             {"pain_point_id": state.pain_point_id, "label": correction.label or state.label,
              "muted": state.pain_point_id in muted, "pinned": state.pain_point_id in pinned},
         )
+        if correction.action == "mute":
+            # The next run links it to nothing; outreach built before then must not name a campaign after it.
+            connection.execute(statement("delete_pain_point_links_of"), {"pain_point_id": state.pain_point_id})
         _record_history(connection, correction)
         return 0
     mapping = {t: s.pain_point_id for s in registry.active for t in s.ticket_ids}
-    fixed = apply_corrections(None, mapping, registry, [], [correction], texts)
+    # Earlier renames reached only the rows (above), not the stored registry the labels below are written
+    # from; re-applied first (a label is idempotent), a rename then a merge no longer shows the old label.
+    renames = [c for c in earlier if c.action == "rename"]
+    fixed = apply_corrections(None, mapping, registry, [], [*renames, correction], texts)
     new_registry = reserve_ids(fixed.registry, [correction]) or fixed.registry
     moved = {t: p for t, p in fixed.mapping.items() if mapping.get(t) != p}
     if moved:

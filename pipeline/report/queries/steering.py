@@ -44,5 +44,5 @@ def _summary(row) -> str:  # noqa: ANN001 - a RowMapping
         how = f"tickets saying “{row['phrase']}”" if row["phrase"] else "example tickets"
         return f"{row['new_pain_point_id']} split off {pid} ({name}): {how}"
     if action == "mute":
-        return f"{pid} ({name}) muted: hidden from the lists, never emailed about"
+        return f"{pid} ({name}) muted: hidden from the lists and from incident links"
     return f"{pid} ({name}) pinned: never merged away"

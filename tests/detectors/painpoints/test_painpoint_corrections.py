@@ -138,3 +138,21 @@ def test_a_replayed_split_keeps_its_source_when_most_tickets_matched():
     again = apply_corrections(once.registry, mapping, registry, events, [split], texts, as_of=datetime(2026, 2, 1))
     assert {t for t, p in again.mapping.items() if p == "pp-000009"} == {*ids[:7], "n0"}
     assert {again.mapping[t] for t in ids[7:]} == {source}
+
+
+def test_a_part_split_off_and_merged_back_stays_merged_in_a_run_before_both_were_made():
+    """The demo's and a backtest's runs use past as-ofs, so every correction reads as made after them and
+    is applied by its tickets. A merge of the part an earlier split made must find those tickets in that
+    part, where the split left them, not where the clustering had put them (it merged nothing there, and
+    the part came back active after the next run)."""
+    ids = [f"t{i}" for i in range(8)]
+    first = _run(None, ids, [0] * 8, [])
+    source = first.mapping["t0"]
+    split = Correction("split", source, "ann", AT, ticket_ids=("t7",), new_pain_point_id="pp-000009",
+                       snapshot_ticket_ids=tuple(ids))
+    merge = Correction("merge", source, "ann", datetime(2026, 3, 2), other_ids=("pp-000009",),
+                       ticket_ids=("t7",), snapshot_ticket_ids=tuple(ids[:7]))
+    mapping, registry, events = assign_stable_ids(first.registry, ids, _fit([0] * 8))
+    rerun = apply_corrections(first.registry, mapping, registry, events, [split, merge], {}, as_of=datetime(2026, 2, 1))
+    assert set(rerun.mapping.values()) == {source}
+    assert rerun.registry.get("pp-000009").status == "merged"

@@ -105,6 +105,31 @@ def test_corrections_from_the_cli_survive_a_rerun_with_new_tickets(
     assert "<span class=\"rank\"" in html and f"</span> {muted_label}" not in html
 
 
+def test_a_rename_then_a_merge_shows_the_new_label_and_a_mute_drops_its_links_at_once(
+    warehouse: Engine, cli_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both shown before any new run: a merge after a rename wrote the label the stored registry still had
+    (the rename reaches only the row), and a muted pain point stayed linked to its incidents until the next
+    detect, so outreach in between named a campaign after it."""
+    add_tickets(warehouse, 30, 0, seed=1, prefix="a")
+    detect_pain_points(warehouse, DAY1, SETTINGS)
+    invoice, export = pain_point_of(warehouse, _tickets_of("invoice")), pain_point_of(warehouse, _tickets_of("export"))
+    login = pain_point_of(warehouse, _tickets_of("login"))
+    with warehouse.begin() as connection:
+        connection.execute(
+            text("INSERT INTO pain_point_incidents (pain_point_id, incident_id, lift, p_value, strength, as_of) "
+                 "VALUES (:p, 'inc-1', 3.0, 0.001, 0.9, :at)"),
+            [{"p": login, "at": DAY1}, {"p": invoice, "at": DAY1}],
+        )
+    assert _forewarn(monkeypatch, cli_url, "painpoints", "rename", invoice, "Invoice questions") == 0
+    assert _forewarn(monkeypatch, cli_url, "painpoints", "merge", invoice, export) == 0
+    assert _row(warehouse, invoice)["label"] == "Invoice questions"
+    assert _forewarn(monkeypatch, cli_url, "painpoints", "mute", login) == 0
+    with warehouse.connect() as connection:
+        linked = set(connection.execute(text("SELECT pain_point_id FROM pain_point_incidents")).scalars())
+    assert linked == {invoice}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
