@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -120,14 +121,14 @@ def apply_corrections(
     work = _Work(dict(mapping), {s.pain_point_id: s for s in registry.pain_points}, list(events), known)
     in_order = sorted(corrections, key=lambda c: c.at)
     # Pins act on the merges the identity step made, so they are read in its ids.
-    pinned = frozenset(c.pain_point_id for c in (_as_seen_by(c, mapping, as_of) for c in in_order if c.action == "pin") if c)
+    pinned = frozenset(c.pain_point_id for c in (_as_seen_by(c, mapping, as_of, known) for c in in_order if c.action == "pin") if c)
     for pid in sorted(pinned):
         work.unmerge(pid, previous)
     ordered = []
     for made in in_order:
         # Read in the ids the earlier corrections left: a merge of a part split off by an earlier
         # correction finds its tickets in that part, not where the clustering had put them.
-        correction = _as_seen_by(made, work.owner, as_of)
+        correction = _as_seen_by(made, work.owner, as_of, work.known)
         if correction is None:
             continue
         ordered.append(correction)
@@ -246,7 +247,9 @@ class _Work:
         )
 
 
-def _as_seen_by(correction: Correction, mapping: Mapping[str, str | None], as_of: datetime | None) -> Correction | None:
+def _as_seen_by(
+    correction: Correction, mapping: Mapping[str, str | None], as_of: datetime | None, known: frozenset[str] = frozenset()
+) -> Correction | None:
     """``correction`` in this run's ids: as made, unless the run replays a time before it was made."""
     if as_of is None or correction.at <= as_of:
         return correction
@@ -254,10 +257,45 @@ def _as_seen_by(correction: Correction, mapping: Mapping[str, str | None], as_of
     target = _plurality((mapping.get(t) for t in correction.snapshot_ticket_ids), exclude=correction.new_pain_point_id)
     if target is None:
         return None
+    # The replay may cut its problems differently: a pain point that holds a few of the corrected tickets
+    # among many others is another problem, and naming or merging it would carry the correction onto it
+    # (a backtest renamed a logout pain point after a calendar one, and merged a crash into a Slack one).
+    # So the correction's tickets must make up a good part of the pain point it lands on: a third to name
+    # it (a replay's cut of the same problem often holds other tickets too), half for a merge to fold a
+    # pain point in (all its tickets move). Judged on the tickets the previous run had placed where it has
+    # any, so new tickets of the same problem do not outvote the correction.
+    holders = {p for p in (mapping.get(t) for t in correction.ticket_ids) if p and p != target}
+    share = _Shares(mapping, {target, *holders}, known)
+    if share.of(correction.snapshot_ticket_ids, target) < _NAME_SHARE:
+        return None
     others: tuple[str, ...] = ()
     if correction.action == "merge":
-        others = tuple(sorted({p for p in (mapping.get(t) for t in correction.ticket_ids) if p and p != target}))
+        others = tuple(sorted(p for p in holders if share.of(correction.ticket_ids, p) >= _MOVE_SHARE))
     return replace(correction, pain_point_id=target, other_ids=others)
+
+
+_NAME_SHARE = 1 / 3
+_MOVE_SHARE = 0.5
+
+
+class _Shares:
+    """Per pain point of interest: its tickets, and of those the ones the previous run had placed."""
+
+    def __init__(self, mapping: Mapping[str, str | None], wanted: set[str], known: frozenset[str]) -> None:
+        self.mapping, self.known = mapping, known
+        self.sizes: Counter[str] = Counter()
+        self.known_sizes: Counter[str] = Counter()
+        for ticket, owner in mapping.items():
+            if owner in wanted:
+                self.sizes[owner] += 1
+                self.known_sizes[owner] += ticket in known
+
+    def of(self, tickets: Sequence[str], pain_point_id: str) -> float:
+        """The share of ``pain_point_id``'s tickets (its earlier ones, if it has any) among ``tickets``."""
+        mine = {t for t in tickets if self.mapping.get(t) == pain_point_id}
+        if self.known_sizes[pain_point_id]:
+            return len(mine & self.known) / self.known_sizes[pain_point_id]
+        return len(mine) / max(self.sizes[pain_point_id], 1)
 
 
 def _plurality(owners, exclude: str | None) -> str | None:  # noqa: ANN001 - an iterable of ids or None

@@ -156,3 +156,26 @@ def test_a_part_split_off_and_merged_back_stays_merged_in_a_run_before_both_were
     rerun = apply_corrections(first.registry, mapping, registry, events, [split, merge], {}, as_of=datetime(2026, 2, 1))
     assert set(rerun.mapping.values()) == {source}
     assert rerun.registry.get("pp-000009").status == "merged"
+
+
+def test_a_replay_that_cuts_the_problems_differently_carries_no_correction_onto_another_problem():
+    """Production renamed the "c" pain point and merged the "d" one into "a"; a backtest's replay lumps
+    the "c" tickets and the "d" tickets, each a minority, into one large pain point of "e" tickets. The
+    rename must not name that pain point, and the merge must not fold it into "a" (a backtest showed a
+    crash pain point merged into a Slack one, and a logout one under a calendar one's name)."""
+    ids = [f"a{i}" for i in range(6)] + [f"c{i}" for i in range(3)] + [f"d{i}" for i in range(3)] + [f"e{i}" for i in range(8)]
+    production = _run(None, ids[:12], [0] * 6 + [1] * 3 + [2] * 3, [])
+    a, c, d = production.mapping["a0"], production.mapping["c0"], production.mapping["d0"]
+    rename = Correction("rename", c, "ann", AT, label="Calendar sync broken", snapshot_ticket_ids=tuple(ids[6:9]))
+    merge = Correction("merge", a, "ann", AT, other_ids=(d,), ticket_ids=tuple(ids[9:12]), snapshot_ticket_ids=tuple(ids[:6]))
+    mapping, registry, events = assign_stable_ids(None, ids, _fit([0] * 6 + [1] * 14))
+    replay = apply_corrections(None, mapping, registry, events, [rename, merge], {}, as_of=datetime(2026, 2, 1))
+    lumped = replay.mapping["e0"]
+    assert lumped != replay.mapping["a0"] and replay.registry.get(lumped).status == "active"
+    assert replay.registry.get(lumped).label != "Calendar sync broken"
+    assert {replay.mapping[t] for t in ids[6:]} == {lumped}
+    # Where the replay holds the "d" tickets apart, the merge applies as made.
+    mapping, registry, events = assign_stable_ids(None, ids[:12], _fit([0] * 6 + [1] * 3 + [2] * 3))
+    apart = apply_corrections(None, mapping, registry, events, [rename, merge], {}, as_of=datetime(2026, 2, 1))
+    assert {apart.mapping[t] for t in ids[9:12]} == {apart.mapping["a0"]}
+    assert apart.registry.get(apart.mapping["c0"]).label == "Calendar sync broken"
