@@ -17,16 +17,20 @@ TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off"})
 PARSED_SUFFIX = "__parsed"
 ID_COLUMNS = ("customer_id",)
+_ISO_DATE_START = r"\s*[+-]?\d{4}-\d{2}-\d{2}"
 
 
 def parse_timestamps(values: pd.Series) -> pd.Series:
     """ISO 8601 text to naive UTC datetimes (a value without offset is UTC); failures become NaT."""
     text = values.where(values.notna() & (values != ""))
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-    retry = parsed.isna() & text.notna()
+    # Mixed ISO styles (some with "T", some with a space, some date-only) defeat the one-format fast path;
+    # the failures are retried one by one, but only those that start with an ISO date: pandas' "mixed"
+    # reads "01/03/2026" month first and "25/03/2026" day first in one file, so a dd/mm export loaded
+    # with day and month swapped wherever the day was 12 or less. Any other style is unparseable and
+    # quarantined (a source mapping's ``format`` reads it).
+    retry = parsed.isna() & text.notna() & text.str.match(_ISO_DATE_START).fillna(False).astype(bool)
     if retry.any():
-        # Mixed styles (e.g. some with "T", some with a space, some date-only) defeat the one-format
-        # fast path; retry only the failures one by one.
         parsed = parsed.copy()
         parsed[retry] = pd.to_datetime(text[retry].astype(object), utc=True, format="mixed", errors="coerce")
     return parsed.dt.tz_convert(None).astype("datetime64[us]")

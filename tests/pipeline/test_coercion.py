@@ -76,3 +76,14 @@ def test_extra_columns_and_text_values_are_kept_as_read() -> None:
     assert typed["message"].iloc[0] == "  padded  " and typed["name"].iloc[0] == "  error "
     assert typed["shard"].iloc[0] == "7"
     assert typed.index.equals(frame.index)
+
+
+def test_only_iso_8601_timestamps_are_read_and_other_styles_are_unparseable() -> None:
+    """A dd/mm export used to load with day and month swapped wherever the day was 12 or less (pandas'
+    "mixed" reading guessed month first for 01/03 and day first for 25/03 in one file). The contract's
+    timestamps are ISO 8601; anything else is quarantined as unparseable (a mapping's ``format`` reads it)."""
+    values = pd.Series(["01/03/2026 10:20", "25/03/2026 10:20", "March 1 2026 10am", "2026-03-01",
+                        "2026-03-01 10:00:00+01:00", "2026-03-01T10:00:00Z"], dtype="str")
+    parsed = parse_timestamps(values)
+    assert parsed.iloc[:3].isna().all()
+    assert [str(t) for t in parsed.iloc[3:]] == ["2026-03-01 00:00:00", "2026-03-01 09:00:00", "2026-03-01 10:00:00"]
