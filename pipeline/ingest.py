@@ -73,6 +73,7 @@ class TableLoad:
     # Rows of earlier, already loaded hours that reached the source since and this run loaded
     # (``late_arrivals``), and the hours they were in; counted apart from the interval's own rows.
     late_loaded: int = 0
+    late_quarantined: int = 0
     late_hours: list[datetime] = field(default_factory=list)
 
     @property
@@ -193,7 +194,7 @@ def _load_late_hours(
     span = Interval(min(hours), max(hours) + late_arrivals.HOUR)
     for chunk in reader(source, spec, chunk_rows):
         _load_chunk(connection, chunk, spec, span, late, seen_keys, started, hours=hours)
-    load.late_loaded = late.loaded
+    load.late_loaded, load.late_quarantined = late.loaded, late.quarantined
     connection.execute(statement("insert_ingest_run"), {**_run_params(source, late, span, started), "status": "late"})
     log.info(
         "%s: %s hour(s) from %s held rows that arrived after they were loaded: %s loaded, %s already there, %s quarantined",

@@ -18,12 +18,14 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
 from pipeline import records
+from pipeline.sources import is_database_url
 from sql import statement
 
 LATE_WINDOW_ENV = "FOREWARN_LATE_WINDOW_HOURS"
@@ -108,7 +110,10 @@ class HourTally:
 
 
 def source_digest(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+    """A folder by its absolute path (``src``, ``./src/`` and ``/abs/src`` are one source: a load typed
+    another way found no counts and missed the late rows), a database by its URL."""
+    name = source if is_database_url(source) else str(Path(source).expanduser().resolve())
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
 
 
 def grown_hours(connection: Connection, source: str, table: str, tally: HourTally) -> list[datetime]:

@@ -57,6 +57,29 @@ def table_files(folder: Path, table_name: str) -> list[Path]:
     return [path for path in candidates if path.is_file()]
 
 
+def _expected(table_name: str) -> str:
+    return f"{table_name}.csv, {table_name}-*.csv, {table_name}.parquet or {table_name}/*.csv|parquet"
+
+
+def _check_near_misses(folder: Path, table_name: str) -> None:
+    """Raise when the folder holds a file meant for the table under a name that is not read.
+
+    A typo or another spelling ("event.csv", "Events.CSV", "events.csv.gz") loaded nothing and said so
+    only in a log line, so a whole table went missing from the warehouse with exit code 0.
+    """
+    stem = table_name.rstrip("s")
+    near = sorted(
+        p.name for p in folder.iterdir()
+        if p.is_file() and p.name.lower().startswith(stem) and p not in table_files(folder, table_name)
+        and not p.name.startswith(".")
+    )
+    if near:
+        raise SourceError(
+            f"{folder}: {', '.join(near[:3])} looks meant for table {table_name} but is not read: name it "
+            f"{_expected(table_name)} (lower case, uncompressed)"
+        )
+
+
 def read_table(source: str, spec: TableSpec, chunk_rows: int = 100_000) -> Iterator[Chunk]:
     """Yield the chunks of table ``spec`` from a folder or database ``source``.
 
@@ -71,7 +94,8 @@ def read_table(source: str, spec: TableSpec, chunk_rows: int = 100_000) -> Itera
         raise SourceError(f"source folder {folder} does not exist: pass a folder of CSV/Parquet files or a database URL")
     files = table_files(folder, spec.name)
     if not files:
-        log.warning("no files for table %s in %s", spec.name, folder)
+        _check_near_misses(folder, spec.name)
+        log.warning("no files for table %s in %s (read are %s): nothing loaded for it", spec.name, folder, _expected(spec.name))
     for path in files:
         if path.suffix == ".parquet":
             yield from _read_parquet(path, spec, chunk_rows)

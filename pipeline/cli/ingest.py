@@ -15,7 +15,7 @@ from pipeline.cli.errors import UserError
 @click.option("--mapping", "mapping_file", metavar="FILE",
               help="A source mapping YAML (or a ready mapping's name, e.g. zendesk-incremental) that adapts the "
                    "source's own layout; see `forewarn mapping check`.")
-@click.option("--chunk-rows", default=250_000, show_default=True, help="Rows read and validated at a time.")
+@click.option("--chunk-rows", default=250_000, show_default=True, type=click.IntRange(min=1), help="Rows read and validated at a time.")
 @click.option("--progress/--no-progress", default=True,
               help="Show progress on stderr when it is a terminal (a log or a pipe gets none).")
 def command(
@@ -64,9 +64,10 @@ def command(
     )
     for table in report.tables:
         if table.late_hours:
+            quarantined = f", {table.late_quarantined} quarantined" if table.late_quarantined else ""
             click.echo(
-                f"late arrivals {table.table}: {table.late_loaded} loaded from {len(table.late_hours)} hour(s) "
-                f"loaded before, from {table.late_hours[0]:%Y-%m-%d %H:%M}"
+                f"late arrivals {table.table}: {table.late_loaded} loaded{quarantined} from {len(table.late_hours)} "
+                f"hour(s) loaded before, from {table.late_hours[0]:%Y-%m-%d %H:%M}"
             )
         if table.by_rule:
             rules = ", ".join(f"{rule} {count}" for rule, count in table.by_rule.most_common())

@@ -22,7 +22,7 @@ def command() -> None:
 @command.command("check")
 @click.argument("source")
 @click.option("--mapping", "mapping_file", required=True, metavar="FILE", help="The mapping YAML, or a ready mapping's name.")
-@click.option("--sample", "sample_rows", default=10_000, show_default=True, help="Records read per table.")
+@click.option("--sample", "sample_rows", default=10_000, show_default=True, type=click.IntRange(min=1), help="Records read per table.")
 def check(source: str, mapping_file: str, sample_rows: int) -> None:
     """Read a sample of SOURCE through the mapping and print, per contract column, where it comes from and
     how many values are filled, empty and rejected. Nothing is loaded."""

@@ -109,3 +109,27 @@ def test_too_many_bad_rows(source: Path, capsys: pytest.CaptureFixture[str], mon
     monkeypatch.setenv("FOREWARN_GATE_MIN_ROWS", "1")
     code, _, err = run(capsys, str(source))
     assert_one_error_line(code, err, "validation gate failed", "customers", "50%")
+
+
+@pytest.mark.parametrize("name", ["event.csv", "Events.CSV", "events.csv.gz"])
+def test_a_table_file_under_a_name_that_is_not_read_is_one_clear_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo or another spelling of a table's file loaded nothing for it, said so in a log line only,
+    and exited 0: a whole table missing from the warehouse."""
+    monkeypatch.setenv("FOREWARN_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,email,name,email_opt_in,created_at\n", encoding="utf-8")
+    (folder / "tickets.csv").write_text("ticket_id,customer_id,created_at,subject,body\n", encoding="utf-8")
+    (folder / name).write_text("event_id,customer_id,occurred_at,name\nE1,C1,2026-01-05T10:00:00Z,error\n", encoding="utf-8")
+    code, _, err = run(capsys, str(folder))
+    assert_one_error_line(code, err, name, "table events", "events.csv")
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_chunk_rows_below_one_is_refused(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--chunk-rows 0 read the same empty chunk forever; -1 was a traceback."""
+    code = main(["ingest", str(tmp_path), "--chunk-rows", value])
+    err = capsys.readouterr().err
+    assert code == 2 and "--chunk-rows" in err and "Traceback" not in err

@@ -171,3 +171,22 @@ def test_the_cli_says_what_arrived_late(
     capsys.readouterr()
     assert main(["ingest", source, "--start", "2026-01-01T11:00:00Z", "--end", "2026-01-01T12:00:00Z", "--no-progress"]) == 0
     assert "late arrivals events: 1 loaded from 1 hour(s) loaded before, from 2026-01-01 10:00" in capsys.readouterr().out
+
+
+def test_the_same_folder_typed_another_way_is_the_same_source_and_late_bad_rows_are_reported(
+    sqlite_warehouse: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Counts were keyed by the source as typed: a load of "./src/" after loads of "src" found none and
+    counted the late row outside for good. And a late row that broke a rule was filed but not mentioned."""
+    events, tickets = on_time()
+    write_source(tmp_path / "src", events, tickets)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", sqlite_warehouse.url.render_as_string(hide_password=False))
+    assert main(["ingest", "src", "--start", "2026-01-01T10:00:00Z", "--end", "2026-01-01T11:00:00Z", "--no-progress"]) == 0
+    write_source(tmp_path / "src", [*events, event(908, occurred_at=at(10, 2)), event(909, occurred_at=at(10, 3), customer_id="")],
+                 tickets)
+    capsys.readouterr()
+    assert main(["ingest", "./src/", "--start", "2026-01-01T11:00:00Z", "--end", "2026-01-01T12:00:00Z", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "late arrivals events: 1 loaded, 1 quarantined from 1 hour(s) loaded before" in out
+    assert stored(sqlite_warehouse, "events", "event_id", "E00908") == 1
