@@ -321,10 +321,7 @@ def _recount(
                 "ticket_count": len(group),
                 "customer_count": len(customers),
                 "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
-                "key_terms": json.dumps([]) if is_new else stored["key_terms"],
-                "representatives": json.dumps([{"text": texts.get(t, "")} for t in group["ticket_id"].head(3)])
-                if is_new
-                else stored["representatives"],
+                **_own_card(stored, [texts.get(t, "") for t in group["ticket_id"]], is_new),
                 "trend": json.dumps([[d.strftime("%Y-%m-%d"), int(daily.get(d, 0))] for d in trend_days]),
                 "as_of": as_of,
                 "theme_id": stored["theme_id"] if stored else None,
@@ -334,6 +331,19 @@ def _recount(
         )
     if rows:
         connection.execute(statement("upsert_pain_point"), rows)
+
+
+def _own_card(stored, own: list[str], is_new: bool) -> dict[str, str]:  # noqa: ANN001 - a row mapping or None
+    """Key terms and examples of a pain point whose tickets a merge or split changed: the stored ones its
+    tickets still bear out (a split's source showed the split-off tickets as its examples until the next
+    fit), its first tickets where none is left; a new split-off part starts with its own tickets."""
+    first = [{"text": text} for text in own[:3]]
+    if is_new or stored is None:
+        return {"key_terms": json.dumps([]), "representatives": json.dumps(first)}
+    mine, blob = set(own), " ".join(own).lower()
+    examples = [r for r in json.loads(stored["representatives"] or "[]") if r.get("text") in mine]
+    terms = [t for t in json.loads(stored["key_terms"] or "[]") if all(w in blob for w in str(t).lower().split())]
+    return {"key_terms": json.dumps(terms), "representatives": json.dumps(examples or first)}
 
 
 def _record_history(connection: Connection, correction: Correction) -> None:

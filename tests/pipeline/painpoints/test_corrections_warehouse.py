@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -128,6 +129,29 @@ def test_a_rename_then_a_merge_shows_the_new_label_and_a_mute_drops_its_links_at
     with warehouse.connect() as connection:
         linked = set(connection.execute(text("SELECT pain_point_id FROM pain_point_incidents")).scalars())
     assert linked == {invoice}
+
+
+def test_a_split_source_shows_only_its_own_tickets_as_examples_and_terms(
+    warehouse: Engine, cli_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source of a split kept the fitted cluster's examples and key terms, split-off tickets included,
+    at once and after the next runs (a crash pain point showed "Can't DRAG files" as its example)."""
+    add_tickets(warehouse, 30, 0, seed=1, prefix="a")
+    detect_pain_points(warehouse, DAY1, SETTINGS)
+    refund = pain_point_of(warehouse, _tickets_of("refund"))
+    assert _forewarn(monkeypatch, cli_url, "painpoints", "split", refund, "--phrase", "PayPal") == 0
+
+    def card() -> tuple[list[str], list[str]]:
+        row = _row(warehouse, refund)
+        return [r["text"] for r in json.loads(row["representatives"])], json.loads(row["key_terms"])
+
+    for moment in ("at once", "after the next run"):
+        if moment == "after the next run":
+            add_tickets(warehouse, 30, 1, seed=2, prefix="b")
+            detect_pain_points(warehouse, DAY2, SETTINGS)
+        examples, terms = card()
+        assert examples and not any("paypal" in e.lower() for e in examples), (moment, examples)
+        assert not any("paypal" in t.lower() for t in terms), (moment, terms)
 
 
 @pytest.mark.parametrize(
