@@ -76,11 +76,17 @@ def _row(span: Span, y: float, scale: TimeScale) -> Markup:
     x_detected = max(scale(min(span.detected_at, scale.end)), x_start + 3)
     bar_y = y + 22
     note_right = x_detected + 8
-    # The note goes right of the detection mark, or left of the start when there is no room.
+    # The note goes right of the detection mark, else left of the start, else inside a bar long enough
+    # to hold it; a lag over most of the axis left room on neither side, and the note was cut at the
+    # chart's left edge ("found after 7 days" read "lays").
     note_width = len(span.note) * SMALL_FONT_SIZE * 0.58
-    note = (text(note_right, bar_y + 9, span.note, font_size=SMALL_FONT_SIZE, fill=MUTED)
-            if note_right + note_width < WIDTH else
-            text(x_start - 9, bar_y + 9, span.note, font_size=SMALL_FONT_SIZE, fill=MUTED, text_anchor="end"))
+    if note_right + note_width < WIDTH:
+        note = text(note_right, bar_y + 9, span.note, font_size=SMALL_FONT_SIZE, fill=MUTED)
+    elif x_start - 9 - note_width > 0:
+        note = text(x_start - 9, bar_y + 9, span.note, font_size=SMALL_FONT_SIZE, fill=MUTED, text_anchor="end")
+    else:
+        inside = max(x_start + 10, x_detected - 6 - note_width)
+        note = text(inside, bar_y + 9, span.note, font_size=SMALL_FONT_SIZE, fill=INK, halo=True)
     label_x = min(x_start, WIDTH * 0.55)
     return element(
         "g",

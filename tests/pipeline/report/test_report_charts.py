@@ -114,6 +114,19 @@ def test_timeline_bar_length_is_the_detection_lag() -> None:
     assert ticks[0] == 1 and len(steps) == 1 and 3 <= len(ticks) <= 8  # whole days, evenly thinned
 
 
+def test_a_lag_over_most_of_the_axis_keeps_its_note_on_the_chart() -> None:
+    """An incident found after 7 days of an 8-day axis left no room right of its bar nor left of its
+    start: the note was drawn right-aligned at x=21 and read "lays"."""
+    start = datetime(2026, 3, 1)
+    spans = [Span("error", start + timedelta(hours=6), start + timedelta(days=7, hours=6), "found after 7 days")]
+    chart = _parse(timeline_chart(spans, start=start, end=start + timedelta(days=8),
+                                  period_start=start, label="Incidents", description="d"))
+    [note] = [t for t in chart.iter(f"{NS}text") if t.text == "found after 7 days"]
+    width = len(note.text) * 11 * 0.58
+    left = float(note.get("x")) - (width if note.get("text-anchor") == "end" else 0)
+    assert left >= 0 and left + width <= float(chart.get("viewBox").split()[2])
+
+
 def test_dumbbell_draws_previous_and_current_values() -> None:
     chart = _parse(dumbbell_chart([Change("export", 10, 35, "10 → 35")], label="Growing", description="d",
                                   previous_name="before", current_name="now"))
