@@ -33,7 +33,8 @@ def format_result(result: BacktestResult, max_pain_points: int = 15) -> str:
         ("first found", "tickets", "status", "label", "pain point"),
     )
     reached = {customer for _, customer in replay.reached}
-    lines += ["", f"links ever made: {len(replay.links)}; customers who would have been emailed: {len(reached)}"]
+    lines += ["", f"links ever made: {len(replay.links)}; customers of incidents linked to a pain point: {len(reached)} "
+                  "(the linked audience, not the emails sent: those are under outreach)"]
     if result.score is not None:
         lines += ["", *_score_lines(result.score)]
     lines += ["", *_outreach_lines(result.outreach, result.deflection)]
@@ -131,10 +132,10 @@ def _score_lines(score: dict) -> list[str]:
     ]
     outreach = score["outreach"]
     lines.append(
-        f"outreach: {outreach['emailed_customers']} customers would have been emailed, "
-        f"{outreach['emailed_truly_affected']} of them truly affected by the incident; "
-        f"{summary['reached_before_writing']} of {summary['writers']} affected customers who wrote in "
-        "would have had the email first"
+        f"linked audience (customers of incidents linked to a pain point, not the emails sent; those are scored "
+        f"under outreach): {outreach['emailed_customers']} customers, {outreach['emailed_truly_affected']} of them "
+        f"truly affected; {summary['reached_before_writing']} of {summary['writers']} affected customers who "
+        "wrote in were in it before they wrote"
     )
     return lines
 
