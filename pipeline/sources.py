@@ -90,6 +90,9 @@ def read_table(source: str, spec: TableSpec, chunk_rows: int = 100_000) -> Itera
         yield from _read_database(source, spec, chunk_rows)
         return
     folder = Path(source)
+    if folder.is_file():
+        raise SourceError(f"{folder} is a file: pass the folder that holds it (a source is a folder of CSV/Parquet "
+                          "files named after their tables, or a database URL)")
     if not folder.is_dir():
         raise SourceError(f"source folder {folder} does not exist: pass a folder of CSV/Parquet files or a database URL")
     files = table_files(folder, spec.name)

@@ -184,7 +184,10 @@ def _apply_time(values: pd.Series, rule: FieldRule, rejected: dict[int, list[tup
         has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False).to_numpy(dtype=bool)
         aware = pd.to_datetime(text.where(has_offset), format=fmt or "ISO8601", errors="coerce", utc=True)
         naive = pd.to_datetime(text.where(~has_offset), format=fmt or "ISO8601", errors="coerce")
-        local = naive.dt.tz_localize(rule.timezone or "UTC", ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        # A wall time the clocks pass twice (the hour they go back) is read as its first passing: its
+        # events were quarantined every October. A time the clocks skip does not exist and stays unreadable.
+        first_passing = np.ones(len(naive), dtype=bool)
+        local = naive.dt.tz_localize(rule.timezone or "UTC", ambiguous=first_passing, nonexistent="NaT").dt.tz_convert("UTC")
         parsed = aware.where(has_offset, local)
     bad = present & parsed.isna().to_numpy()
     if bad.any():

@@ -133,3 +133,9 @@ def test_chunk_rows_below_one_is_refused(value: str, tmp_path: Path, capsys: pyt
     code = main(["ingest", str(tmp_path), "--chunk-rows", value])
     err = capsys.readouterr().err
     assert code == 2 and "--chunk-rows" in err and "Traceback" not in err
+
+
+def test_a_file_given_as_the_source_is_named_a_file(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "source folder .../events.csv does not exist" of a file that does exist."""
+    code, _, err = run(capsys, str(source / "events.csv"))
+    assert_one_error_line(code, err, "events.csv is a file: pass the folder that holds it")

@@ -52,6 +52,15 @@ def test_a_local_time_that_does_not_exist_is_rejected_with_the_reason() -> None:
     assert out == ["2026-03-29 02:30:00"]  # kept as read: the quarantine shows what was there
 
 
+def test_a_local_time_the_clocks_pass_twice_is_read_as_its_first_passing() -> None:
+    # 02:30 on the night clocks go back in Berlin happened twice (CEST, then CET): every event of that
+    # hour was quarantined each October.
+    out, rejected = times(["2025-10-26 02:30:00", "2025-10-26 03:30:00"], time_format="%Y-%m-%d %H:%M:%S",
+                          timezone="Europe/Berlin")
+    assert rejected == {}
+    assert out == ["2025-10-26T00:30:00.000000Z", "2025-10-26T02:30:00.000000Z"]
+
+
 @pytest.mark.parametrize(("unmapped", "expected"), [("keep", ["open", "Archived", ""]), ("null", ["open", "", ""])])
 def test_unmapped_values_kept_or_emptied(unmapped: str, expected: list[str]) -> None:
     rule = FieldRule("status", HERE, path="state", value_map=(("OPEN", "open"),), unmapped=unmapped)
