@@ -95,7 +95,9 @@ def read_table(source: str, spec: TableSpec, chunk_rows: int = 100_000) -> Itera
                           "files named after their tables, or a database URL)")
     if not folder.is_dir():
         raise SourceError(f"source folder {folder} does not exist: pass a folder of CSV/Parquet files or a database URL")
-    files = table_files(folder, spec.name)
+    # By absolute path: rows are filed in quarantine, and recorded, by the file they came from, and a load
+    # that named the folder another way ("world", "/tmp/world") filed the same bad rows a second time.
+    files = [path.resolve() for path in table_files(folder, spec.name)]
     if not files:
         _check_near_misses(folder, spec.name)
         log.warning("no files for table %s in %s (read are %s): nothing loaded for it", spec.name, folder, _expected(spec.name))
