@@ -79,7 +79,7 @@ def command(
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text" if stage == "embed" else "step")
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="text" if stage == "embed" else "step", disable=None)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()  # one finished line per stage instead of bars stacked below each other

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,11 +106,17 @@ def _check_profile(settings: Any) -> None:
 def _load_workarounds(engine: Any, folder: Path, when: datetime) -> None:
     from outreach.workarounds import WorkaroundError, load_workarounds, upsert_workarounds
 
+    # The loader logs each warning (what a DAG task's log shows); here they are printed once, below.
+    quiet = logging.getLogger("outreach.workarounds")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         workarounds = load_workarounds(folder)
         counts = upsert_workarounds(engine, workarounds, now=when)
     except WorkaroundError as exc:
         raise UserError(str(exc)) from exc
+    finally:
+        quiet.setLevel(level)
     for workaround in workarounds:
         for warning in workaround.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,16 @@ def test_a_missing_product_profile_is_one_error_line(world: World, tmp_path: Pat
         f"forewarn: error: product profile {str(tmp_path / 'nope.yaml')!r} does not exist; point "
         "--product-profile, the Variable forewarn_product_profile or FOREWARN_PRODUCT_PROFILE at an existing YAML file"
     ]
+
+
+def test_a_workaround_warning_reaches_the_terminal_once(tmp_path: Path) -> None:
+    """The loader logs its warnings (a DAG task's log shows them) and the command printed them too: every
+    warning twice on a terminal. A real process, since the log goes to the terminal's stderr."""
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "wa-sync.md").write_text(WORKAROUND, encoding="utf-8")
+    env = {**os.environ, "FOREWARN_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}", "FOREWARN_HOME": str(tmp_path)}
+    done = subprocess.run([str(Path(sys.executable).parent / "forewarn"), "outreach", "--as-of", "2026-01-01T00:00:00Z",
+                           "--no-send", "--workarounds", str(tmp_path / "kb")], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("apologises") == 1, done.stderr
