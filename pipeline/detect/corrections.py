@@ -122,6 +122,10 @@ def _checked(
     )
     pinned = {c.pain_point_id for c in earlier if c.action == "pin"}
     muted = {c.pain_point_id for c in earlier if c.action == "mute"}
+    if state.pain_point_id in {"mute": muted, "pin": pinned}.get(request.action, set()):
+        # Stored again, the log listed the same correction twice and nothing changed.
+        raise CorrectionError(f"{state.pain_point_id} is {request.action}ned already" if request.action == "pin"
+                              else f"{state.pain_point_id} is muted already")
     if request.action == "rename":
         label = " ".join((request.label or "").split())
         if not label:
@@ -143,13 +147,17 @@ def _checked_merge(correction: Correction, request: CorrectionRequest, registry:
     others: list[str] = []
     for other_id in request.other_ids:
         other = _current(registry, other_id)
-        if other.pain_point_id == correction.pain_point_id or other.pain_point_id in others:
+        if other.pain_point_id == correction.pain_point_id:
             raise CorrectionError(f"cannot merge {other.pain_point_id} with itself; name two different pain points")
+        if other.pain_point_id in others:
+            raise CorrectionError(f"{other.pain_point_id} is named twice; name each pain point to merge once")
         if other.pain_point_id in pinned:
-            raise CorrectionError(
-                f"{other.pain_point_id} is pinned, so it is never merged away; merge the other way round "
-                f"(forewarn painpoints merge {other.pain_point_id} {correction.pain_point_id})"
+            way_round = (
+                f"; merge the other way round (forewarn painpoints merge {other.pain_point_id} {correction.pain_point_id})"
+                if correction.pain_point_id not in pinned
+                else "; both are pinned, so neither is merged into the other"
             )
+            raise CorrectionError(f"{other.pain_point_id} is pinned, so it is never merged away{way_round}")
         if (other.pain_point_id in muted) != (correction.pain_point_id in muted):
             which, plain = (other.pain_point_id, correction.pain_point_id)
             if correction.pain_point_id in muted:

@@ -167,6 +167,9 @@ def test_a_split_source_shows_only_its_own_tickets_as_examples_and_terms(
         (("merge", "{refund}", "{password}"), "is pinned"),
         (("merge", "{login}", "{refund}"), "is muted"),
         (("rename", "{refund}", "   "), "label"),
+        (("merge", "{invoice}", "{refund}", "{refund}"), "is named twice"),
+        (("mute", "{login}"), "is muted already"),  # stored again, the log listed it twice
+        (("pin", "{password}"), "is pinned already"),
     ],
 )
 def test_bad_corrections_fail_with_one_line_and_change_nothing(
