@@ -334,6 +334,19 @@ def _key_terms(scores: dict[str, float], label_key: str, top: int) -> list[str]:
     return chosen
 
 
+def borne_out(key_terms: Sequence[str], examples: Sequence[str], own_texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The key terms and examples of a pain point that its own tickets bear out.
+
+    A person's split moves tickets out after the fit described the cluster: its card went on showing a
+    split-off ticket as an example and key terms none of its tickets used. Examples must be its tickets'
+    texts; every word of a key term must occur in them.
+    """
+    mine = set(own_texts)
+    blob = " ".join(own_texts).lower()
+    terms = [t for t in key_terms if all(word in blob for word in str(t).lower().split())]
+    return terms, [e for e in examples if e in mine]
+
+
 def representative_rows(vectors: np.ndarray, members: np.ndarray, count: int = 3) -> tuple[int, ...]:
     """Most central member first, then members both central and unlike those already chosen (MMR)."""
     if members.size == 0:

@@ -26,6 +26,7 @@ from detectors.painpoints.corrections import (
     phrase_matches,
     reserve_ids,
 )
+from detectors.painpoints.labeling import borne_out
 from detectors.painpoints.registry import MERGED, HistoryEvent, format_pain_point_id
 from pipeline.detect.settings import DetectSettings
 from sql import expanding_texts, statement
@@ -348,10 +349,9 @@ def _own_card(stored, own: list[str], is_new: bool) -> dict[str, str]:  # noqa: 
     first = [{"text": text} for text in own[:3]]
     if is_new or stored is None:
         return {"key_terms": json.dumps([]), "representatives": json.dumps(first)}
-    mine, blob = set(own), " ".join(own).lower()
-    examples = [r for r in json.loads(stored["representatives"] or "[]") if r.get("text") in mine]
-    terms = [t for t in json.loads(stored["key_terms"] or "[]") if all(w in blob for w in str(t).lower().split())]
-    return {"key_terms": json.dumps(terms), "representatives": json.dumps(examples or first)}
+    shown = [r.get("text", "") for r in json.loads(stored["representatives"] or "[]")]
+    terms, examples = borne_out(json.loads(stored["key_terms"] or "[]"), shown, own)
+    return {"key_terms": json.dumps(terms), "representatives": json.dumps([{"text": e} for e in examples] or first)}
 
 
 def _record_history(connection: Connection, correction: Correction) -> None:

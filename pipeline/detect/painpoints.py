@@ -34,6 +34,7 @@ from detectors.painpoints.corrections import (
     reserve_ids,
 )
 from detectors.painpoints.granularity import Granularity, granularity_state, kept_granularity, vector_space
+from detectors.painpoints.labeling import borne_out
 from detectors.painpoints.language_centring import LanguageCentredEmbedder, offsets_from_dict, offsets_to_dict
 from detectors.painpoints.placement import FitMemory, RefitPolicy, place_texts, recluster_reason
 from detectors.painpoints.registry import ACTIVE, INACTIVE
@@ -236,23 +237,9 @@ def _fit_descriptions(tickets: pd.DataFrame, fit: PainPointClusterer, split_off:
     for pain_point_id, group in tickets[tickets["placed"]].groupby("pain_point_id", sort=True):
         description = described.get(int(group["cluster"].mode().iat[0]))
         if description is not None and pain_point_id not in split_off:
-            out[str(pain_point_id)] = _own_description(description, group)
+            terms, examples = borne_out(description.key_terms, description.representative_texts, _texts(group))
+            out[str(pain_point_id)] = (tuple(terms), tuple(examples))
     return out
-
-
-def _own_description(description, group: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:  # noqa: ANN001
-    """The cluster's key terms and examples that the pain point's own tickets bear out.
-
-    A person's split moves tickets out of the cluster's pain point after the fit: its card went on showing
-    a split-off ticket as an example ("Can't DRAG files" under a crash pain point) and key terms none of
-    its tickets used. Examples must be its tickets; a key term's words must occur in them.
-    """
-    texts = _texts(group)
-    own = set(texts)
-    blob = " ".join(texts).lower()
-    examples = tuple(t for t in description.representative_texts if t in own)
-    terms = tuple(t for t in description.key_terms if all(word in blob for word in t.lower().split()))
-    return terms, examples
 
 
 def _fit_memory(
