@@ -13,6 +13,8 @@ from pipeline.cli.errors import UserError
 from pipeline.cli.outreach import utc_now
 
 _BY_HELP = "Who makes the correction (default: your login name)."
+# A theme's name is cut to this many characters in the listing, so the pain point labels stay on one line.
+THEME_WIDTH = 32
 
 
 @contextmanager
@@ -62,12 +64,20 @@ def list_command(show_all: bool) -> None:
     echo_table(
         [
             (r["pain_point_id"], r["status"], int(r["ticket_count"] or 0), int(r["customer_count"] or 0),
-             r["theme_id"] or "-", ",".join(f for f, on in (("muted", r["muted"]), ("pinned", r["pinned"])) if on) or "-",
+             _theme(r["theme_id"], r["theme_label"]), ",".join(f for f, on in (("muted", r["muted"]), ("pinned", r["pinned"])) if on) or "-",
              r["label"])
             for r in rows
         ],
         ("pain point", "status", "tickets", "customers", "theme", "flags", "label"),
     )
+
+
+def _theme(theme_id: str | None, label: str | None) -> str:
+    """A theme by id and name ("th-0003 password reset"): the id alone told a reader nothing."""
+    if not theme_id:
+        return "-"
+    text = f"{theme_id} {label}" if label else theme_id
+    return text if len(text) <= THEME_WIDTH else text[: THEME_WIDTH - 1] + "…"
 
 
 @command.command("rename")

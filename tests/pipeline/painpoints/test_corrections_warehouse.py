@@ -212,3 +212,20 @@ def test_themes_keep_their_ids_across_runs(warehouse: Engine) -> None:
     assert None not in second.values()
     assert set(second.values()) == set(themes)
     assert sum(themes.values()) == 250  # every assigned ticket of the window, once
+
+
+def test_the_listing_names_each_pain_points_theme(
+    warehouse: Engine, cli_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`painpoints list` showed only theme ids ("th-0003"), which tell a product manager nothing."""
+    add_tickets(warehouse, 30, 0, seed=1, prefix="a")
+    detect_pain_points(warehouse, DAY1, SETTINGS)
+    invoice = pain_point_of(warehouse, _tickets_of("invoice"))
+    with warehouse.connect() as connection:
+        theme_id, theme_label = connection.execute(text(
+            "SELECT t.theme_id, t.label FROM pain_points p JOIN themes t ON t.theme_id = p.theme_id "
+            "WHERE p.pain_point_id = :p"), {"p": invoice}).one()
+    capsys.readouterr()
+    assert _forewarn(monkeypatch, cli_url, "painpoints", "list") == 0
+    [line] = [row for row in capsys.readouterr().out.splitlines() if row.startswith(invoice)]
+    assert f"{theme_id} {theme_label}"[:20] in line
