@@ -42,7 +42,11 @@ def command(out: Path | None, as_of: str | None, period_days: int, run_detect: b
         if run_detect:
             from pipeline.detect import DetectSettings, detect
 
-            found = detect(engine, when, DetectSettings(), stage=lambda name: click.echo(f"detect: {name} ...", err=True))
+            # A one-shot run looks back over the whole report period for incidents: with the hourly runs'
+            # 48 h a fresh warehouse's report missed the week's biggest spike, over two days before its end.
+            lookback = max(DetectSettings().incident_lookback_hours, period_days * 24)
+            found = detect(engine, when, DetectSettings(incident_lookback_hours=lookback),
+                           stage=lambda name: click.echo(f"detect: {name} ...", err=True))
             click.echo(f"detected as of {when:%Y-%m-%d %H:%M}: {counted(found.pain_points.pain_points, 'pain point')}, "
                        f"{counted(sum(found.incidents.by_kind.values()), 'incident')}, {counted(found.links, 'link')}")
         try:
