@@ -80,6 +80,10 @@ def _with_interval(ref: SourceRef, start: datetime | None) -> SourceRef:
     from pipeline.pull.zendesk import interval_folder
 
     def fill(value: str | None) -> str | None:
+        if value and "{interval}" in value and start is None:
+            # Without an interval it read a folder named after 1970 and said that folder does not exist.
+            raise MappingError(None, f"this mapping reads one interval's landing folder ({value}), so it runs only "
+                                     "for an interval: forewarn ingest SOURCE --mapping ... --start 2026-01-05 --end 2026-01-06")
         return value.replace("{interval}", interval_folder(start)) if value else value
 
     return replace(ref, source=fill(ref.source), files=fill(ref.files))

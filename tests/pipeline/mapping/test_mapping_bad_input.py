@@ -10,7 +10,7 @@ import pytest
 from mapping_helpers import FIXTURES, LENIENT, rows
 from sqlalchemy import Engine
 
-from pipeline.ingest import ingest
+from pipeline.ingest import Interval, ingest
 from pipeline.mapping import MappingError, load_mapping
 
 SEGMENT = """\
@@ -114,3 +114,10 @@ def test_bad_rows_of_a_mapped_source_meet_the_same_share_gate(warehouse: Engine,
         ingest(warehouse, str(FIXTURES / "segment"), mapping=load_mapping(mapping_file(tmp_path, text)),
                settings=ValidationSettings(max_bad_row_share=0.2, min_rows_for_share=1))
     assert rows(warehouse, "SELECT count(*) FROM events") == [(0,)]
+
+
+def test_a_pull_mapping_without_an_interval_says_it_needs_one(sqlite_warehouse: Engine, tmp_path: Path) -> None:
+    """It read the landing folder of 1970 and said "source folder landing/19700101T0000 does not exist"."""
+    (tmp_path / "landing").mkdir()
+    with pytest.raises(MappingError, match="landing folder .* runs only for an interval: forewarn ingest .* --start"):
+        ingest(sqlite_warehouse, str(tmp_path / "landing"), Interval(), mapping=load_mapping("zendesk-pull"))
