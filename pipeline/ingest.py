@@ -242,13 +242,10 @@ def _load_chunk(
     failures = validate_chunk(typed, spec)
     # Rows a source mapping already rejected (unmapped value, timestamp format, unknown customer).
     # They come first: the mapping's reason is the root cause of what the suite then finds.
+    columns_of_rules = rule_columns(spec)
     for label, found in chunk.rejected.items():
         if label in typed.index:
-            rules = failures.rules.setdefault(label, [])
-            for rule, _ in reversed(found):
-                if rule in rules:
-                    rules.remove(rule)
-                rules.insert(0, rule)
+            failures.put_first(label, found, columns_of_rules)
     keys = typed[spec.key].to_numpy(dtype=object, na_value=None).tolist()
     # A key already loaded from an earlier chunk or file of this run is a duplicate too.
     if not seen_keys.isdisjoint(keys):

@@ -86,31 +86,32 @@ def _check_table(
         check.malformed += len(chunk.malformed)
         typed = coerce_chunk(chunk.frame, spec)
         failures = validate_chunk(typed, spec)
+        # A row counts once per column it fails on (a mapping rule and a suite rule may both name it).
+        rejected_in: dict[str, set[object]] = {name: set() for name in columns}
         for label, found in chunk.rejected.items():
-            rules = failures.rules.setdefault(label, [])
-            for rule, detail in reversed(found):
-                if rule in rules:
-                    rules.remove(rule)
-                rules.insert(0, rule)
+            failures.put_first(label, found, rule_of_column)
+            for _, detail in found:
                 target = detail.split(" <- ")[0]
-                if target in columns:
-                    columns[target].rejected += 1
+                if target in rejected_in:
+                    rejected_in[target].add(label)
         for label, rules in failures.rules.items():
             check.by_rule[rules[0]] += 1
-            mapped = {rule for rule, _ in chunk.rejected.get(label, [])}
             for rule in rules:
                 target = rule_of_column.get(rule)
-                if target in columns and rule not in mapped:
-                    columns[target].rejected += 1
+                if target in rejected_in:
+                    rejected_in[target].add(label)
         check.rejected_rows += len(failures.rules)
         for name, column in columns.items():
             values = chunk.frame[name].str.strip()
             filled = values != ""
             column.filled += int(filled.sum())
             column.empty += int((~filled).sum())
+            column.rejected += len(rejected_in[name])
             private = name in PRIVATE_COLUMNS or (name == "name" and table.table == "customers")
             if not private and len(column.examples) < 3:
-                for value in values[filled].unique()[:3].tolist():
+                # Examples of what loads: a rejected value is counted, not shown as received.
+                kept = values[filled & ~values.index.isin(list(rejected_in[name]))]
+                for value in kept.unique()[:3].tolist():
                     if value not in column.examples and len(column.examples) < 3:
                         column.examples.append(value[:30])
         if table.table == "customers":

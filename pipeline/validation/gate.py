@@ -99,6 +99,21 @@ class RowFailures:
         if rule not in self.rules[label]:
             self.rules[label].append(rule)
 
+    def put_first(self, label: int, found: list[tuple[str, str]], rule_columns: dict[str, str]) -> None:
+        """Put the rules a source mapping broke (``(rule, "column <- field...")``) before the suite's.
+
+        The mapping's reason is the root cause: a value it could not read is emptied, so the suite
+        then finds that column missing too. That echo is dropped, so a row names each column once.
+        """
+        rejected_columns = {detail.split(" <- ")[0] for _, detail in found}
+        mapped = list(dict.fromkeys(rule for rule, _ in found))
+        later = [
+            rule
+            for rule in self.rules.get(label, [])
+            if rule not in mapped and rule_columns.get(rule) not in rejected_columns
+        ]
+        self.rules[label] = mapped + later
+
 
 @cache
 def _batch_definition(table_name: str) -> gx.core.batch_definition.BatchDefinition:

@@ -41,6 +41,20 @@ def test_check_counts_rejects_per_column(capsys: pytest.CaptureFixture[str]) -> 
     assert "quarantine by rule: unmapped_value 1" in out
 
 
+def test_check_counts_a_row_once_per_column_and_shows_only_values_that_load(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Ticket 603's "05/01/2026 09:15" does not match the mapping's format: the mapping rejects it and
+    # the suite then finds created_at missing. That is one rejected row, and not an example received.
+    assert run(capsys, "ingest", str(FIXTURES / "customers"), "--no-progress")[0] == 0
+    code, out, err = run(capsys, "mapping", "check", str(FIXTURES / "zendesk-csv"), "--mapping", "zendesk-csv")
+    assert code == 0, err
+    created = next(line for line in out.splitlines() if line.startswith("created_at"))
+    assert created.split()[3:6] == ["3", "0", "1"]  # column, 'Created, at', filled, empty, rejected
+    assert "05/01/2026" not in created
+    assert "quarantine by rule: unparseable_timestamp 1" in out
+
+
 def test_ingest_with_a_mapping(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "ingest", str(FIXTURES / "segment"), "--mapping", "segment-tracks", "--no-progress")
     assert code == 0, err
