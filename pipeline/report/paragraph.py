@@ -181,7 +181,10 @@ def _quality(data: ReportData) -> str:
         oldest, table = max(known)
         age = fmt.duration(oldest)
         age = age if age.startswith("under") else f"at most {age}"
-        parts.append(f"All sources are fresh (newest rows {age} old)" if oldest <= FRESH
+        # Only tables whose rows carry a time are judged (customers carry none): name them, so the
+        # sentence never vouches for a table it could not read the age of.
+        judged = [name for _, name in sorted(known, key=lambda item: item[1], reverse=True)]
+        parts.append(f"{_and_list(judged).capitalize()} are fresh (newest rows {age} old)" if oldest <= FRESH
                      else f"The {table} data is stale: its newest row is {fmt.duration(oldest)} old")
     if quality.rows_quarantined:
         top = max(quality.quarantine, key=lambda item: item.rows)
@@ -191,3 +194,7 @@ def _quality(data: ReportData) -> str:
         parts.append("no row was quarantined")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "." if sentence else ""
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

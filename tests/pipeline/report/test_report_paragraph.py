@@ -152,9 +152,18 @@ def test_fresh_data_under_a_minute_old_reads_as_such() -> None:
     loads = (TableLoad("tickets", 7, 0, 100, 0, END - timedelta(seconds=20), END),
              TableLoad("events", 7, 0, 100, 0, END - timedelta(minutes=30), END))
     fresh = write_paragraph(_data(quality=DataQuality(loads=loads, quarantine=())))
-    assert fresh.endswith("All sources are fresh (newest rows at most 30 min old); no row was quarantined.")
+    assert fresh.endswith("Tickets and events are fresh (newest rows at most 30 min old); no row was quarantined.")
     newest = write_paragraph(_data(quality=DataQuality(loads=loads[:1], quarantine=())))
-    assert newest.endswith("All sources are fresh (newest rows under 1 min old); no row was quarantined.")
+    assert newest.endswith("Tickets are fresh (newest rows under 1 min old); no row was quarantined.")
+
+
+def test_freshness_vouches_only_for_tables_whose_rows_carry_a_time() -> None:
+    # Customers have no row time: their age is unknown, so the sentence must not say "all sources".
+    loads = (TableLoad("customers", 1, 0, 50, 0, None, END),
+             TableLoad("events", 7, 0, 100, 0, END - timedelta(minutes=30), END))
+    paragraph = write_paragraph(_data(quality=DataQuality(loads=loads, quarantine=())))
+    assert "All sources" not in paragraph
+    assert paragraph.endswith("Events are fresh (newest rows at most 30 min old); no row was quarantined.")
 
 
 def test_a_longer_period_is_named_in_days() -> None:
