@@ -33,7 +33,7 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool) -> None:
         return
     p = summary.pain_points
     click.echo(f"as of {moment.isoformat()}: {p.tickets} tickets, {p.assigned} in {p.pain_points} pain points "
-               f"({p.created} new)")
+               f"({p.created} first found at this as-of)")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.incidents.by_kind.items())) or "none"
     click.echo(f"incidents: {kinds}; {summary.incidents.customers} affected customers")
     click.echo(f"links between pain points and incidents: {summary.links}")

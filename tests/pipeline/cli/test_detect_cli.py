@@ -43,3 +43,24 @@ def test_an_empty_warehouse_says_to_ingest_first(
     out = _detect(capsys, T0.isoformat())
 
     assert "holds no tickets and no error events" in out and "forewarn ingest" in out
+
+
+def test_a_rerun_of_one_as_of_counts_the_pain_points_that_as_of_first_found(
+    sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "new" read as new since this command's last run; a rerun is idempotent, so the count is the
+    # pain points this as-of first found, the same on every rerun, and none at a later as-of.
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
+    world = World(sqlite_warehouse)
+    for i in range(12):
+        world.customer(f"c{i}")
+        topic = ("Sync stuck", "sync times out at 99 percent") if i % 2 else ("Invoice wrong", "invoice charges twice")
+        world.ticket(f"t{i}", f"c{i}", at=T0 - timedelta(hours=20 - i), subject=topic[0], body=topic[1])
+
+    first = _detect(capsys, T0.isoformat()).splitlines()[0]
+    again = _detect(capsys, T0.isoformat()).splitlines()[0]
+    later = _detect(capsys, (T0 + timedelta(hours=1)).isoformat()).splitlines()[0]
+
+    assert first == again and "first found at this as-of" in first
+    assert "(0 first found at this as-of)" not in first
+    assert "(0 first found at this as-of)" in later
