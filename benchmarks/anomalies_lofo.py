@@ -81,7 +81,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--piece-days", type=float, default=None,
                         help="score the NAB files cut into pieces of this many days, each from a cold start")
+    parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
+                        help="replace one axis of the grid, e.g. --grid threshold=4.5,5,5.5,6")
     args = parser.parse_args()
+    for axis in args.grid:
+        name, _, values = axis.partition("=")
+        if name not in GRID:
+            parser.error(f"--grid {axis}: the grid's axes are {', '.join(GRID)}")
+        GRID[name] = tuple(float(value) for value in values.split(","))
     keys = list(itertools.product(*GRID.values()))
     scores = {}
     for key in keys:
