@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import mmap
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
 HEADER_READ_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
+_ISO_DATE = re.compile(r"[+-]?\d{4}-\d{2}-\d{2}")
 
 
 def read_csv(path: Path, spec: TableSpec, chunk_rows: int = 100_000, *, fast: bool = True) -> Iterator[Chunk]:
@@ -54,11 +56,69 @@ def read_csv(path: Path, spec: TableSpec, chunk_rows: int = 100_000, *, fast: bo
         arrow_chunks = _ArrowChunks(path, header, chunk_rows)
         for chunk in arrow_chunks:
             delivered += len(chunk.frame)
-            yield chunk
+            yield _set_aside_joined(chunk, header, spec)
         if not arrow_chunks.stopped_early:
             return
         log.info("%s: pyarrow stopped after %s rows; the csv module reads the rest", path, delivered)
-    yield from _read_csv_python(path, header, chunk_rows, skip_records=delivered)
+    for chunk in _read_csv_python(path, header, chunk_rows, skip_records=delivered):
+        yield _set_aside_joined(chunk, header, spec)
+
+
+def _set_aside_joined(chunk: Chunk, header: list[str], spec: TableSpec) -> Chunk:
+    """Move records that swallowed later records into a quoted field to the malformed ones.
+
+    A quote left open (``"sync is stuck`` with no closing quote) makes every line up to the next quote
+    character part of one field, as CSV defines it: the records on those lines vanish without a
+    wrong field count to show it. A line inside a field that reads as a whole record of this table
+    (the header's field count, and a time where the table's time column is, or an email address for
+    customers) is that sign; the record goes to quarantine with its raw text, so it can be fixed.
+    """
+    names = dedupe_names(header)
+    marker = _record_marker(header, spec)
+    if marker is None or chunk.frame.empty:
+        return chunk
+    joined: dict[int, tuple[str, int, int]] = {}
+    for column in names:
+        values = chunk.frame[column]
+        multiline = values.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
+        for label, value in values[multiline].items():
+            lines = value.splitlines()[1:]
+            records = sum(1 for line in lines if _reads_as_record(line, len(header), marker))
+            if records and label not in joined:
+                joined[label] = (column, len(lines) + 1, records)
+    if not joined:
+        return chunk
+    bad = chunk.frame.loc[list(joined)]
+    malformed = [
+        MalformedRecord(
+            int(row[ROW_NUMBER]),
+            _raw_record(header, [row[name] for name in names]),
+            f"its '{column}' field runs over {lines} lines, and {records} of them read as records of their own: "
+            "a quote there is probably not closed; close it (or double the quote inside the text) and load the file again",
+        )
+        for (_, row), (column, lines, records) in zip(bad.iterrows(), joined.values(), strict=True)
+    ]
+    return Chunk(chunk.source, chunk.frame.drop(index=list(joined)), [*chunk.malformed, *malformed])
+
+
+def _record_marker(header: list[str], spec: TableSpec) -> tuple[int, str] | None:
+    """Which field of a record says "this line is a record": the time column, else an email column."""
+    if spec.time_column in header:
+        return header.index(spec.time_column), "time"
+    if "email" in header:
+        return header.index("email"), "email"
+    return None
+
+
+def _reads_as_record(line: str, width: int, marker: tuple[int, str]) -> bool:
+    if line.count(",") < width - 1:
+        return False  # the cheap test first: most lines of a message are not records
+    fields = next(csv.reader([line]), [])
+    if len(fields) != width:
+        return False
+    position, kind = marker
+    value = fields[position].strip()
+    return bool(_ISO_DATE.match(value)) if kind == "time" else "@" in value
 
 
 def _csv_header(path: Path) -> tuple[list[str], int]:

@@ -65,6 +65,31 @@ def test_records_with_the_wrong_field_count_are_set_aside_with_their_row_number(
                    "fields": ["E3", "C3", "2026-01-03", "x", "extra"]}
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_quote_left_open_that_swallows_later_records_is_set_aside_not_loaded_as_one(
+    tmp_path: Path, fast: bool
+) -> None:
+    # E1's name opens a quote that only the quote in E3's name closes: as CSV defines it, E2 and E3
+    # are text inside E1's field, and would vanish without a wrong field count to show it.
+    path = write(tmp_path / "events.csv", HEADER + 'E1,C1,2026-01-01,"error\nE2,C2,2026-01-02,crash\n'
+                 'E3,C3,2026-01-03,"a ""quoted"" name"\nE4,C4,2026-01-04,ok\n')
+    good, bad = chunks_as_rows(list(read_csv(path, EVENTS, fast=fast)))
+    assert [row[:2] for row in good] == [(2, "E4")]
+    [(row_number, detail)] = bad
+    assert row_number == 1
+    assert "'name' field runs over 3 lines, and 2 of them read as records" in detail
+    assert "quote there is probably not closed" in detail
+
+
+def test_a_multi_line_text_whose_lines_are_not_records_of_the_table_loads(tmp_path: Path) -> None:
+    # Line breaks and commas inside a quoted message are ordinary: only a whole record of this table
+    # (its field count and a time where the time column is) inside a field marks an open quote.
+    text = '"Steps:\n1, open the app, tap sync\n2, wait, wait, wait\nx,y,not a date,z"'
+    path = write(tmp_path / "events.csv", HEADER + f"E1,C1,2026-01-01,{text}\nE2,C2,2026-01-02,ok\n")
+    good, bad = chunks_as_rows(list(read_csv(path, EVENTS)))
+    assert bad == [] and [row[1] for row in good] == ["E1", "E2"]
+
+
 @pytest.mark.parametrize("chunk_rows", [1, 2, 3, 100])
 def test_fast_and_reference_readers_agree_whatever_the_chunk_size(tmp_path: Path, chunk_rows: int) -> None:
     body = "".join(f"E{i},C{i % 3},2026-01-0{1 + i % 9},{'x' * (i % 4)}\n" for i in range(11))
