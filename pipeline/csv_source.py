@@ -17,7 +17,7 @@ import logging
 import mmap
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
 HEADER_READ_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
+_TIME_NAME = re.compile(r"(created|time|date)|(_| )at$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"[+-]?\d{4}-\d{2}-\d{2}")
 
 
@@ -74,39 +75,75 @@ def _set_aside_joined(chunk: Chunk, header: list[str], spec: TableSpec) -> Chunk
     customers) is that sign; the record goes to quarantine with its raw text, so it can be fixed.
     """
     names = dedupe_names(header)
-    marker = _record_marker(header, spec)
-    if marker is None or chunk.frame.empty:
+    multiline = {
+        column: chunk.frame[column].str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
+        for column in names
+    }
+    suspects = [record for record in chunk.malformed if "\\n" in record.raw]
+    if not suspects and not any(rows.any() for rows in multiline.values()):
         return chunk
-    joined: dict[int, tuple[str, int, int]] = {}
-    for column in names:
-        values = chunk.frame[column]
-        multiline = values.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
-        for label, value in values[multiline].items():
-            lines = value.splitlines()[1:]
-            records = sum(1 for line in lines if _reads_as_record(line, len(header), marker))
-            if records and label not in joined:
-                joined[label] = (column, len(lines) + 1, records)
-    if not joined:
+    marker = _record_marker(header, spec, chunk.frame[names])
+    if marker is None:
         return chunk
-    bad = chunk.frame.loc[list(joined)]
+    width = len(header)
+    joined: dict[int, str] = {}
+    for column, rows in multiline.items():
+        for label, value in chunk.frame[column][rows].items():
+            if label not in joined and (note := _swallowed(column, value, width, marker)):
+                joined[label] = note
+    # A quote left open to the end of the file also shows as a wrong field count: say why.
     malformed = [
-        MalformedRecord(
-            int(row[ROW_NUMBER]),
-            _raw_record(header, [row[name] for name in names]),
-            f"its '{column}' field runs over {lines} lines, and {records} of them read as records of their own: "
-            "a quote there is probably not closed; close it (or double the quote inside the text) and load the file again",
-        )
-        for (_, row), (column, lines, records) in zip(bad.iterrows(), joined.values(), strict=True)
+        replace(record, detail=f"{record.detail}; {note}") if (note := _swallowed_in_raw(record.raw, width, marker)) else record
+        for record in chunk.malformed
     ]
-    return Chunk(chunk.source, chunk.frame.drop(index=list(joined)), [*chunk.malformed, *malformed])
+    if joined:
+        bad = chunk.frame.loc[list(joined)]
+        malformed += [
+            MalformedRecord(int(row[ROW_NUMBER]), _raw_record(header, [row[name] for name in names]), note)
+            for (_, row), note in zip(bad.iterrows(), joined.values(), strict=True)
+        ]
+    return Chunk(chunk.source, chunk.frame.drop(index=list(joined)), malformed)
 
 
-def _record_marker(header: list[str], spec: TableSpec) -> tuple[int, str] | None:
-    """Which field of a record says "this line is a record": the time column, else an email column."""
+def _swallowed(column: str, value: str, width: int, marker: tuple[int, str]) -> str:
+    """What to say about a field whose later lines read as records; empty when none does."""
+    lines = value.splitlines()[1:]
+    records = sum(1 for line in lines if _reads_as_record(line, width, marker))
+    if not records:
+        return ""
+    return (
+        f"its '{column}' field runs over {len(lines) + 1} lines, and {records} of them read as records of their own: "
+        "a quote there is probably not closed; close it (or double the quote inside the text) and load the file again"
+    )
+
+
+def _swallowed_in_raw(raw: str, width: int, marker: tuple[int, str]) -> str:
+    record = json.loads(raw)
+    for column, value in zip(record["header"], record["fields"], strict=False):
+        if note := _swallowed(column, value, width, marker):
+            return note
+    return ""
+
+
+def _record_marker(header: list[str], spec: TableSpec, frame: pd.DataFrame) -> tuple[int, str] | None:
+    """Which field of a record says "this line is a record": the time column, else an email column.
+
+    A file read for a source mapping has its own names: there the marker is a column whose values
+    nearly all start with an ISO date, read from the chunk itself, or else a column named like a time
+    (a help desk's "Created at").
+    """
     if spec.time_column in header:
         return header.index(spec.time_column), "time"
     if "email" in header:
         return header.index("email"), "email"
+    for position, column in enumerate(frame.columns):
+        dated = frame[column].str.match(_ISO_DATE).to_numpy(dtype=bool, na_value=False)
+        if dated.size and dated.mean() >= 0.9:
+            return position, "time"
+    # No row to read it from (every record of the file is broken): a column named like a time.
+    for position, name in enumerate(header):
+        if _TIME_NAME.search(name):
+            return position, "time"
     return None
 
 

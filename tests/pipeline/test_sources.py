@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from pipeline import csv_source, sources
-from pipeline.contract import CUSTOMERS, EVENTS
+from pipeline.contract import CUSTOMERS, EVENTS, TableSpec
 from pipeline.sources import ROW_NUMBER, SourceError, read_csv, read_table, table_files
 
 HEADER = "event_id,customer_id,occurred_at,name\n"
@@ -79,6 +79,20 @@ def test_a_quote_left_open_that_swallows_later_records_is_set_aside_not_loaded_a
     assert row_number == 1
     assert "'name' field runs over 3 lines, and 2 of them read as records" in detail
     assert "quote there is probably not closed" in detail
+
+
+def test_a_quote_left_open_to_the_end_of_a_help_desk_export_says_why_the_field_count_is_wrong(tmp_path: Path) -> None:
+    # A source mapping reads the file under its own names (no contract time column): the time is found
+    # in the rows that parse ("Created at" holds ISO dates), or by its name when no row parses.
+    export = "Id,Subject,Created at\n"
+    ok = "7,Fine,2026-01-05 07:00\n"
+    swallowing = '8,"Sync stuck,2026-01-05 08:00\n9,Login fails,2026-01-05 09:00\n'
+    any_header = TableSpec("tickets", key="", time_column=None, columns=())
+    for name, text in (("with_rows.csv", ok + swallowing), ("all_broken.csv", swallowing)):
+        path = write(tmp_path / name, export + text)
+        _, bad = chunks_as_rows(list(read_csv(path, any_header)))
+        [(_, detail)] = bad
+        assert detail.startswith("2 fields, header has 3; its 'Subject' field runs over 2 lines, and 1 of them")
 
 
 def test_a_multi_line_text_whose_lines_are_not_records_of_the_table_loads(tmp_path: Path) -> None:
