@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -64,3 +66,45 @@ def test_a_rerun_of_one_as_of_counts_the_pain_points_that_as_of_first_found(
     assert first == again and "first found at this as-of" in first
     assert "(0 first found at this as-of)" not in first
     assert "(0 first found at this as-of)" in later
+
+
+@pytest.mark.integration
+def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hourly runs judge alerts of the last 48 h; a first `forewarn detect` on a warehouse just loaded
+    did the same and missed the week's search spike (days 10-11 of 14)."""
+    from sqlalchemy import text
+
+    from pipeline.ingest import ingest
+    from pipeline.simulate import WorldSettings, simulate_world
+    from pipeline.warehouse import make_engine, migrate
+
+    world = tmp_path / "world"
+    simulate_world(WorldSettings(customers=400, days=14, seed=3, dirty=False), world)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    ingest(engine, str(world))
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", url)
+    with engine.connect() as connection:
+        end = connection.execute(text("SELECT MAX(occurred_at) FROM events")).scalar_one()
+    as_of = (pd.Timestamp(end).ceil("h")).isoformat()
+
+    def spikes() -> int:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT COUNT(*) FROM incidents WHERE kind = 'spike'")).scalar_one()
+
+    narrow = _detect_with(capsys, as_of, "--incident-lookback-hours", "48")
+    assert "(alerts of the last 48 h judged)" in narrow and spikes() == 0
+    first = _detect_with(capsys, as_of)
+    assert "(alerts of the last 168 h judged)" in first and spikes() >= 1
+    later = _detect_with(capsys, (pd.Timestamp(as_of) + pd.Timedelta(hours=1)).isoformat())
+    assert "(alerts of the last 48 h judged)" in later  # an earlier run exists: the hourly runs' window
+
+
+def _detect_with(capsys: pytest.CaptureFixture[str], as_of: str, *options: str) -> str:
+    code = main(["detect", "--as-of", as_of, "--embedder", "tfidf", *options])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
