@@ -20,13 +20,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from pipeline import late_arrivals, records
-from pipeline.coercion import coerce_chunk
+from pipeline.coercion import PARSED_SUFFIX, coerce_chunk
 from pipeline.contract import CUSTOMERS, EVENTS, TABLES, TICKETS, TableSpec
 from pipeline.mapping.model import SourceMapping
 from pipeline.sources import ROW_NUMBER, Chunk, read_table
 from pipeline.validation import GateFailure, ValidationSettings, validate_chunk
 from pipeline.validation.suites import rule_columns
-from sql import statement
+from sql import expanding_texts, statement
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,10 @@ class TableLoad:
     late_loaded: int = 0
     late_quarantined: int = 0
     late_hours: list[datetime] = field(default_factory=list)
+    # Customers whose row in this load was quarantined while it said "opted out", or its opt-in could not
+    # be read: their earlier opt-in is withdrawn (``consent_withdrawn`` counts those it changed).
+    consent_in_doubt: set[str] = field(default_factory=set, repr=False)
+    consent_withdrawn: int = 0
 
     @property
     def in_interval(self) -> int:
@@ -157,6 +161,8 @@ def _load_table(
             if progress:
                 progress(spec.name, len(chunk.frame) + len(chunk.malformed))
         _check_gate(spec, load, settings)
+        if load.consent_in_doubt:
+            load.consent_withdrawn = _withdraw_consent(connection, sorted(load.consent_in_doubt))
         connection.execute(statement("insert_ingest_run"), _run_params(source, load, interval, started))
         if tally is not None:
             load.late_hours = late_arrivals.grown_hours(connection, source, spec.name, tally)
@@ -255,6 +261,8 @@ def _load_chunk(
     bad_labels = sorted(failures.rules)
     for label in bad_labels:
         load.by_rule[failures.rules[label][0]] += 1
+    if spec is CUSTOMERS and bad_labels:
+        load.consent_in_doubt.update(_consent_in_doubt(typed.loc[bad_labels]))
     if spec.time_column is not None and interval.is_bounded and bad_labels:
         load.untimed_quarantined += int(typed.loc[bad_labels, spec.time_column].isna().sum())
     if chunk.malformed:
@@ -268,6 +276,28 @@ def _load_chunk(
         written = _write_good_rows(connection, good, spec, chunk.source, loaded_at)
         load.loaded += written
         load.unchanged += len(good) - written
+
+
+def _consent_in_doubt(rows: pd.DataFrame) -> list[str]:
+    """Ids of quarantined customer rows that say "opted out", or whose opt-in is missing or unreadable.
+
+    A quarantined row is not loaded, so the customer's earlier opt-in would stay in force: an opt-out
+    spelled "unsubscribed", left blank, or in a second file of the same load (a duplicate id) was
+    emailed anyway. Consent is the one value that fails safe.
+    """
+    opt_in = rows["email_opt_in"]
+    parsed = rows[f"email_opt_in{PARSED_SUFFIX}"].to_numpy(dtype=bool)
+    doubt = opt_in.isna().to_numpy() | ~parsed | (opt_in == False).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+    ids = rows["customer_id"][doubt]
+    return [str(value) for value in ids.dropna().tolist() if str(value).strip()]
+
+
+def _withdraw_consent(connection: Connection, customer_ids: list[str]) -> int:
+    changed = 0
+    query = statement("withdraw_customer_opt_in").bindparams(expanding_texts("customer_ids"))
+    for start in range(0, len(customer_ids), 1000):
+        changed += connection.execute(query, {"customer_ids": customer_ids[start : start + 1000]}).rowcount
+    return changed
 
 
 def _quarantine_rows(
@@ -401,6 +431,7 @@ def ingest_summary(report: IngestReport) -> dict[str, dict[str, int]]:
             "unchanged": t.unchanged,
             "quarantined": t.quarantined,
             "late_loaded": t.late_loaded,
+            "consent_withdrawn": t.consent_withdrawn,
         }
         for t in report.tables
     }

@@ -72,3 +72,8 @@ def command(
         if table.by_rule:
             rules = ", ".join(f"{rule} {count}" for rule, count in table.by_rule.most_common())
             click.echo(f"quarantined {table.table}: {rules}")
+        if table.consent_withdrawn:
+            click.echo(
+                f"opt-in withdrawn for {table.consent_withdrawn} customer(s): their quarantined rows say opted out "
+                "or their opt-in cannot be read; they get no email until a load reads them as opted in"
+            )

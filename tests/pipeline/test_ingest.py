@@ -84,9 +84,9 @@ def test_counts_add_up_and_every_row_lands_somewhere(warehouse: Engine, tmp_path
     source = small_source(tmp_path / "src")
     report = ingest(warehouse, str(source), settings=SETTINGS)
     summary = ingest_summary(report)
-    assert summary["customers"] == {"read": 6, "outside_interval": 0, "loaded": 5, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
-    assert summary["tickets"] == {"read": 13, "outside_interval": 0, "loaded": 12, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
-    assert summary["events"] == {"read": 31, "outside_interval": 0, "loaded": 30, "unchanged": 0, "quarantined": 1, "late_loaded": 0}
+    assert summary["customers"] == {"read": 6, "outside_interval": 0, "loaded": 5, "unchanged": 0, "quarantined": 1, "late_loaded": 0, "consent_withdrawn": 0}
+    assert summary["tickets"] == {"read": 13, "outside_interval": 0, "loaded": 12, "unchanged": 0, "quarantined": 1, "late_loaded": 0, "consent_withdrawn": 0}
+    assert summary["events"] == {"read": 31, "outside_interval": 0, "loaded": 30, "unchanged": 0, "quarantined": 1, "late_loaded": 0, "consent_withdrawn": 0}
     assert all(load.adds_up() for load in report.tables)
     for table in ("customers", "tickets", "events"):
         assert count(warehouse, table) == summary[table]["loaded"]
@@ -119,7 +119,7 @@ def test_overlapping_interval_adds_only_what_is_new(warehouse: Engine, tmp_path:
     loaded_at_day_one = rows(warehouse, "SELECT event_id, loaded_at FROM events ORDER BY 1")
     both = ingest_summary(ingest(warehouse, str(source), Interval(datetime(2026, 1, 1), datetime(2026, 1, 3)),
                                  settings=SETTINGS))
-    assert both["events"] == {"read": 31, "outside_interval": 10, "loaded": 10, "unchanged": 10, "quarantined": 1, "late_loaded": 0}
+    assert both["events"] == {"read": 31, "outside_interval": 10, "loaded": 10, "unchanged": 10, "quarantined": 1, "late_loaded": 0, "consent_withdrawn": 0}
     assert both["tickets"]["loaded"] == 4 and both["tickets"]["unchanged"] == 4
     assert count(warehouse, "events") == 20
     kept = dict(rows(warehouse, "SELECT event_id, loaded_at FROM events"))
@@ -379,3 +379,39 @@ def test_the_same_folder_named_another_way_files_its_bad_rows_once(sqlite_wareho
     before = count(sqlite_warehouse, "quarantine")
     ingest(sqlite_warehouse, str(source.resolve()), settings=SETTINGS)
     assert before > 0 and count(sqlite_warehouse, "quarantine") == before
+
+
+def test_a_quarantined_customer_row_that_says_opted_out_withdraws_the_earlier_opt_in(
+    warehouse: Engine, tmp_path: Path
+) -> None:
+    # Walk of stop 45: an opt-out spelled "unsubscribed", left blank, or in a second file of the same load
+    # (a duplicate id) was quarantined, the earlier "true" stayed in force and outreach emailed them.
+    first = tmp_path / "first"
+    write_csv(first / "customers.csv", CUSTOMER_HEADER, [customer(i) for i in range(1, 7)])
+    ingest(warehouse, str(first), settings=SETTINGS)
+    later = tmp_path / "later"
+    write_csv(later / "customers.csv", CUSTOMER_HEADER, [
+        customer(1, email_opt_in="unsubscribed"),  # unreadable: in doubt
+        customer(2, email_opt_in=""),  # missing: in doubt
+        customer(3),  # opted in here, opted out in the second file below
+        customer(4, email="not-an-address"),  # quarantined for its email, opt-in still true: kept
+        customer(5),
+        customer(6),
+        customer(7, email_opt_in="maybe"),  # a new customer: not loaded, nothing to withdraw
+    ])
+    write_csv(later / "customers-2.csv", CUSTOMER_HEADER, [customer(3, email_opt_in="false")])
+
+    report = ingest(warehouse, str(later), settings=ValidationSettings(max_bad_row_share=0.9))
+
+    loaded = report.tables[0]
+    assert loaded.table == "customers" and loaded.consent_withdrawn == 3
+    assert rows(warehouse, "SELECT customer_id, email_opt_in FROM customers ORDER BY customer_id") == [
+        ("C001", False), ("C002", False), ("C003", False), ("C004", True), ("C005", True), ("C006", True),
+    ]
+    again = ingest(warehouse, str(later), settings=ValidationSettings(max_bad_row_share=0.9)).tables[0]
+    # C001 and C002 stay withdrawn; C003's files still disagree: its first file's "true" is loaded and
+    # withdrawn again in the same transaction, and the run says so until the files agree.
+    assert again.consent_withdrawn == 1
+    assert rows(warehouse, "SELECT customer_id FROM customers WHERE NOT email_opt_in ORDER BY customer_id") == [
+        ("C001",), ("C002",), ("C003",),
+    ]

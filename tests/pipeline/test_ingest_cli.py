@@ -139,3 +139,17 @@ def test_a_file_given_as_the_source_is_named_a_file(source: Path, capsys: pytest
     """It said "source folder .../events.csv does not exist" of a file that does exist."""
     code, _, err = run(capsys, str(source / "events.csv"))
     assert_one_error_line(code, err, "events.csv is a file: pass the folder that holds it")
+
+
+def test_an_opt_out_the_load_cannot_take_is_withdrawn_and_said(
+    source: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, str(source))[0] == 0
+    (source / "customers.csv").write_text(
+        ",".join(CUSTOMER_HEADER) + "\nC1,a@example.com,A,en,pro,5,unsubscribed,2026-01-01T00:00:00Z\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("FOREWARN_MAX_BAD_ROW_SHARE", "1")
+    code, out, err = run(capsys, str(source))
+    assert code == 0, err
+    assert "quarantined customers: invalid_boolean 1" in out
+    assert "opt-in withdrawn for 1 customer(s)" in out and "no email until a load reads them as opted in" in out

@@ -18,7 +18,7 @@ def load(engine: Engine, folder: str, mapping: str) -> dict[str, dict[str, int]]
 
 def test_zendesk_incremental_export(with_customers: Engine) -> None:
     counts = load(with_customers, "zendesk", "zendesk-incremental")
-    assert counts == {"tickets": {"read": 4, "outside_interval": 0, "loaded": 3, "unchanged": 0, "quarantined": 1, "late_loaded": 0}}
+    assert counts == {"tickets": {"read": 4, "outside_interval": 0, "loaded": 3, "unchanged": 0, "quarantined": 1, "late_loaded": 0, "consent_withdrawn": 0}}
     tickets = rows(with_customers, "SELECT ticket_id, customer_id, status, csat, tags, channel FROM tickets ORDER BY ticket_id")
     # Requester ids become customers through the sideloaded users' emails (case-insensitively);
     # good -> 5, offered/unoffered -> no rating; solved -> closed.
@@ -63,7 +63,7 @@ def test_segment_users_and_tracks(warehouse: Engine) -> None:
     counts = load(warehouse, "segment", "segment-tracks")
     assert counts["customers"]["loaded"] == 4
     # "Button Clicked" is left out by the mapping's filter: it is not a row of the contract at all.
-    assert counts["events"] == {"read": 4, "outside_interval": 0, "loaded": 4, "unchanged": 0, "quarantined": 0, "late_loaded": 0}
+    assert counts["events"] == {"read": 4, "outside_interval": 0, "loaded": 4, "unchanged": 0, "quarantined": 0, "late_loaded": 0, "consent_withdrawn": 0}
     assert rows(warehouse, "SELECT event_id, customer_id, name, app_version, platform, error_code FROM events ORDER BY event_id") == [
         ("ajs-0001", "u-1001", "session_start", "5.4.0", "Android", None),
         ("ajs-0002", "u-1001", "error", "5.4.0", "Android", "E1042"),
