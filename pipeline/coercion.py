@@ -17,6 +17,9 @@ TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "on"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off"})
 PARSED_SUFFIX = "__parsed"
 ID_COLUMNS = ("customer_id",)
+# Trimmed too: an address exported with a space around it (" ann@example.com ") is the same address, and a
+# mapping's join by email already read it so (stop 45's walk: it was quarantined as malformed_email).
+TRIMMED_COLUMNS = (*ID_COLUMNS, "email")
 _ISO_DATE_START = r"\s*[+-]?\d{4}-\d{2}-\d{2}"
 
 
@@ -59,7 +62,7 @@ def coerce_chunk(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         present = _present(raw)
         if spec_column.kind == "text":
             # Identifiers are compared and stored trimmed (" C1" and "C1" are one customer).
-            kept = raw.str.strip() if name in (spec.key, *ID_COLUMNS) else raw
+            kept = raw.str.strip() if name in (spec.key, *TRIMMED_COLUMNS) else raw
             typed[name] = kept if present.all() else kept.where(present)
             continue
         stripped = raw.str.strip()

@@ -47,7 +47,10 @@ class Interval:
             raise ValueError(f"interval start {self.start} is not before its end {self.end}")
 
     def describe(self) -> str:
-        return f"[{self.start or '-inf'}, {self.end or '+inf'})"
+        """``[start, end) UTC`` (every time in the warehouse is UTC, whatever offset the user gave)."""
+        start = f"{self.start:%Y-%m-%d %H:%M:%S}" if self.start else "-inf"
+        end = f"{self.end:%Y-%m-%d %H:%M:%S}" if self.end else "+inf"
+        return f"[{start}, {end}) UTC" if self.is_bounded else f"[{start}, {end})"
 
     @property
     def is_bounded(self) -> bool:

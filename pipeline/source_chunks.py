@@ -52,10 +52,22 @@ def check_header(header: list[str], spec: TableSpec, where: str) -> None:
     """Raise SourceError naming ``where`` when the header lacks a column the table requires."""
     missing = [name for name in spec.required_columns if name not in header]
     if missing:
+        fix = delimiter_hint(header) or "rename or add the column(s) and rerun"
         raise SourceError(
             f"{where}: required column(s) {', '.join(missing)} missing for table {spec.name} "
-            f"(found: {', '.join(header) or 'no header'}); rename or add the column(s) and rerun"
+            f"(found: {', '.join(header) or 'no header'}); {fix}"
         )
+
+
+def delimiter_hint(header: list[str]) -> str:
+    """What to do when a header read as one column holds another delimiter (a semicolon CSV from Excel)."""
+    if len(header) != 1:
+        return ""
+    for mark, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if mark in header[0]:
+            return (f"the header is one column holding {name}: the file is separated by {name}, not commas; "
+                    "save it as comma-separated CSV (in Excel: CSV UTF-8) and rerun")
+    return ""
 
 
 def text_frame(text: pa.Table, first_row: int, nul: bool = True) -> pd.DataFrame:

@@ -39,7 +39,8 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool, lookback
     """Find pain points in tickets, incidents in events, and link them (idempotent per --as-of)."""
     from pipeline.detect import DetectSettings, detect
 
-    moment = parse_timestamp(as_of, "--as-of") or datetime.now(UTC).replace(tzinfo=None)
+    # Now to the second: an as-of is printed and passed again by people, microseconds only clutter it.
+    moment = parse_timestamp(as_of, "--as-of") or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     engine = warehouse_engine()
     with user_errors():
         lookback = lookback_hours or _default_lookback(engine, moment, DetectSettings().incident_lookback_hours)

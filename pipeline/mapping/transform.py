@@ -22,7 +22,7 @@ from pipeline.contract import TABLES_BY_NAME
 from pipeline.mapping.model import FieldRule, MappingError, TableMapping
 from pipeline.mapping.paths import MISSING, PathSyntaxError, as_text, extract
 from pipeline.mapping.raw_reader import RawChunk
-from pipeline.source_chunks import ROW_NUMBER, Chunk
+from pipeline.source_chunks import ROW_NUMBER, Chunk, delimiter_hint
 
 # join key -> {normalised key value -> customer_id}
 CustomerResolver = Callable[[str], dict[str, str]]
@@ -116,8 +116,11 @@ def _extract(raw: RawChunk, rule: FieldRule, labels: pd.Index, table: str) -> tu
             return pd.Series([_json_field(value, rest) for value in raw.frame[head].tolist()], index=labels, dtype="str"), True
         if rule.optional:
             return pd.Series("", index=labels, dtype="str"), False
+        hint = delimiter_hint([name for name in raw.frame.columns if name != ROW_NUMBER])
         raise MappingError(
-            rule.where, f"{table}.columns.{rule.target}: column {path!r} not found in {raw.origin} (columns: {_names(raw.frame)})"
+            rule.where,
+            f"{table}.columns.{rule.target}: column {path!r} not found in {raw.origin} (columns: {_names(raw.frame)})"
+            + (f"; {hint}" if hint else ""),
         )
     try:
         found = [extract(record, path) for record in raw.records or []]

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.coercion import PARSED_SUFFIX, coerce_chunk, parse_booleans, parse_timestamps
 from pipeline.contract import CUSTOMERS, EVENTS, TICKETS
+from pipeline.validation import validate_chunk
 
 
 def text(values: list[str]) -> pd.Series:
@@ -87,3 +88,12 @@ def test_only_iso_8601_timestamps_are_read_and_other_styles_are_unparseable() ->
     parsed = parse_timestamps(values)
     assert parsed.iloc[:3].isna().all()
     assert [str(t) for t in parsed.iloc[3:]] == ["2026-03-01 00:00:00", "2026-03-01 09:00:00", "2026-03-01 10:00:00"]
+
+
+def test_an_email_address_is_trimmed_like_an_id_so_a_padded_one_is_valid() -> None:
+    frame = pd.DataFrame({"customer_id": [" C1 "], "email": [" Ann@Example.COM "], "name": ["  Ann "],
+                          "email_opt_in": ["true"], "created_at": ["2026-01-01"]}, dtype="str")
+    typed = coerce_chunk(frame, CUSTOMERS)
+    assert typed["customer_id"].iloc[0] == "C1" and typed["email"].iloc[0] == "Ann@Example.COM"
+    assert typed["name"].iloc[0] == "  Ann "  # other text is kept as read
+    assert validate_chunk(typed, CUSTOMERS).rules == {}

@@ -49,7 +49,7 @@ def assert_one_error_line(code: int, err: str, *fragments: str) -> None:
 def test_ingest_prints_counts_that_add_up(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, str(source), "--start", "2026-01-01", "--end", "2026-01-03T00:00Z")
     assert code == 0, err
-    assert "interval [2026-01-01 00:00:00, 2026-01-03 00:00:00)" in out
+    assert "interval [2026-01-01 00:00:00, 2026-01-03 00:00:00) UTC" in out
     table = {line.split()[0]: line.split()[1:] for line in out.splitlines()[2:5]}
     assert table["customers"] == ["2", "0", "1", "0", "1"]
     assert table["events"] == ["2", "1", "1", "0", "0"]
@@ -153,3 +153,11 @@ def test_an_opt_out_the_load_cannot_take_is_withdrawn_and_said(
     assert code == 0, err
     assert "quarantined customers: invalid_boolean 1" in out
     assert "opt-in withdrawn for 1 customer(s)" in out and "no email until a load reads them as opted in" in out
+
+
+def test_an_interval_given_with_an_offset_is_printed_in_utc_and_says_so(
+    source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, str(source), "--start", "2026-01-01T05:30:00+05:30", "--end", "2026-01-03T00:00Z")
+    assert code == 0, err
+    assert "interval [2026-01-01 00:00:00, 2026-01-03 00:00:00) UTC" in out

@@ -151,9 +151,10 @@ def test_a_missing_required_column_names_the_file_the_column_and_the_fix(tmp_pat
     assert str(path) in message and "email, email_opt_in, created_at" in message and "rename or add" in message
 
 
-def test_an_empty_file_is_a_missing_header(tmp_path: Path) -> None:
-    path = write(tmp_path / "events.csv", "")
-    with pytest.raises(SourceError, match="no header"):
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_an_empty_file_says_it_is_empty(tmp_path: Path, content: str) -> None:
+    path = write(tmp_path / "events.csv", content)
+    with pytest.raises(SourceError, match="the file is empty .* export the table again"):
         list(read_csv(path, EVENTS))
 
 
@@ -240,3 +241,16 @@ def test_an_unusable_database_url_is_a_source_error_without_the_password() -> No
     with pytest.raises(SourceError) as failure:
         list(read_table("postgresql+psycopg://user:hunter2@127.0.0.1:1/db", EVENTS))
     assert "hunter2" not in str(failure.value) and "reachable" in str(failure.value)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_records_with_every_field_empty_are_skipped_like_blank_lines(tmp_path: Path, fast: bool) -> None:
+    path = write(tmp_path / "events.csv", HEADER + "E1,C1,2026-01-01,error\n,,,\n , ,,\nE2,C2,2026-01-02,ok\n,,,\n")
+    good, bad = chunks_as_rows(list(read_csv(path, EVENTS, fast=fast)))
+    assert bad == [] and [row[:2] for row in good] == [(1, "E1"), (4, "E2")]
+
+
+def test_a_semicolon_separated_file_says_so_instead_of_naming_missing_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "events.csv", "event_id;customer_id;occurred_at;name\nE1;C1;2026-01-01;error\n")
+    with pytest.raises(SourceError, match="separated by semicolons, not commas; save it as comma-separated CSV"):
+        list(read_csv(path, EVENTS))

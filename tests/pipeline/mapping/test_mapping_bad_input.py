@@ -121,3 +121,15 @@ def test_a_pull_mapping_without_an_interval_says_it_needs_one(sqlite_warehouse: 
     (tmp_path / "landing").mkdir()
     with pytest.raises(MappingError, match="landing folder .* runs only for an interval: forewarn ingest .* --start"):
         ingest(sqlite_warehouse, str(tmp_path / "landing"), Interval(), mapping=load_mapping("zendesk-pull"))
+
+
+def test_a_semicolon_separated_export_says_so_not_only_that_a_column_is_missing(
+    warehouse: Engine, tmp_path: Path
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("users.csv", "tracks.csv"):
+        (source / name).write_text((FIXTURES / "segment" / name).read_text(encoding="utf-8").replace(",", ";"),
+                                   encoding="utf-8")
+    with pytest.raises(MappingError, match="not found .* separated by semicolons, not commas"):
+        run(warehouse, source, SEGMENT, tmp_path)
