@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
 HEADER_READ_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
+OPEN_QUOTE = "a quote there is probably not closed"
 _TIME_NAME = re.compile(r"(created|time|date)|(_| )at$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"[+-]?\d{4}-\d{2}-\d{2}")
 
@@ -135,7 +136,7 @@ def _swallowed(column: str, value: str, width: int, marker: tuple[int, str]) -> 
         return ""
     return (
         f"its '{column}' field runs over {len(lines) + 1} lines, and {records} of them read as records of their own: "
-        "a quote there is probably not closed; close it (or double the quote inside the text) and load the file again"
+        f"{OPEN_QUOTE}; close it (or double the quote inside the text) and load the file again"
     )
 
 

@@ -23,7 +23,7 @@ from pipeline import late_arrivals, records
 from pipeline.coercion import PARSED_SUFFIX, coerce_chunk
 from pipeline.contract import CUSTOMERS, EVENTS, TABLES, TICKETS, TableSpec
 from pipeline.mapping.model import SourceMapping
-from pipeline.sources import ROW_NUMBER, Chunk, read_table
+from pipeline.sources import OPEN_QUOTE, ROW_NUMBER, Chunk, read_table
 from pipeline.validation import GateFailure, ValidationSettings, validate_chunk
 from pipeline.validation.suites import rule_columns
 from sql import expanding_texts, statement
@@ -82,6 +82,8 @@ class TableLoad:
     # be read: their earlier opt-in is withdrawn (``consent_withdrawn`` counts those it changed).
     consent_in_doubt: set[str] = field(default_factory=set, repr=False)
     consent_withdrawn: int = 0
+    # Where a quote left open swallowed later records (file and row), so the terminal can say it.
+    open_quotes: list[str] = field(default_factory=list)
 
     @property
     def in_interval(self) -> int:
@@ -270,6 +272,9 @@ def _load_chunk(
         load.untimed_quarantined += int(typed.loc[bad_labels, spec.time_column].isna().sum())
     if chunk.malformed:
         load.by_rule["malformed_row"] += len(chunk.malformed)
+        load.open_quotes += [
+            f"{chunk.source} row {record.row_number}" for record in chunk.malformed if OPEN_QUOTE in record.detail
+        ]
     load.quarantined += len(bad_labels) + len(chunk.malformed)
     quarantine = _quarantine_rows(spec, chunk, bad_labels, failures.rules, interval, loaded_at)
     records.execute_rows(connection, "insert_quarantine", quarantine)

@@ -72,6 +72,12 @@ def command(
         if table.by_rule:
             rules = ", ".join(f"{rule} {count}" for rule, count in table.by_rule.most_common())
             click.echo(f"quarantined {table.table}: {rules}")
+        if table.open_quotes:
+            shown = ", ".join(table.open_quotes[:3]) + (f" and {len(table.open_quotes) - 3} more" if len(table.open_quotes) > 3 else "")
+            click.echo(
+                f"a quote left open in {table.table} swallowed the records after it ({shown}): they are in quarantine "
+                "with the record; close the quote and load the file again"
+            )
         if table.consent_withdrawn:
             click.echo(
                 f"opt-in withdrawn for {table.consent_withdrawn} customer(s): their quarantined rows say opted out "

@@ -161,3 +161,20 @@ def test_an_interval_given_with_an_offset_is_printed_in_utc_and_says_so(
     code, out, err = run(capsys, str(source), "--start", "2026-01-01T05:30:00+05:30", "--end", "2026-01-03T00:00Z")
     assert code == 0, err
     assert "interval [2026-01-01 00:00:00, 2026-01-03 00:00:00) UTC" in out
+
+
+def test_a_quote_left_open_is_said_on_the_terminal_with_its_file_and_row(
+    source: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (source / "tickets.csv").write_text(
+        "ticket_id,customer_id,created_at,subject,body\n"
+        'T1,C1,2026-01-02T10:00:00Z,Sync,"sync is stuck\n'
+        "T2,C1,2026-01-02T11:00:00Z,Login,cannot log in\n"
+        'T3,C1,2026-01-02T12:00:00Z,Export,"export ""fails"""\n'
+        "T4,C1,2026-01-02T13:00:00Z,Crash,app crashes\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FOREWARN_MAX_BAD_ROW_SHARE", "1")
+    code, out, err = run(capsys, str(source))
+    assert code == 0, err
+    assert f"a quote left open in tickets swallowed the records after it ({source / 'tickets.csv'} row 1)" in out
