@@ -1,2 +1,2 @@
--- Monthly recurring revenue per customer (0 when unknown), for revenue at risk.
-SELECT customer_id, COALESCE(mrr, 0) AS mrr FROM customers
+-- Monthly recurring revenue per customer (NULL when unknown: revenue at risk is then unknown, not $0).
+SELECT customer_id, mrr FROM customers

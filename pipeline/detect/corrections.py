@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
@@ -28,6 +27,7 @@ from detectors.painpoints.corrections import (
 )
 from detectors.painpoints.labeling import borne_out
 from detectors.painpoints.registry import MERGED, HistoryEvent, format_pain_point_id
+from pipeline.detect.mrr import mrr_at_risk
 from pipeline.detect.settings import DetectSettings
 from sql import expanding_texts, statement
 
@@ -329,7 +329,7 @@ def _recount(
                 "last_seen_at": group["created_at"].max().to_pydatetime(),
                 "ticket_count": len(group),
                 "customer_count": len(customers),
-                "mrr_at_risk": float(np.nansum(customers["mrr"].astype(float))),
+                "mrr_at_risk": mrr_at_risk(customers["mrr"]),
                 **_own_card(stored, [texts.get(t, "") for t in group["ticket_id"]], is_new),
                 "trend": json.dumps([[d.strftime("%Y-%m-%d"), int(daily.get(d, 0))] for d in trend_days]),
                 "as_of": as_of,

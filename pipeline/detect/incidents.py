@@ -23,6 +23,7 @@ from detectors.incidents import score_severity
 from pipeline.detect.bugs import bug_of_row, bug_of_signatures
 from pipeline.detect.found import Found, incident_subject, with_audience
 from pipeline.detect.inputs import IncidentInputs, read_incident_inputs
+from pipeline.detect.mrr import mrr_at_risk
 from pipeline.detect.new_bugs import detect_new_bugs
 from pipeline.detect.regressions import (
     Explainer,
@@ -278,7 +279,7 @@ def _explainers(found: list[Found], ids: list[str], known: list[dict], inputs: I
 def _write_incident(connection: Connection, incident_id: str, item: Found, inputs: IncidentInputs, as_of: datetime) -> None:
     finding, affected = item.finding, item.affected
     times = incident_times(finding, as_of)
-    mrr_at_risk = float(inputs.mrr.reindex(affected["customer_id"]).fillna(0).sum()) if not affected.empty else 0.0
+    at_risk = mrr_at_risk(inputs.mrr.reindex(affected["customer_id"])) if not affected.empty else None
     growth = float(finding.evidence.get("rate_ratio") or 1.0)
     connection.execute(
         statement("upsert_incident"),
@@ -297,8 +298,8 @@ def _write_incident(connection: Connection, incident_id: str, item: Found, input
             "detected_at": times.detected_at,
             "customer_count": len(affected),
             "event_count": int(affected["event_count"].sum()) if not affected.empty else finding.event_count,
-            "mrr_at_risk": mrr_at_risk,
-            "severity": score_severity(len(affected), mrr_at_risk, growth),
+            "mrr_at_risk": at_risk,
+            "severity": score_severity(len(affected), at_risk or 0.0, growth),
             "evidence": json.dumps(finding.evidence, default=str, sort_keys=True),
         },
     )

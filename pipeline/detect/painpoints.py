@@ -39,6 +39,7 @@ from detectors.painpoints.language_centring import LanguageCentredEmbedder, offs
 from detectors.painpoints.placement import FitMemory, RefitPolicy, place_texts, recluster_reason
 from detectors.painpoints.registry import ACTIVE, INACTIVE
 from pipeline.detect.corrections import PAIN_POINT_REGISTRY, load_corrections
+from pipeline.detect.mrr import mrr_at_risk
 from pipeline.detect.settings import DetectSettings
 from pipeline.detect.state import load_state, save_state
 from pipeline.detect.themes import THEME_REGISTRY, theme_pain_points
@@ -458,8 +459,8 @@ def _figures(assigned: pd.DataFrame, trend_days: pd.DatetimeIndex) -> dict[str, 
     by_point = assigned.groupby("pain_point_id", sort=True)
     seen = by_point["created_at"].agg(["min", "max", "size"])
     customers = assigned.drop_duplicates(["pain_point_id", "customer_id"])
-    people = customers.assign(mrr=customers["mrr"].astype(float)).groupby("pain_point_id", sort=True).agg(
-        customer_count=("customer_id", "size"), mrr_at_risk=("mrr", "sum")  # sum skips a missing MRR
+    people = customers.groupby("pain_point_id", sort=True).agg(
+        customer_count=("customer_id", "size"), mrr_at_risk=("mrr", mrr_at_risk)
     )
     daily = assigned.groupby(["pain_point_id", assigned["created_at"].dt.normalize()]).size()
     per_day: dict[str, dict[pd.Timestamp, int]] = {}
@@ -478,7 +479,7 @@ def _figures(assigned: pd.DataFrame, trend_days: pd.DatetimeIndex) -> dict[str, 
                 "last_seen_at": row["max"].to_pydatetime(),
                 "ticket_count": int(row["size"]),
                 "customer_count": int(people.at[pain_point_id, "customer_count"]),
-                "mrr_at_risk": float(people.at[pain_point_id, "mrr_at_risk"]),
+                "mrr_at_risk": _known(people.at[pain_point_id, "mrr_at_risk"]),
             },
             trend=[[day.strftime("%Y-%m-%d"), counts.get(day, 0)] for day in trend_days],
             first_texts=first_texts[key],
@@ -502,3 +503,7 @@ def _write_history(connection: Connection, events: list[HistoryEvent], as_of: da
                 for e in events
             ],
         )
+
+
+def _known(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

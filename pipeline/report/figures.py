@@ -70,7 +70,8 @@ def _top_pain_points(data: ReportData) -> Markup | None:
         return None
     bars = [
         Bar(label=f"{rank}. {point.label}", value=point.customer_count,
-            note=f"{fmt.counted(point.customer_count, 'customer')} · {fmt.money(point.mrr_at_risk)} MRR",
+            note=f"{fmt.counted(point.customer_count, 'customer')} · "
+                 + (f"{fmt.money(point.mrr_at_risk)} MRR" if point.mrr_at_risk is not None else "MRR unknown"),
             highlight=point.is_new)
         for rank, point in enumerate(top, start=1)
     ]

@@ -25,7 +25,7 @@ def load_incidents(
     fallback_mrr = {}
     if any(row["mrr_at_risk"] is None for row in rows):
         fallback_mrr = {
-            row["incident_id"]: float(row["mrr"] or 0.0)
+            row["incident_id"]: to_float(row["mrr"])  # None: no affected customer has a known MRR
             for row in fetch(connection, "report_select_incident_customers")
         }
     incidents = []

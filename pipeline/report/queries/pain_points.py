@@ -123,12 +123,12 @@ def _trends_from_tickets(
     return found
 
 
-def _mrr_from_tickets(connection: Connection, rows: list[RowMapping]) -> dict[str, float]:
+def _mrr_from_tickets(connection: Connection, rows: list[RowMapping]) -> dict[str, float | None]:
     missing = [row["pain_point_id"] for row in rows if row["mrr_at_risk"] is None]
     if not missing:
         return {}
     return {
-        row["pain_point_id"]: float(row["mrr"] or 0.0)
+        row["pain_point_id"]: to_float(row["mrr"])  # None: no customer of it has a known MRR
         for row in fetch(connection, "report_select_pain_point_customers", pain_point_ids=missing)
     }
 

@@ -108,3 +108,27 @@ def _detect_with(capsys: pytest.CaptureFixture[str], as_of: str, *options: str) 
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
+
+
+def test_mrr_at_risk_is_unknown_not_zero_when_no_customer_has_a_known_mrr(
+    sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A help desk export maps no MRR: the report said "$0 MRR at risk" where it knew nothing.
+    from sqlalchemy import text
+
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
+    world = World(sqlite_warehouse)
+    for i in range(12):
+        world.customer(f"c{i}")
+        world.ticket(f"t{i}", f"c{i}", at=T0 - timedelta(hours=20 - i), subject="Sync stuck", body="sync times out")
+    _detect(capsys, T0.isoformat())
+    with sqlite_warehouse.connect() as connection:
+        unknown = connection.execute(text("SELECT mrr_at_risk FROM pain_points WHERE status = 'active'")).scalars().all()
+    assert unknown and all(value is None for value in unknown)
+
+    with sqlite_warehouse.begin() as connection:
+        connection.execute(text("UPDATE customers SET mrr = 25.5 WHERE customer_id IN ('c1', 'c2')"))
+    _detect(capsys, T0.isoformat())
+    with sqlite_warehouse.connect() as connection:
+        known = connection.execute(text("SELECT SUM(mrr_at_risk) FROM pain_points WHERE status = 'active'")).scalar_one()
+    assert known == pytest.approx(51.0)  # the known ones add up; the unknown add nothing
