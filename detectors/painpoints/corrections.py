@@ -20,9 +20,10 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from detectors.painpoints.labeling import label_parts
 from detectors.painpoints.registry import (
     ACTIVE,
     INACTIVE,
@@ -125,6 +126,7 @@ def apply_corrections(
     for pid in sorted(pinned):
         work.unmerge(pid, previous)
     ordered = []
+    renamed: set[str] = set()
     for made in in_order:
         # Read in the ids the earlier corrections left: a merge of a part split off by an earlier
         # correction finds its tickets in that part, not where the clustering had put them.
@@ -138,6 +140,8 @@ def apply_corrections(
             work.split(correction, texts)
         elif correction.action == "rename" and correction.pain_point_id in work.states:
             work.states[correction.pain_point_id] = replace(work.states[correction.pain_point_id], label=correction.label)
+            renamed.add(correction.pain_point_id)
+    work.relabel_split_parts(texts, renamed)
     kept = len(registry.history) - len(events)
     fixed = work.registry(registry, kept)
     muted = frozenset(c.pain_point_id for c in ordered if c.action == "mute")
@@ -150,6 +154,27 @@ class _Work:
     states: dict[str, PainPointState]
     events: list[HistoryEvent]
     known: frozenset[str]  # tickets the previous run had placed: what a new cut is judged by
+    split_parts: list[tuple[str, str]] = field(default_factory=list)  # (source, part) of each split applied
+
+    def relabel_split_parts(self, texts: Mapping[str, str], renamed: set[str]) -> None:
+        """Name both sides of each split by their own tickets, read against each other.
+
+        A label a person gave (a rename, before or after the split) is kept; so is the old label of a
+        side that has no ticket with text here.
+        """
+        for source, part in self.split_parts:
+            source, part = self.resolve(source), self.resolve(part)
+            sides = [side for side in (source, part) if side in self.states and side not in renamed]
+            if not sides or source == part:
+                continue
+            members = {source: [], part: []}
+            for ticket, owner in self.owner.items():
+                if owner in members and texts.get(ticket):
+                    members[owner].append(texts[ticket])
+            labels = dict(zip((source, part), label_parts([members[source], members[part]]), strict=True))
+            for side in sides:
+                if labels[side]:
+                    self.states[side] = replace(self.states[side], label=labels[side])
 
     def resolve(self, pid: str) -> str:
         """The pain point ``pid`` lives on in: itself, or the one it merged into."""
@@ -222,6 +247,7 @@ class _Work:
         old = self.states.get(new)
         label = old.label if old is not None else (correction.phrase or f"split of {correction.pain_point_id}")
         self.states[new] = PainPointState(new, label, (), (), ACTIVE, (correction.pain_point_id,), None)
+        self.split_parts.append((source, new))
 
     def registry(self, original: PainPointRegistry, kept_history: int) -> PainPointRegistry:
         members: dict[str, list[str]] = {}

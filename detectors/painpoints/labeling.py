@@ -404,6 +404,22 @@ def describe_clusters(
     ]
 
 
+def label_parts(parts: Sequence[Sequence[str]]) -> list[str]:
+    """A label for each part of a group a person split, read against the other parts.
+
+    The clustering's label described the whole group; after a split each part needs words of its own
+    ("quits whenever I sync" stayed on the part without a sync ticket). Empty for a part without texts.
+    """
+    texts = [text for part in parts for text in part]
+    if not texts:
+        return ["" for _ in parts]
+    labels = np.concatenate([np.full(len(part), i, dtype=np.int64) for i, part in enumerate(parts)])
+    described = describe_clusters(texts, np.zeros((len(texts), 1)), labels, n_key_terms=0)
+    return [
+        described[i].label if len(part) and described[i].label != "unlabelled" else "" for i, part in enumerate(parts)
+    ]
+
+
 def _casing(texts: Sequence[str], labels: np.ndarray, descriptions: list[ClusterDescription]) -> Casing:
     """The tickets' own capitals for the words the labels and key terms use ("SSO setup with Okta").
 

@@ -179,3 +179,23 @@ def test_a_replay_that_cuts_the_problems_differently_carries_no_correction_onto_
     apart = apply_corrections(None, mapping, registry, events, [rename, merge], {}, as_of=datetime(2026, 2, 1))
     assert {apart.mapping[t] for t in ids[9:12]} == {apart.mapping["a0"]}
     assert apart.registry.get(apart.mapping["c0"]).label == "Calendar sync broken"
+
+
+def test_both_sides_of_a_split_are_named_by_their_own_tickets_unless_a_person_named_them():
+    # Stop 45's walk: after a split by "sync" the rest kept "quits whenever I sync" (none of its tickets
+    # mention sync), and the part split off was named just "sync".
+    ids = [f"t{i}" for i in range(12)]
+    texts = {t: ("the app quits whenever I sync my notes" if i % 2 else "the app quits when I open the calendar view")
+             for i, t in enumerate(ids)}
+    first = _run(None, ids, [0] * 12, [])
+    source = first.mapping["t0"]
+    split = Correction("split", source, "bob", AT, phrase="sync", new_pain_point_id="pp-000009")
+    done = apply_corrections(None, first.mapping, first.registry, [], [split], texts)
+    rest, part = done.registry.get(source).label, done.registry.get("pp-000009").label
+    assert "sync" not in rest.lower() and "calendar" in rest.lower(), rest
+    assert "sync" in part.lower() and part.lower() != "sync", part
+    # A person's label is theirs: a rename before or after the split is kept.
+    rename = Correction("rename", source, "ann", datetime(2026, 2, 1), label="Crash on start")
+    renamed = apply_corrections(None, first.mapping, first.registry, [], [rename, split], texts)
+    assert renamed.registry.get(source).label == "Crash on start"
+    assert "sync" in renamed.registry.get("pp-000009").label.lower()
