@@ -101,3 +101,21 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine
 def sqlite_warehouse(tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty SQLite warehouse, for tests that need only the embedded default."""
     yield from _sqlite_warehouse(tmp_path)
+
+
+@pytest.fixture
+def loaded_fortnight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """A fresh SQLite warehouse (``FOREWARN_DATABASE_URL`` set to it) holding a clean simulated 14-day world,
+    seed 3, 400 customers: its search spike is on days 10-11, so a run at the end looking back only 48 h
+    misses it. Nothing has been detected yet."""
+    from pipeline.ingest import ingest
+    from pipeline.simulate import WorldSettings, simulate_world
+
+    world = tmp_path / "world"
+    simulate_world(WorldSettings(customers=400, days=14, seed=3, dirty=False), world)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    ingest(engine, str(world))
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", url)
+    return engine

@@ -173,7 +173,8 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(ca
                     "--to-date", cadence.backfill[1], "--max-active-runs", "1")
         as_ofs = wait_for(lambda: _detected_as_ofs(cluster, len(as_ofs_wanted)), 420,
                           "detect as of the backfilled intervals", interval_s=3)
-        assert sorted(as_ofs) == [a.isoformat() for a in as_ofs_wanted]
+        # An as-of of the wall clock's interval (an hour that turned during the test) is not the test's.
+        assert sorted(a for a in as_ofs if a <= as_ofs_wanted[-1].isoformat()) == [a.isoformat() for a in as_ofs_wanted]
 
         detect_runs = _runs(cluster, "forewarn_detect")
         assert {r["run_type"] for r in detect_runs} == {"asset_triggered"}
@@ -192,7 +193,9 @@ def test_past_interval_and_backfill_detect_as_of_their_intervals_like_the_cli(ca
 
 def _assert_validate_judged_each_interval_by_its_own_rows(cluster: AirflowCluster) -> None:
     """Every successful ingest run's validate saw the file's untimed rows quarantined and left them out."""
-    runs = [r for r in _runs(cluster, "forewarn_ingest") if r["state"] == "success"]
+    # The test's own runs: the past interval (manual) and the backfill. An hourly DAG left unpaused also gets
+    # a run of the wall clock's latest interval when the hour turns during the test (CI at 18:59 did).
+    runs = [r for r in _runs(cluster, "forewarn_ingest") if r["state"] == "success" and r["run_type"] != "scheduled"]
     assert len(runs) == 3, [(r["dag_run_id"], r["state"]) for r in _runs(cluster, "forewarn_ingest")]
     for run in runs:
         entry = cluster.api(

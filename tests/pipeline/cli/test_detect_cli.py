@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,8 +12,8 @@ from pipeline.cli import main
 from tests.outreach.test_audience import T0, World
 
 
-def _detect(capsys: pytest.CaptureFixture[str], as_of: str) -> str:
-    code = main(["detect", "--as-of", as_of, "--embedder", "tfidf"])
+def _detect(capsys: pytest.CaptureFixture[str], as_of: str, *options: str) -> str:
+    code = main(["detect", "--as-of", as_of, "--embedder", "tfidf", *options])
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
@@ -70,23 +69,13 @@ def test_a_rerun_of_one_as_of_counts_the_pain_points_that_as_of_first_found(
 
 @pytest.mark.integration
 def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    loaded_fortnight: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The hourly runs judge alerts of the last 48 h; a first `forewarn detect` on a warehouse just loaded
     did the same and missed the week's search spike (days 10-11 of 14)."""
     from sqlalchemy import text
 
-    from pipeline.ingest import ingest
-    from pipeline.simulate import WorldSettings, simulate_world
-    from pipeline.warehouse import make_engine, migrate
-
-    world = tmp_path / "world"
-    simulate_world(WorldSettings(customers=400, days=14, seed=3, dirty=False), world)
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    ingest(engine, str(world))
-    monkeypatch.setenv("FOREWARN_DATABASE_URL", url)
+    engine = loaded_fortnight
     with engine.connect() as connection:
         end = connection.execute(text("SELECT MAX(occurred_at) FROM events")).scalar_one()
     as_of = (pd.Timestamp(end).ceil("h")).isoformat()
@@ -95,19 +84,13 @@ def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
         with engine.connect() as connection:
             return connection.execute(text("SELECT COUNT(*) FROM incidents WHERE kind = 'spike'")).scalar_one()
 
-    narrow = _detect_with(capsys, as_of, "--incident-lookback-hours", "48")
+    narrow = _detect(capsys, as_of, "--incident-lookback-hours", "48")
     assert "(alerts of the last 48 h judged)" in narrow and spikes() == 0
-    first = _detect_with(capsys, as_of)
+    first = _detect(capsys, as_of)
     assert "(alerts of the last 168 h judged)" in first and spikes() >= 1
-    later = _detect_with(capsys, (pd.Timestamp(as_of) + pd.Timedelta(hours=1)).isoformat())
+    later = _detect(capsys, (pd.Timestamp(as_of) + pd.Timedelta(hours=1)).isoformat())
     assert "(alerts of the last 48 h judged)" in later  # an earlier run exists: the hourly runs' window
 
-
-def _detect_with(capsys: pytest.CaptureFixture[str], as_of: str, *options: str) -> str:
-    code = main(["detect", "--as-of", as_of, "--embedder", "tfidf", *options])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return out
 
 
 def test_mrr_at_risk_is_unknown_not_zero_when_no_customer_has_a_known_mrr(

@@ -89,25 +89,14 @@ def test_default_period_ends_where_the_ingested_data_ends_not_where_the_source_d
 
 @pytest.mark.integration
 def test_report_detect_on_a_fresh_warehouse_finds_the_weeks_incidents(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    loaded_fortnight: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A one-shot `report --detect` looked back the hourly runs' 48 h for incidents: on a fresh warehouse
     the week's search spike (days 10-11 of 14) was missing from the report of that week."""
     from sqlalchemy import text
 
-    from pipeline.ingest import ingest
-    from pipeline.simulate import WorldSettings, simulate_world
-    from pipeline.warehouse import make_engine, migrate
-
-    world = tmp_path / "world"
-    simulate_world(WorldSettings(customers=400, days=14, seed=3, dirty=False), world)
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    ingest(engine, str(world))
-    monkeypatch.setenv("FOREWARN_DATABASE_URL", url)
     monkeypatch.setenv("FOREWARN_HOME", str(tmp_path))
     assert main(["report", "--detect", "--out", str(tmp_path / "r.html")]) == 0
-    with engine.connect() as connection:
+    with loaded_fortnight.connect() as connection:
         kinds = set(connection.execute(text("SELECT kind FROM incidents")).scalars())
     assert "spike" in kinds, kinds
