@@ -12,6 +12,15 @@ from pipeline.cli import main
 from tests.outreach.test_audience import T0, World
 
 
+def _twelve_tickets(engine: Engine, *topics: tuple[str, str]) -> None:
+    """Twelve customers with a ticket each in the hours before T0, the topics (subject, body) taking turns."""
+    world = World(engine)
+    for i in range(12):
+        subject, body = topics[i % len(topics)]
+        world.customer(f"c{i}")
+        world.ticket(f"t{i}", f"c{i}", at=T0 - timedelta(hours=20 - i), subject=subject, body=body)
+
+
 def _detect(capsys: pytest.CaptureFixture[str], as_of: str, *options: str) -> str:
     code = main(["detect", "--as-of", as_of, "--embedder", "tfidf", *options])
     out, err = capsys.readouterr()
@@ -52,11 +61,7 @@ def test_a_rerun_of_one_as_of_counts_the_pain_points_that_as_of_first_found(
     # "new" read as new since this command's last run; a rerun is idempotent, so the count is the
     # pain points this as-of first found, the same on every rerun, and none at a later as-of.
     monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
-    world = World(sqlite_warehouse)
-    for i in range(12):
-        world.customer(f"c{i}")
-        topic = ("Sync stuck", "sync times out at 99 percent") if i % 2 else ("Invoice wrong", "invoice charges twice")
-        world.ticket(f"t{i}", f"c{i}", at=T0 - timedelta(hours=20 - i), subject=topic[0], body=topic[1])
+    _twelve_tickets(sqlite_warehouse, ("Invoice wrong", "invoice charges twice"), ("Sync stuck", "sync times out at 99 percent"))
 
     first = _detect(capsys, T0.isoformat()).splitlines()[0]
     again = _detect(capsys, T0.isoformat()).splitlines()[0]
@@ -92,7 +97,6 @@ def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
     assert "(alerts of the last 48 h judged)" in later  # an earlier run exists: the hourly runs' window
 
 
-
 def test_mrr_at_risk_is_unknown_not_zero_when_no_customer_has_a_known_mrr(
     sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -100,10 +104,7 @@ def test_mrr_at_risk_is_unknown_not_zero_when_no_customer_has_a_known_mrr(
     from sqlalchemy import text
 
     monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
-    world = World(sqlite_warehouse)
-    for i in range(12):
-        world.customer(f"c{i}")
-        world.ticket(f"t{i}", f"c{i}", at=T0 - timedelta(hours=20 - i), subject="Sync stuck", body="sync times out")
+    _twelve_tickets(sqlite_warehouse, ("Sync stuck", "sync times out"))
     _detect(capsys, T0.isoformat())
     with sqlite_warehouse.connect() as connection:
         unknown = connection.execute(text("SELECT mrr_at_risk FROM pain_points WHERE status = 'active'")).scalars().all()
