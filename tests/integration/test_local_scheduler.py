@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -222,6 +223,9 @@ def _outreach_finished(cluster: AirflowCluster) -> list[dict] | None:
     return runs if runs and all(r["state"] == "success" for r in runs) else None
 
 
+APPROVAL_READING_S = 30
+
+
 @pytest.mark.timeout(900)
 def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_run_sends(tmp_path: Path) -> None:
     """Under the scheduler, forewarn_outreach waits in one approval task per campaign. A person who decides
@@ -252,6 +256,10 @@ def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_
         cluster.run("dags", "trigger", "forewarn_ingest", "-l", cadence.past_interval, "-c", '{"load_history": true}')
 
         waiting = wait_for(lambda: _waiting_approvals(cluster), 480, "an approval task waiting for a person", interval_s=3)
+        # A person answers after reading, not within the seconds the scheduler takes to file the task's pause:
+        # an answer that reached Airflow (3.3.2) before the scheduler handled the paused worker's exit made it
+        # mark the resumed task up_for_retry, and the retry asked again (CI on a loaded machine, stop 45).
+        time.sleep(APPROVAL_READING_S)
         campaigns = sorted(d["task_instance"]["rendered_map_index"] for d in waiting)
         cli_env = {**env, "FOREWARN_DATABASE_URL": warehouse_url, "FOREWARN_AIRFLOW_API_URL": cluster.api_url}
         decided = {campaigns[0]: "approve", **dict.fromkeys(campaigns[1:], "reject")}
