@@ -83,6 +83,8 @@ def approve_command(campaign_id: str, by: str | None) -> None:
     """Approve a pending campaign; its audience is frozen from now on."""
     from outreach.approval import approve
 
+    if _decided_already(campaign_id, "approved", "approve"):
+        return
     with _gate_errors():
         row = approve(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
     click.echo(f"approved {row.campaign_id} as {row.approved_by}: {row.treated} emails will go out on the next send")
@@ -111,6 +113,8 @@ def reject_command(campaign_id: str, by: str | None, reason: str | None) -> None
     """Reject a campaign that waits for approval or for a workaround; it never sends."""
     from outreach.approval import reject
 
+    if _decided_already(campaign_id, "rejected", "reject"):
+        return
     with _gate_errors():
         row = reject(warehouse_engine(), campaign_id, cli_actor(by), utc_now(), reason)
     click.echo(f"rejected {row.campaign_id}")
@@ -128,6 +132,28 @@ def reopen_command(campaign_id: str, by: str | None) -> None:
         row = reopen(warehouse_engine(), campaign_id, cli_actor(by), utc_now())
     click.echo(f"reopened {row.campaign_id}: it waits for approval again; the next forewarn outreach rebuilds "
                "its audience")
+
+
+def _decided_already(campaign_id: str, status: str, decision: str) -> bool:
+    """The same decision again: nothing changes here, and Airflow's task is given the recorded answer.
+
+    An Airflow approval task may ask again after it was answered (a retry: see the README's known limit),
+    so repeating the decision is how a person answers it from the terminal; a different decision on a
+    decided campaign is still refused by the transition rules.
+    """
+    from outreach.campaign_store import CampaignNotFound, read_campaign_row
+
+    with warehouse_engine().connect() as connection:
+        try:
+            row = read_campaign_row(connection, campaign_id)
+        except CampaignNotFound:
+            return False  # the decision itself says so, in its own words
+    if row.status != status:
+        return False
+    who = f" ({row.decided_reason})" if row.decided_reason else ""
+    click.echo(f"{campaign_id} is {status} already{who}: nothing changed here")
+    _answer_in_airflow(campaign_id, decision)
+    return True
 
 
 def _answer_in_airflow(campaign_id: str, decision: str) -> None:

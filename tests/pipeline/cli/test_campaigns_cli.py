@@ -113,6 +113,25 @@ def test_a_decision_airflow_cannot_be_told_of_is_recorded_with_one_warning(
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["cmp-inc1"]
 
 
+def test_the_same_decision_again_changes_nothing_and_answers_airflow_again(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Airflow's approval task may ask again after it was answered (a retry); repeating the decision from the
+    terminal is how a person answers it there. It was refused as "approved already" before."""
+    _built(world, capsys)
+    assert _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "ana@support")[0] == 0
+    with socket.socket() as probe:  # a port nothing listens on: the second call must still try Airflow
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("FOREWARN_AIRFLOW_API_URL", f"http://127.0.0.1:{port}")
+    code, out, err = _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "bo@support")
+    assert code == 0, err
+    assert out.startswith("cmp-inc1 is approved already (approved by ana@support): nothing changed here")
+    assert err.startswith("warning: recorded here, but Airflow's approval task was not answered")
+    code, _, err = _run(capsys, "campaigns", "reject", "cmp-inc1")
+    assert code == 2 and "it cannot be rejected" in err  # another decision is still refused
+
+
 def test_an_expired_campaign_is_reopened_from_the_terminal_and_sent_once(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
