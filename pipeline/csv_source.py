@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 ARROW_BLOCK_BYTES = 8 * 1024 * 1024  # a record larger than this falls back to the csv module
 HEADER_READ_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
-OPEN_QUOTE = "a quote there is probably not closed"
 _TIME_NAME = re.compile(r"(created|time|date)|(_| )at$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"[+-]?\d{4}-\d{2}-\d{2}")
 
@@ -102,7 +101,7 @@ def _set_aside_joined(chunk: Chunk, header: list[str], spec: TableSpec) -> Chunk
         column: chunk.frame[column].str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
         for column in names
     }
-    suspects = [record for record in chunk.malformed if "\\n" in record.raw]
+    suspects = any("\\n" in record.raw for record in chunk.malformed)
     if not suspects and not any(rows.any() for rows in multiline.values()):
         return chunk
     marker = _record_marker(header, spec, chunk.frame[names])
@@ -116,13 +115,14 @@ def _set_aside_joined(chunk: Chunk, header: list[str], spec: TableSpec) -> Chunk
                 joined[label] = note
     # A quote left open to the end of the file also shows as a wrong field count: say why.
     malformed = [
-        replace(record, detail=f"{record.detail}; {note}") if (note := _swallowed_in_raw(record.raw, width, marker)) else record
+        replace(record, detail=f"{record.detail}; {note}", open_quote=True)
+        if (note := _swallowed_in_raw(record.raw, width, marker)) else record
         for record in chunk.malformed
     ]
     if joined:
         bad = chunk.frame.loc[list(joined)]
         malformed += [
-            MalformedRecord(int(row[ROW_NUMBER]), _raw_record(header, [row[name] for name in names]), note)
+            MalformedRecord(int(row[ROW_NUMBER]), _raw_record(header, [row[name] for name in names]), note, open_quote=True)
             for (_, row), note in zip(bad.iterrows(), joined.values(), strict=True)
         ]
     return Chunk(chunk.source, chunk.frame.drop(index=list(joined)), malformed)
@@ -136,7 +136,7 @@ def _swallowed(column: str, value: str, width: int, marker: tuple[int, str]) -> 
         return ""
     return (
         f"its '{column}' field runs over {len(lines) + 1} lines, and {records} of them read as records of their own: "
-        f"{OPEN_QUOTE}; close it (or double the quote inside the text) and load the file again"
+        "a quote there is probably not closed; close it (or double the quote inside the text) and load the file again"
     )
 
 

@@ -23,7 +23,7 @@ from pipeline import late_arrivals, records
 from pipeline.coercion import PARSED_SUFFIX, coerce_chunk
 from pipeline.contract import CUSTOMERS, EVENTS, TABLES, TICKETS, TableSpec
 from pipeline.mapping.model import SourceMapping
-from pipeline.sources import OPEN_QUOTE, ROW_NUMBER, Chunk, read_table
+from pipeline.sources import ROW_NUMBER, Chunk, read_table
 from pipeline.validation import GateFailure, ValidationSettings, validate_chunk
 from pipeline.validation.suites import rule_columns
 from sql import expanding_texts, statement
@@ -273,7 +273,7 @@ def _load_chunk(
     if chunk.malformed:
         load.by_rule["malformed_row"] += len(chunk.malformed)
         load.open_quotes += [
-            f"{chunk.source} row {record.row_number}" for record in chunk.malformed if OPEN_QUOTE in record.detail
+            f"{chunk.source} row {record.row_number}" for record in chunk.malformed if record.open_quote
         ]
     load.quarantined += len(bad_labels) + len(chunk.malformed)
     quarantine = _quarantine_rows(spec, chunk, bad_labels, failures.rules, interval, loaded_at)

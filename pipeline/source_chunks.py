@@ -31,6 +31,8 @@ class MalformedRecord:
     row_number: int
     raw: str
     detail: str
+    # A quote left open swallowed the records after it (``csv_source``): the terminal names where.
+    open_quote: bool = False
 
 
 @dataclass

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from pipeline.contract import TableSpec
-from pipeline.csv_source import OPEN_QUOTE, read_csv
+from pipeline.csv_source import read_csv
 from pipeline.source_chunks import (
     ROW_NUMBER,
     Chunk,
@@ -35,7 +35,7 @@ from pipeline.source_chunks import (
     text_frame,
 )
 
-__all__ = ["OPEN_QUOTE", "ROW_NUMBER", "Chunk", "MalformedRecord", "SourceError", "read_csv", "read_table", "table_files"]
+__all__ = ["ROW_NUMBER", "Chunk", "MalformedRecord", "SourceError", "read_csv", "read_table", "table_files"]
 
 log = logging.getLogger(__name__)
 
