@@ -16,7 +16,8 @@ Runs when `forewarn_detect` publishes `forewarn_detected`, as of every as-of tha
    approval timeout expires the campaign (never a send; `forewarn campaigns reopen ID` asks again).
    `forewarn campaigns approve ID` (or `reject`, `cancel`) records a decision too and, with
    `FOREWARN_AIRFLOW_API_URL` set, gives this task the same answer through the REST API, so the run
-   goes on at once; the first decision recorded stands.
+   goes on at once; the first decision recorded stands. A campaign decided from the terminal before its
+   task asks (or before Airflow retries the task) is not asked about again: the task returns that decision.
 3. **record_decisions**: writes each decision to the warehouse.
 4. **send**: sends every approved campaign through the sender named by Variable `forewarn_sender`
    (outbox by default; `sendgrid` with Connection `forewarn_sendgrid`; `smtp` with `forewarn_smtp`).
@@ -29,9 +30,9 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import dag, task
 from forewarn_tasks import DEFAULT_ARGS, DETECTED, OUTREACH_DONE, START_DATE, TAGS
+from forewarn_tasks.approval import REQUESTS_TASK_ID, CampaignApproval
 from forewarn_tasks.notifiers import ApprovalNotifier
 
 # The terminal answers with the same words (pipeline.airflow_approvals; the library is not imported while
@@ -52,7 +53,7 @@ APPROVAL_TIMEOUT = timedelta(hours=float(os.environ.get("FOREWARN_APPROVAL_TIMEO
     doc_md=__doc__,
 )
 def forewarn_outreach() -> None:
-    @task
+    @task(task_id=REQUESTS_TASK_ID)
     def build_campaigns(**context) -> list[dict]:  # noqa: ANN003
         from forewarn_tasks.runtime import as_ofs_from_context, outreach_settings, variable, warehouse_engine
 
@@ -69,8 +70,9 @@ def forewarn_outreach() -> None:
     # One approval task per waiting campaign. Subject and body are rendered per map index from the
     # requests (template fields cannot be mapped directly); the expanded argument is each task's
     # default answer, Reject, which is also what a timeout gives: no answer never sends (record_decisions
-    # files a timeout as expired, not as a person's rejection, so it can be reopened).
-    decisions = HITLOperator.partial(
+    # files a timeout as expired, not as a person's rejection, so it can be reopened). A campaign decided
+    # meanwhile from the terminal is not asked about (CampaignApproval).
+    decisions = CampaignApproval.partial(
         task_id="approve",
         options=[APPROVE, REJECT],
         subject="{{ ti.xcom_pull(task_ids='build_campaigns')[ti.map_index]['subject'] }}",

@@ -17,14 +17,13 @@ from sqlalchemy import Engine
 
 from outreach.approval import InvalidTransition, approve, expire, expire_pending, reject
 from outreach.approval_text import approval_text
-from outreach.campaign_store import list_campaigns, show_campaign
+from outreach.campaign_store import list_campaigns, read_campaign_row, show_campaign
 from outreach.campaigns import build_campaigns
 from outreach.model import OutreachSettings
 from outreach.workarounds import load_workarounds, upsert_workarounds
-from pipeline.airflow_approvals import APPROVE
+from pipeline.airflow_approvals import APPROVE, REJECT
 
 log = logging.getLogger(__name__)
-
 
 
 def prepare_campaigns(
@@ -50,6 +49,29 @@ def approval_requests(engine: Engine) -> list[dict[str, Any]]:
     ]
 
 
+def decided_already(engine: Engine, campaign_id: str) -> dict[str, Any] | None:
+    """The answer a campaign's approval task gives without asking, once the campaign no longer waits; else None.
+
+    A person may decide from the terminal before the task asks, or a task answered from the terminal may be
+    retried by Airflow (README, "Airflow": a known race). Asking again would hold the run, and the customers'
+    email, until the approval timeout for a decision already taken. The answer has the shape of a person's
+    answer in Airflow; ``record_decisions`` finds the campaign decided and leaves it as it is.
+    """
+    with engine.connect() as connection:
+        row = read_campaign_row(connection, campaign_id)
+    if row.status == "pending_approval":
+        return None
+    approved = row.approved_by is not None and row.status in ("approved", "sending", "sent")
+    return {
+        "chosen_options": [APPROVE if approved else REJECT],
+        "params_input": {},
+        "responded_at": row.approved_at if approved else None,
+        "responded_by_user": {"id": row.approved_by or "", "name": row.approved_by or ""},
+        "decided_already": row.status,
+        "decided_reason": row.decided_reason,
+    }
+
+
 def record_decisions(
     engine: Engine, requests: Sequence[dict[str, Any]], answers: Sequence[Any], *, now: datetime
 ) -> dict[str, int]:
@@ -66,7 +88,9 @@ def record_decisions(
         user = (answer or {}).get("responded_by_user") or {}
         by = f"airflow:{user.get('name') or user.get('id') or 'timeout'}"
         try:
-            if answer is None or answer.get("timedout"):
+            if answer is not None and answer.get("decided_already"):  # the task did not ask: see decided_already
+                counts["skipped"] += 1
+            elif answer is None or answer.get("timedout"):
                 expire(engine, request["campaign_id"], by, now, reason="no answer within the approval timeout")
                 counts["expired"] += 1
             elif chosen == [APPROVE]:

@@ -160,7 +160,7 @@ def _answer_in_airflow(campaign_id: str, decision: str) -> None:
     """Give Airflow's waiting approval task for the campaign the same answer (``FOREWARN_AIRFLOW_API_URL``).
 
     The decision is recorded either way; when Airflow cannot be told, the line says so and what to do,
-    and the command still succeeds (the task would record the first decision anyway, later).
+    and the command still succeeds (an approval task that asks later reads the decision instead).
     """
     from pipeline.airflow_approvals import APPROVE, REJECT, AirflowApprovalError, AirflowApprovals
 
@@ -178,7 +178,7 @@ def _answer_in_airflow(campaign_id: str, decision: str) -> None:
     if runs:
         click.echo(f"answered the waiting approval task in Airflow ({', '.join(runs)}): the run goes on")
     else:
-        click.echo("no approval task waits for it in Airflow")
+        click.echo("no approval task waits for it in Airflow; one that starts later takes this decision without asking")
 
 
 def _detail_lines(detail: Any) -> list[str]:

@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -223,9 +222,6 @@ def _outreach_finished(cluster: AirflowCluster) -> list[dict] | None:
     return runs if runs and all(r["state"] == "success" for r in runs) else None
 
 
-APPROVAL_READING_S = 30
-
-
 @pytest.mark.timeout(900)
 def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_run_sends(tmp_path: Path) -> None:
     """Under the scheduler, forewarn_outreach waits in one approval task per campaign. A person who decides
@@ -256,10 +252,9 @@ def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_
         cluster.run("dags", "trigger", "forewarn_ingest", "-l", cadence.past_interval, "-c", '{"load_history": true}')
 
         waiting = wait_for(lambda: _waiting_approvals(cluster), 480, "an approval task waiting for a person", interval_s=3)
-        # A person answers after reading, not within the seconds the scheduler takes to file the task's pause:
-        # an answer that reached Airflow (3.3.2) before the scheduler handled the paused worker's exit made it
-        # mark the resumed task up_for_retry, and the retry asked again (CI on a loaded machine, stop 45).
-        time.sleep(APPROVAL_READING_S)
+        # Answered at once, within the seconds the scheduler may take to file the task's pause: an answer that
+        # reaches Airflow (3.3.2) before that makes it mark the resumed task up_for_retry (CI on a loaded
+        # machine, stop 45). The retry finds the decision in the warehouse and does not ask again.
         campaigns = sorted(d["task_instance"]["rendered_map_index"] for d in waiting)
         cli_env = {**env, "FOREWARN_DATABASE_URL": warehouse_url, "FOREWARN_AIRFLOW_API_URL": cluster.api_url}
         decided = {campaigns[0]: "approve", **dict.fromkeys(campaigns[1:], "reject")}
@@ -269,10 +264,13 @@ def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_
             assert said.returncode == 0, said.stderr
             assert "answered the waiting approval task in Airflow" in said.stdout, said.stdout + said.stderr
 
+        # Within the first retry's delay (2 min) and its run, whichever way the race went.
         wait_for(lambda: _outreach_finished(cluster), 300, "forewarn_outreach to record and send", interval_s=3)
         answered = cluster.api("GET", "/api/v2/dags/forewarn_outreach/dagRuns/~/hitlDetails")["hitl_details"]
         chosen = {d["task_instance"]["rendered_map_index"]: d["chosen_options"] for d in answered}
-        assert chosen == {c: ["Approve" if d == "approve" else "Reject"] for c, d in decided.items()}
+        # A task Airflow retried after the answer did not ask again, so it has no question of its own here.
+        assert chosen.items() <= {c: ["Approve" if d == "approve" else "Reject"] for c, d in decided.items()}.items()
+        assert not _waiting_approvals(cluster)
         with create_engine(warehouse_url).connect() as connection:
             status = dict(connection.execute(text("SELECT campaign_id, status FROM campaigns")).all())
             sent = connection.execute(
