@@ -10,6 +10,7 @@ always continue it the same way. Tokens, stems, stop words and candidate phrases
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -362,6 +363,17 @@ def representative_rows(vectors: np.ndarray, members: np.ndarray, count: int = 3
     return tuple(int(members[i]) for i in chosen)
 
 
+def _opening_words(tokens: Sequence[str]) -> str:
+    """A ticket's first clause as a label, without the function words around it: "I'm locked out again"
+    reads as "locked out again", since the group shares no phrase and "I'm" is not what went wrong."""
+    clause = list(itertools.takewhile(lambda token: token != SENTENCE_BREAK, tokens))
+    start = next((i for i, t in enumerate(clause) if t not in STOP_WORDS and t not in NO_START), len(clause))
+    clause = clause[start:start + MAX_LABEL_WORDS]
+    while clause and (clause[-1] in STOP_WORDS or clause[-1] in NO_END):
+        clause.pop()
+    return " ".join(clause or tokens[:MAX_LABEL_WORDS])
+
+
 def describe_clusters(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -390,8 +402,8 @@ def describe_clusters(
         label = _label_text(label_key, scores, table, cluster, member_words) if label_key else ""
         coverage = table.per_cluster[cluster][label_key] / max(1, size) if label_key else 0.0
         label = _languages_label(member_words, counts[members], coverage) or label
-        if not label and reps:  # no word survived the stop list: the central ticket's first words
-            label = " ".join(words[reps[0]].words[:MAX_LABEL_WORDS])
+        if not label and reps:  # no phrase shared: the central ticket's first words
+            label = _opening_words(words[reps[0]].words)
         terms = tuple(_display(k, table) for k in _key_terms(scores, label_key, n_key_terms))
         descriptions.append(ClusterDescription(label or "unlabelled", terms, reps))
     descriptions = _disambiguate(descriptions)

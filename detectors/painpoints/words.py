@@ -156,7 +156,16 @@ _WORD_LANGUAGES = {
     for word in ENGLISH_STOP_WORDS | _OTHER_LANGUAGES
 }
 _FRENCH_ELISION = re.compile(r"(?:[ldjnmtcs]|qu)'\w")
-STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _KEEP) | _FILLER | _OTHER_LANGUAGES)
+# A function word with its verb contracted is a function word: "i'm", "it's", "that's", "we've" named
+# small mixed groups and CLINC150's small-talk theme (negations are expanded before: "don't" -> "do not").
+_CONTRACTED = ("'m", "'re", "'s", "'ve", "'d", "'ll")
+_FUNCTION_WORDS = (ENGLISH_STOP_WORDS - _KEEP) | {"let", "here", "what", "who", "that", "there"}
+STOP_WORDS = frozenset(
+    (ENGLISH_STOP_WORDS - _KEEP)
+    | _FILLER
+    | _OTHER_LANGUAGES
+    | {word + ending for word in _FUNCTION_WORDS for ending in _CONTRACTED}
+)
 # Where a sentence (or a subject line, a "message:" lead-in, or a clause at a comma) ends; "5.14.0",
 # "e.g." and "1,000" are not ends, as no space follows. A label across a comma reads as two half
 # clauses: "the update is broken, the app crashes" gave "broken the app crashes right away".
