@@ -1,3 +1,3 @@
--- Report: how many pain points a person muted (hidden from the lists, still counted here).
+-- How many active pain points a person muted: the report hides them from its lists and counts them here; detect says so.
 -- Params: none
 SELECT COUNT(*) AS muted FROM pain_points WHERE muted AND status = 'active'

@@ -54,8 +54,11 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool, lookback
         click.echo(f"as of {moment.isoformat()}: found nothing; {extent.describe()}")
         return
     p = summary.pain_points
+    muted = _muted_pain_points(engine)
+    # The report leaves muted pain points out of its lists; say how many of these it will not show.
+    hidden = f"; {muted} muted, not in the report" if muted else ""
     click.echo(f"as of {moment.isoformat()}: {p.tickets} tickets, {p.assigned} in {p.pain_points} pain points "
-               f"({p.created} first found at this as-of)")
+               f"({p.created} first found at this as-of{hidden})")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.incidents.by_kind.items())) or "none"
     click.echo(f"incidents: {kinds}; {summary.incidents.customers} affected customers "
                f"(alerts of the last {lookback} h judged)")
@@ -64,3 +67,10 @@ def command(as_of: str | None, embedder: str, rebuild_aggregates: bool, lookback
     if stale:
         click.echo(f"note: {extent.describe()} (the data stops {(moment - extent.data_until) / timedelta(hours=1):.0f} h "
                    "before this as-of)")
+
+
+def _muted_pain_points(engine: Engine) -> int:
+    from sql import statement
+
+    with engine.connect() as connection:
+        return int(connection.execute(statement("report_count_muted_pain_points", connection.dialect.name)).scalar_one())

@@ -72,6 +72,25 @@ def test_a_rerun_of_one_as_of_counts_the_pain_points_that_as_of_first_found(
     assert "(0 first found at this as-of)" in later
 
 
+
+def test_detect_says_how_many_of_its_pain_points_are_muted_and_left_out_of_the_report(
+    sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The report counted pain points without the muted ones while detect counted them all, unexplained.
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
+    _twelve_tickets(sqlite_warehouse, ("Invoice wrong", "invoice charges twice"), ("Sync stuck", "sync times out at 99 percent"))
+    first = _detect(capsys, T0.isoformat()).splitlines()[0]
+    assert "muted" not in first
+    main(["painpoints", "list"])
+    listed = capsys.readouterr().out
+    pain_point = next(word for word in listed.split() if word.startswith("pp-"))
+
+    assert main(["painpoints", "mute", pain_point]) == 0
+    capsys.readouterr()
+    later = _detect(capsys, (T0 + timedelta(hours=1)).isoformat()).splitlines()[0]
+
+    assert "; 1 muted, not in the report)" in later, later
+
 @pytest.mark.integration
 def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
     loaded_fortnight: Engine, capsys: pytest.CaptureFixture[str]
