@@ -106,7 +106,8 @@ def claim_batch(
         cap = cap_row["send_cap"] if cap_row["send_cap"] is not None else default_cap
         room = max(0, cap - sum(counts.get(s, 0) for s in COUNTED_STATUSES))
         candidates = _run(conn, "ledger_select_candidates",
-                          {"campaign_id": campaign_id, "after": after, "limit": limit}).all()
+                          {"campaign_id": campaign_id, "after": after, "limit": limit,
+                           "claimed_at": claimed_at}).all()
         if not candidates:
             return Claim(exhausted=True)
         skipped = {row.message_id: row.skip_reason for row in candidates if row.skip_reason}
