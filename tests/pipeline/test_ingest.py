@@ -415,3 +415,39 @@ def test_a_quarantined_customer_row_that_says_opted_out_withdraws_the_earlier_op
     assert rows(warehouse, "SELECT customer_id FROM customers WHERE NOT email_opt_in ORDER BY customer_id") == [
         ("C001",), ("C002",), ("C003",),
     ]
+
+
+def test_an_event_id_reused_for_another_event_is_quarantined_not_counted_unchanged(
+    warehouse: Engine, tmp_path: Path
+) -> None:
+    # Events never change, so a stored id is skipped. A second source whose ids start at E00001 again had
+    # every event counted "unchanged" and lost (a README walk loaded its own export into the demo's warehouse).
+    first = tmp_path / "first"
+    write_csv(first / "events.csv", EVENT_HEADER, [event(i) for i in range(60)])
+    ingest(warehouse, str(first), settings=SETTINGS)
+    second = tmp_path / "second"
+    reused = [event(i, customer_id="C777") for i in range(5)] + [event(i, day=2) for i in range(5, 7)]
+    write_csv(second / "events.csv", EVENT_HEADER, [event(i) for i in range(7, 60)] + reused + [event(100 + i) for i in range(5)])
+
+    summary = ingest_summary(ingest(warehouse, str(second), settings=SETTINGS))["events"]
+
+    assert (summary["loaded"], summary["unchanged"], summary["quarantined"]) == (5, 53, 7)
+    assert rows(warehouse, "SELECT rule, count(*) FROM quarantine GROUP BY rule") == [("conflicting_id", 7)]
+    assert rows(warehouse, "SELECT count(*) FROM events WHERE customer_id = 'C777'") == [(0,)]  # the stored ones stand
+    again = ingest_summary(ingest(warehouse, str(first), settings=SETTINGS))["events"]
+    assert (again["loaded"], again["unchanged"], again["quarantined"]) == (0, 60, 0)  # a rerun is no conflict
+
+
+def test_a_source_whose_event_ids_all_belong_to_other_events_stops_with_the_reason(
+    warehouse: Engine, tmp_path: Path
+) -> None:
+    first = tmp_path / "first"
+    write_csv(first / "events.csv", EVENT_HEADER, [event(i) for i in range(60)])
+    ingest(warehouse, str(first), settings=SETTINGS)
+    other = tmp_path / "other"
+    write_csv(other / "events.csv", EVENT_HEADER, [event(i, customer_id="C777") for i in range(60)])
+
+    with pytest.raises(GateFailure, match="conflicting_id 60") as stopped:
+        ingest(warehouse, str(other), settings=SETTINGS)
+    assert "a warehouse of its own" in str(stopped.value)
+    assert rows(warehouse, "SELECT count(*) FROM events WHERE customer_id = 'C777'") == [(0,)]
