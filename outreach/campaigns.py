@@ -68,10 +68,21 @@ def campaign_id_for(incident_id: str, sequence: int = 1) -> str:
 def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettings) -> list[CampaignSummary]:
     """Create or refresh the campaigns of every open incident at ``as_of``, most severe first.
 
+    An as-of earlier than one campaigns were built at already builds nothing (a rerun of that as-of does).
+
     Returns:
         One summary per incident that has (or now gets) a campaign.
     """
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        newest = _newest_build(conn)
+        if newest is not None and newest > as_of:
+            # Built at a later as-of already: an older view would add customers who wrote in since, and the
+            # send would email them now (a replayed demo interval sent 12 such emails).
+            log.warning("campaigns were built as of %s already; nothing is built as of the earlier %s",
+                        newest.isoformat(), as_of.isoformat())
+            return []
+        conn.execute(statement("outreach_record_build"), {"as_of": as_of})
+        conn.execute(statement("outreach_forget_older_builds"), {"as_of": as_of})
         incidents = read_incidents(conn, as_of=as_of, lookback_days=settings.campaign_lookback_days)
         workarounds = read_workarounds(conn, approved_only=True)
     log.info("building campaigns for %s incidents with %s approved workarounds", len(incidents), len(workarounds))
@@ -83,6 +94,19 @@ def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettin
         if summary is not None:
             summaries.append(summary)
     return summaries
+
+
+def newest_build(engine: Engine) -> datetime | None:
+    """The latest as-of campaigns were built at, or None before the first build."""
+    with engine.connect() as conn:
+        return _newest_build(conn)
+
+
+def _newest_build(conn: Connection) -> datetime | None:
+    value = conn.execute(statement("outreach_select_newest_build")).scalar()
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))  # SQLite returns an aggregate's timestamp as text
 
 
 def _build_for_incident(

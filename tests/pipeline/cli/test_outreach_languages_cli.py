@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,18 @@ def test_a_workaround_warning_reaches_the_terminal_once(tmp_path: Path) -> None:
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("apologises") == 1, done.stderr
+
+
+def test_an_outreach_at_an_earlier_as_of_than_the_last_says_why_it_builds_nothing(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "wa-sync.md").write_text(WORKAROUND, encoding="utf-8")
+    later = T0 + timedelta(hours=3)
+    assert main(["outreach", "--as-of", later.isoformat(), "--no-send", "--workarounds", str(tmp_path / "kb")]) == 0
+    capsys.readouterr()
+
+    assert main(["outreach", "--as-of", AS_OF, "--no-send"]) == 0
+    out, _ = capsys.readouterr()
+
+    assert f"campaigns: none built as of {T0.isoformat()}: they were built as of {later.isoformat()} already" in out
