@@ -74,7 +74,7 @@ lock:
 # subprocesses found by name on PATH: the virtualenv's bin must come first, or each dies at once.
 airflow-ui: setup
 	@echo "Airflow UI on http://localhost:8080 (no login: a local setup where everyone is admin); the demo left its DAGs paused; Ctrl-C to stop."
-	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
+	PATH="$(BIN):$$PATH" bash scripts/run_until_interrupted.sh $(BIN)/airflow standalone
 
 clean:
 	rm -rf $(FOREWARN_HOME)
