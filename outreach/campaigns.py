@@ -68,12 +68,12 @@ def campaign_id_for(incident_id: str, sequence: int = 1) -> str:
 def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettings) -> list[CampaignSummary]:
     """Create or refresh the campaigns of every open incident at ``as_of``, most severe first.
 
-    An as-of earlier than one campaigns were built at already builds nothing (a rerun of that as-of does).
+    An as-of earlier than one that built campaigns already builds nothing (a rerun of that as-of does).
 
     Returns:
         One summary per incident that has (or now gets) a campaign.
     """
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         newest = _newest_build(conn)
         if newest is not None and newest > as_of:
             # Built at a later as-of already: an older view would add customers who wrote in since, and the
@@ -81,8 +81,6 @@ def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettin
             log.warning("campaigns were built as of %s already; nothing is built as of the earlier %s",
                         newest.isoformat(), as_of.isoformat())
             return []
-        conn.execute(statement("outreach_record_build"), {"as_of": as_of})
-        conn.execute(statement("outreach_forget_older_builds"), {"as_of": as_of})
         incidents = read_incidents(conn, as_of=as_of, lookback_days=settings.campaign_lookback_days)
         workarounds = read_workarounds(conn, approved_only=True)
     log.info("building campaigns for %s incidents with %s approved workarounds", len(incidents), len(workarounds))
@@ -93,11 +91,17 @@ def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettin
             summary = _build_for_incident(conn, incident, workarounds, as_of=as_of, settings=settings)
         if summary is not None:
             summaries.append(summary)
+    if summaries:
+        # Only a build that holds campaigns bars older as-ofs: a run for now that found no open incident
+        # must not keep a source's history run (an earlier as-of, started after it) from asking.
+        with engine.begin() as conn:
+            conn.execute(statement("outreach_record_build"), {"as_of": as_of})
+            conn.execute(statement("outreach_forget_older_builds"), {"as_of": as_of})
     return summaries
 
 
 def newest_build(engine: Engine) -> datetime | None:
-    """The latest as-of campaigns were built at, or None before the first build."""
+    """The latest as-of a build held campaigns at, or None before the first."""
     with engine.connect() as conn:
         return _newest_build(conn)
 
