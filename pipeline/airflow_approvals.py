@@ -84,6 +84,19 @@ class AirflowApprovals:
             answered.append(str(task["dag_run_id"]))
         return answered
 
+    def still_waiting(self, run_ids: list[str]) -> list[str]:
+        """The campaigns whose approval tasks in these DAG runs still wait: the run sends only once all are answered.
+
+        Raises:
+            AirflowApprovalError: the API is unreachable or refused the call.
+        """
+        runs = set(run_ids)
+        return sorted(
+            str((detail.get("task_instance") or {}).get("rendered_map_index"))
+            for detail in self._waiting(self._headers())
+            if str((detail.get("task_instance") or {}).get("dag_run_id")) in runs
+        )
+
     def _waiting(self, headers: dict[str, str]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         while True:

@@ -176,7 +176,15 @@ def _answer_in_airflow(campaign_id: str, decision: str) -> None:
         )
         return
     if runs:
-        click.echo(f"answered the waiting approval task in Airflow ({', '.join(runs)}): the run goes on")
+        try:
+            others = airflow.still_waiting(runs)
+        except AirflowApprovalError:
+            others = []
+        if others:
+            click.echo(f"answered the waiting approval task in Airflow ({', '.join(runs)}); the run sends once its "
+                       f"other waiting campaign(s) are decided too: {', '.join(others)}")
+        else:
+            click.echo(f"answered the waiting approval task in Airflow ({', '.join(runs)}): the run goes on")
     else:
         click.echo("no approval task waits for it in Airflow; one that starts later takes this decision without asking")
 

@@ -258,11 +258,17 @@ def test_a_decision_from_the_terminal_answers_the_waiting_approval_task_and_the_
         campaigns = sorted(d["task_instance"]["rendered_map_index"] for d in waiting)
         cli_env = {**env, "FOREWARN_DATABASE_URL": warehouse_url, "FOREWARN_AIRFLOW_API_URL": cluster.api_url}
         decided = {campaigns[0]: "approve", **dict.fromkeys(campaigns[1:], "reject")}
-        for campaign_id, decision in decided.items():
+        for answered, (campaign_id, decision) in enumerate(decided.items(), start=1):
             said = subprocess.run([str(FOREWARN), "campaigns", decision, campaign_id, "--by", "pm"], env=cli_env,
                                   capture_output=True, text=True, timeout=120, check=False)
             assert said.returncode == 0, said.stderr
             assert "answered the waiting approval task in Airflow" in said.stdout, said.stdout + said.stderr
+            # The run sends once every campaign it asked about is decided, and the terminal says which still wait.
+            if answered < len(decided):
+                assert "other waiting campaign(s) are decided too: " in said.stdout, said.stdout
+                assert campaigns[answered] in said.stdout.splitlines()[-1]
+            else:
+                assert "the run goes on" in said.stdout, said.stdout
 
         # Within the first retry's delay (2 min) and its run, whichever way the race went.
         wait_for(lambda: _outreach_finished(cluster), 300, "forewarn_outreach to record and send", interval_s=3)
