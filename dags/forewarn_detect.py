@@ -34,13 +34,16 @@ def forewarn_detect() -> None:
 
         from pipeline.detect import DetectSettings
         from pipeline.detect import detect as run_detect
+        from pipeline.detect.lookback import with_first_run_lookback
         from pipeline.notices import incident_ids, opened_incidents
 
         engine = warehouse_engine()
         as_ofs = as_ofs_from_context(context)
         settings = DetectSettings(embedder=variable("forewarn_embedder", "auto") or "auto")
         known = incident_ids(engine)
-        summaries = [run_detect(engine, as_of, settings).as_dict() for as_of in as_ofs]
+        # A first run (a history just loaded) judges a week of alerts, as `forewarn detect` does.
+        summaries = [run_detect(engine, as_of, with_first_run_lookback(engine, as_of, settings)).as_dict()
+                     for as_of in as_ofs]
         stamps = [as_of.isoformat() for as_of in as_ofs]
         context["outlet_events"][DETECTED].extra = {"as_of": stamps[-1], "as_ofs": stamps}
         # The notifier (on success) tells the owner about each of these.

@@ -26,7 +26,7 @@ def format_result(result: BacktestResult, max_pain_points: int = 15) -> str:
         ("first found", "kind", "subject", "started", "customers", "incident"),
     )
     pain_points = sorted(replay.pain_points.items(), key=lambda item: -int(item[1]["ticket_count"] or 0))
-    lines += ["", f"pain points: {len(pain_points)} (largest {min(max_pain_points, len(pain_points))})"]
+    lines += ["", f"pain points: {len(pain_points)} (the {min(max_pain_points, len(pain_points))} largest below)"]
     lines += _table(
         [(_day(row["first_as_of"]), row["ticket_count"], row["status"], row["label"], i)
          for i, row in pain_points[:max_pain_points]],
@@ -114,7 +114,7 @@ def _score_lines(score: dict) -> list[str]:
             for i in score["incidents"]
         ],
         ("truth", "kind", "subject", "found", "found as", "delay h", "known h", "recall", "precision",
-         "right pain point", "linked", "emailed first"),
+         "right pain point", "linked", "in audience first"),
     )
     if score["false_incidents"]:
         lines += ["", "false incidents (no injected incident matches)"]

@@ -8,22 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.common import parse_timestamp, user_errors, warehouse_engine
+from pipeline.detect.lookback import FIRST_LOOKBACK_HOURS
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-# A first run by hand on a warehouse just loaded: the hourly runs' 48 h missed a spike of the week before
-# (stop 45); a week is the report's default period.
-FIRST_LOOKBACK_HOURS = 168
-
-
-def _default_lookback(engine: Engine, moment: datetime, hourly: int) -> int:
-    """The hourly runs' lookback, or a week when no detect run before ``moment`` left a trace."""
-    from sql import statement
-
-    with engine.connect() as connection:
-        earlier = connection.execute(statement("detect_count_earlier_runs"), {"as_of": moment}).scalar_one()
-    return hourly if earlier else max(hourly, FIRST_LOOKBACK_HOURS)
 
 
 @click.command()
@@ -38,12 +26,13 @@ def _default_lookback(engine: Engine, moment: datetime, hourly: int) -> int:
 def command(as_of: str | None, embedder: str, rebuild_aggregates: bool, lookback_hours: int | None) -> None:
     """Find pain points in tickets, incidents in events, and link them (idempotent per --as-of)."""
     from pipeline.detect import DetectSettings, detect
+    from pipeline.detect.lookback import first_run_lookback
 
     # Now to the second: an as-of is printed and passed again by people, microseconds only clutter it.
     moment = parse_timestamp(as_of, "--as-of") or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     engine = warehouse_engine()
     with user_errors():
-        lookback = lookback_hours or _default_lookback(engine, moment, DetectSettings().incident_lookback_hours)
+        lookback = lookback_hours or first_run_lookback(engine, moment, DetectSettings().incident_lookback_hours)
         summary = detect(engine, moment, DetectSettings(embedder=embedder, incident_lookback_hours=lookback),
                          stage=lambda name: click.echo(f"detect: {name} ...", err=True),
                          rebuild_aggregates=rebuild_aggregates)

@@ -109,6 +109,7 @@ def _detected_as_ofs(cluster: AirflowCluster, expected: int) -> list[str] | None
 def _cli_warehouse(world: Path, url: str, as_ofs: tuple[datetime, ...]) -> Engine:
     """The same intervals through the library calls `forewarn ingest` and `forewarn detect --as-of` make."""
     from pipeline.detect import DetectSettings, detect
+    from pipeline.detect.lookback import with_first_run_lookback
     from pipeline.ingest import Interval, ingest
     from pipeline.warehouse import make_engine, migrate
 
@@ -117,7 +118,7 @@ def _cli_warehouse(world: Path, url: str, as_ofs: tuple[datetime, ...]) -> Engin
     start = None
     for as_of in as_ofs:
         ingest(engine, str(world), Interval(start, as_of))
-        detect(engine, as_of, DetectSettings(embedder="tfidf"))
+        detect(engine, as_of, with_first_run_lookback(engine, as_of, DetectSettings(embedder="tfidf")))
         start = as_of
     return engine
 

@@ -91,6 +91,25 @@ def test_detect_says_how_many_of_its_pain_points_are_muted_and_left_out_of_the_r
 
     assert "; 1 muted, not in the report)" in later, later
 
+
+def test_the_dag_s_first_run_judges_a_week_of_alerts_as_the_command_does(
+    sqlite_warehouse: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A README walk: the DAG's history run judged 48 h and never reported a spike three days back.
+    from pipeline.detect import DetectSettings
+    from pipeline.detect.lookback import FIRST_LOOKBACK_HOURS, with_first_run_lookback
+
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
+    hourly = DetectSettings(embedder="tfidf")
+    assert with_first_run_lookback(sqlite_warehouse, T0, hourly).incident_lookback_hours == FIRST_LOOKBACK_HOURS
+    _twelve_tickets(sqlite_warehouse, ("Invoice wrong", "invoice charges twice"), ("Sync stuck", "sync times out at 99 percent"))
+    _detect(capsys, T0.isoformat())
+
+    later = T0 + timedelta(hours=1)
+    assert with_first_run_lookback(sqlite_warehouse, later, hourly) == hourly  # a run before it left its trace
+    assert with_first_run_lookback(sqlite_warehouse, T0, hourly).incident_lookback_hours == FIRST_LOOKBACK_HOURS
+
+
 @pytest.mark.integration
 def test_a_first_detect_by_hand_looks_back_a_week_for_incidents(
     loaded_fortnight: Engine, capsys: pytest.CaptureFixture[str]
