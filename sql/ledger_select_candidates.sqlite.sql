@@ -1,7 +1,8 @@
 -- Purpose: the next queued messages of a campaign, each with the reason it must be skipped now
---   (NULL = may be sent): customer gone, wrote to support since the incident began (by :claimed_at: a
---   campaign built at an older as-of, or approved hours later, must not email someone support already
---   hears from), no email, opted out, or suppressed (by id or by email) since targeting. Holdout rows are
+--   (NULL = may be sent): customer gone, wrote to support since first exposed to the incident (by
+--   :claimed_at; the audience's own rule when it was built: a campaign built at an older as-of, or approved
+--   hours later, must not email someone support already hears from), no email, opted out, or suppressed
+--   (by id or by email) since targeting. Holdout rows are
 --   never candidates, whatever their status says.
 --   Keyset-paged by message_id after :after ('' = from the start), so each claim reads one batch
 --   instead of sorting every queued row of a large campaign.
@@ -15,7 +16,7 @@ SELECT
         WHEN EXISTS (
             SELECT 1 FROM tickets t
             WHERE t.customer_id = m.customer_id
-              AND t.created_at >= inc.started_at
+              AND t.created_at >= COALESCE(ic.first_exposed_at, inc.started_at)
               AND t.created_at <= :claimed_at
         ) THEN 'wrote_in'
         WHEN cu.email IS NULL OR TRIM(cu.email) = '' THEN 'no_email'
@@ -28,6 +29,7 @@ FROM outreach_messages m
 LEFT JOIN customers cu ON cu.customer_id = m.customer_id
 LEFT JOIN campaigns ca ON ca.campaign_id = m.campaign_id
 LEFT JOIN incidents inc ON inc.incident_id = ca.incident_id
+LEFT JOIN incident_customers ic ON ic.incident_id = ca.incident_id AND ic.customer_id = m.customer_id
 -- One pass over suppressed addresses per claim, not one scan per candidate.
 LEFT JOIN (
     SELECT DISTINCT LOWER(email) AS email FROM suppressions WHERE email IS NOT NULL

@@ -246,26 +246,31 @@ def test_customers_who_unsubscribed_or_opted_out_since_targeting_are_skipped(war
     assert reasons == {ids[0]: "suppressed", ids[1]: "suppressed", ids[2]: "opted_out"}
 
 
-def test_customers_who_wrote_to_support_since_the_incident_began_are_skipped_at_send(warehouse, sendgrid):
+def test_customers_who_wrote_to_support_since_they_were_exposed_are_skipped_at_send(warehouse, sendgrid):
     # A campaign built at an older as-of (a replayed or rerun interval) or approved hours later: a customer
-    # who has written to support since the incident began hears from an agent, not from a crossing email.
-    ids = seed_campaign(warehouse, customers=4)
-    wrote, _ = customer_of(warehouse, ids[0])
-    wrote_before, _ = customer_of(warehouse, ids[1])
-    writes_later, _ = customer_of(warehouse, ids[2])
+    # who has written to support since the incident reached them hears from an agent, not a crossing email.
+    # The audience's own rule when it was built; a ticket before their exposure is about something else.
+    ids = seed_campaign(warehouse, customers=5)
+    wrote, wrote_before, wrote_before_exposed, writes_later = (customer_of(warehouse, i)[0] for i in ids[:4])
+    exposed = NOW - timedelta(hours=10)
     with warehouse.begin() as conn:
         conn.execute(text("INSERT INTO incidents (incident_id, kind, started_at, detected_at) "
                           "VALUES ('inc-1', 'spike', :s, :s)"), {"s": NOW - timedelta(days=1)})
         conn.execute(text("UPDATE campaigns SET incident_id = 'inc-1' WHERE campaign_id = 'camp-1'"))
+        for customer in (wrote, wrote_before, wrote_before_exposed, writes_later):
+            conn.execute(text("INSERT INTO incident_customers (incident_id, customer_id, first_exposed_at, event_count) "
+                              "VALUES ('inc-1', :c, :at, 1)"), {"c": customer, "at": exposed})
         for ticket, customer, at in (("t-1", wrote, NOW - timedelta(hours=2)),
                                      ("t-2", wrote_before, NOW - timedelta(days=3)),
-                                     ("t-3", writes_later, NOW + timedelta(days=1))):
+                                     ("t-3", wrote_before_exposed, NOW - timedelta(hours=20)),
+                                     ("t-4", writes_later, NOW + timedelta(days=1))):
             conn.execute(text("INSERT INTO tickets (ticket_id, customer_id, created_at, loaded_at) "
                               "VALUES (:t, :c, :at, :at)"), {"t": ticket, "c": customer, "at": at})
     summary = send(warehouse, sg_sender(sendgrid))
-    assert summary.sent == 3 and summary.skipped_by_reason == {"wrote_in": 1}
-    assert set(sendgrid.message_ids()) == set(ids[1:])  # a ticket from before the incident, or after the send, is no reason
+    assert summary.sent == 4 and summary.skipped_by_reason == {"wrote_in": 1}
+    assert set(sendgrid.message_ids()) == set(ids[1:])
     assert statuses(warehouse, "camp-1")[ids[0]] == "failed"
+
 
 def test_campaigns_that_are_not_approved_or_not_ready_send_nothing(warehouse, sendgrid):
     seed_campaign(warehouse, "pending", customers=2, status="pending_approval")
