@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import Engine, text
 
 from outreach.approval import approve, reject
 from pipeline.outreach_run import approval_requests, decided_already, record_decisions
-
-NOW = datetime(2026, 1, 22)
-
-
-def _pending_campaign(engine: Engine, campaign_id: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO workarounds (workaround_id, title, status, applies_to, body_markdown, loaded_at) "
-                "VALUES ('wa-1', 'Export another way', 'approved', '{}', '1. Use Excel export.', :now) "
-                "ON CONFLICT (workaround_id) DO NOTHING"
-            ),
-            {"now": NOW},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO campaigns (campaign_id, incident_id, workaround_id, status, created_at, audience_size, "
-                "holdout_size, send_cap, severity, evidence, preview_subject, preview_text) VALUES (:c, 'inc-1', "
-                "'wa-1', 'pending_approval', :now, 20, 2, 100, 55.0, :evidence, 'Sorry about exports', 'Hi Alex,')"
-            ),
-            {"c": campaign_id, "now": NOW, "evidence": '{"issue_summary": "csv export fails"}'},
-        )
+from tests.pipeline.test_outreach_run import NOW, pending_campaign
 
 
 class _MappedTaskInstance:
@@ -54,8 +31,8 @@ def test_a_campaign_decided_from_the_terminal_is_answered_without_asking(
     from forewarn_tasks.approval import CampaignApproval
 
     monkeypatch.setenv("FOREWARN_DATABASE_URL", str(sqlite_warehouse.url))
-    _pending_campaign(sqlite_warehouse, "cmp-a")
-    _pending_campaign(sqlite_warehouse, "cmp-b")
+    pending_campaign(sqlite_warehouse, "cmp-a")
+    pending_campaign(sqlite_warehouse, "cmp-b")
     requests = approval_requests(sqlite_warehouse)
     (approve if decision == "approve" else reject)(sqlite_warehouse, "cmp-b", "cli:pm", NOW)
 

@@ -417,14 +417,19 @@ def test_a_quarantined_customer_row_that_says_opted_out_withdraws_the_earlier_op
     ]
 
 
+def _sixty_events_loaded(warehouse: Engine, tmp_path: Path) -> Path:
+    first = tmp_path / "first"
+    write_csv(first / "events.csv", EVENT_HEADER, [event(i) for i in range(60)])
+    ingest(warehouse, str(first), settings=SETTINGS)
+    return first
+
+
 def test_an_event_id_reused_for_another_event_is_quarantined_not_counted_unchanged(
     warehouse: Engine, tmp_path: Path
 ) -> None:
     # Events never change, so a stored id is skipped. A second source whose ids start at E00001 again had
     # every event counted "unchanged" and lost (a README walk loaded its own export into the demo's warehouse).
-    first = tmp_path / "first"
-    write_csv(first / "events.csv", EVENT_HEADER, [event(i) for i in range(60)])
-    ingest(warehouse, str(first), settings=SETTINGS)
+    first = _sixty_events_loaded(warehouse, tmp_path)
     second = tmp_path / "second"
     reused = [event(i, customer_id="C777") for i in range(5)] + [event(i, day=2) for i in range(5, 7)]
     write_csv(second / "events.csv", EVENT_HEADER, [event(i) for i in range(7, 60)] + reused + [event(100 + i) for i in range(5)])
@@ -441,9 +446,7 @@ def test_an_event_id_reused_for_another_event_is_quarantined_not_counted_unchang
 def test_a_source_whose_event_ids_all_belong_to_other_events_stops_with_the_reason(
     warehouse: Engine, tmp_path: Path
 ) -> None:
-    first = tmp_path / "first"
-    write_csv(first / "events.csv", EVENT_HEADER, [event(i) for i in range(60)])
-    ingest(warehouse, str(first), settings=SETTINGS)
+    _sixty_events_loaded(warehouse, tmp_path)
     other = tmp_path / "other"
     write_csv(other / "events.csv", EVENT_HEADER, [event(i, customer_id="C777") for i in range(60)])
 

@@ -12,7 +12,8 @@ from pipeline.outreach_run import approval_requests, record_decisions
 NOW = datetime(2026, 1, 22)
 
 
-def _campaign(engine: Engine, campaign_id: str) -> None:
+def pending_campaign(engine: Engine, campaign_id: str) -> None:
+    """A campaign waiting for approval, with an approved workaround (shared with the approval task's tests)."""
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -41,7 +42,7 @@ def _status(engine: Engine, campaign_id: str) -> tuple[str, str | None]:
 
 
 def test_requests_show_what_a_person_needs_to_decide(warehouse: Engine) -> None:
-    _campaign(warehouse, "cmp-a")
+    pending_campaign(warehouse, "cmp-a")
     [request] = approval_requests(warehouse)
     assert request["campaign_id"] == "cmp-a"
     assert request["subject"] == "Email 18 customers about 'csv export fails'? severity 55"
@@ -62,7 +63,7 @@ def test_requests_show_what_a_person_needs_to_decide(warehouse: Engine) -> None:
     ids=["approve", "reject", "timeout-approve-default", "timeout", "no-answer"],
 )
 def test_only_an_explicit_approval_approves(warehouse: Engine, answer: dict | None, expected: str) -> None:
-    _campaign(warehouse, "cmp-a")
+    pending_campaign(warehouse, "cmp-a")
     requests = approval_requests(warehouse)
     counts = record_decisions(warehouse, requests, [answer] if answer is not None else [], now=NOW)
     status, by = _status(warehouse, "cmp-a")
@@ -75,8 +76,8 @@ def test_only_an_explicit_approval_approves(warehouse: Engine, answer: dict | No
 def test_a_timed_out_approval_can_be_reopened_and_a_rejection_cannot(warehouse: Engine) -> None:
     from outreach.approval import InvalidTransition, reopen
 
-    _campaign(warehouse, "cmp-a")
-    _campaign(warehouse, "cmp-b")
+    pending_campaign(warehouse, "cmp-a")
+    pending_campaign(warehouse, "cmp-b")
     requests = approval_requests(warehouse)
     answers = {"cmp-a": {"chosen_options": ["Reject"], "timedout": True},
                "cmp-b": {"chosen_options": ["Reject"], "responded_by_user": {"id": "7", "name": "jane"}}}
@@ -89,7 +90,7 @@ def test_a_timed_out_approval_can_be_reopened_and_a_rejection_cannot(warehouse: 
 def test_a_campaign_decided_meanwhile_from_the_cli_keeps_that_decision(warehouse: Engine) -> None:
     from outreach.approval import cancel
 
-    _campaign(warehouse, "cmp-a")
+    pending_campaign(warehouse, "cmp-a")
     requests = approval_requests(warehouse)
     cancel(warehouse, "cmp-a", "cli:lead", NOW)
     counts = record_decisions(warehouse, requests, [{"chosen_options": ["Approve"]}], now=NOW)
