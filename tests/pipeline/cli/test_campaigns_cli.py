@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import socket
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import Engine, text
@@ -131,6 +135,59 @@ def test_the_same_decision_again_changes_nothing_and_answers_airflow_again(
     code, _, err = _run(capsys, "campaigns", "reject", "cmp-inc1")
     assert code == 2 and "it cannot be rejected" in err  # another decision is still refused
 
+
+class _WaitingApprovals(BaseHTTPRequestHandler):
+    """Airflow's two approval endpoints the terminal calls: the waiting tasks, and an answer to one."""
+
+    waiting: ClassVar[dict[str, dict]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        details = list(self.waiting.values())
+        self._reply({"hitl_details": details, "total_entries": len(details)})
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        index = int(self.path.split("/taskInstances/approve/")[1].split("/")[0])
+        answered = [c for c, d in self.waiting.items() if d["task_instance"]["map_index"] == index]
+        for campaign_id in answered:
+            del self.waiting[campaign_id]
+        self._reply({"chosen_options": ["Approve"]})
+
+    def _reply(self, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_answering_one_of_two_waiting_campaigns_says_the_run_waits_for_the_other(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run sends only once every approval task it asked is answered: the terminal said "the run goes on"
+    after the first of two (stop 46's walk). The real API: test_local_scheduler."""
+    _built(world, capsys)
+    _WaitingApprovals.waiting = {
+        c: {"task_instance": {"rendered_map_index": c, "dag_run_id": "run-1", "map_index": i}}
+        for i, c in enumerate(["cmp-inc1", "cmp-inc2"])
+    }
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WaitingApprovals)
+    Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("FOREWARN_AIRFLOW_API_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        code, out, err = _run(capsys, "campaigns", "approve", "cmp-inc1", "--by", "ana@support")
+        assert code == 0, err
+        assert out.splitlines()[-1] == ("answered the waiting approval task in Airflow (run-1); the run sends once "
+                                        "its other waiting campaign(s) are decided too: cmp-inc2")
+        code, out, err = _run(capsys, "campaigns", "reject", "cmp-inc2")
+        assert code == 0, err
+        assert out.splitlines()[-1] == "answered the waiting approval task in Airflow (run-1): the run goes on"
+    finally:
+        server.shutdown()
 
 def test_an_expired_campaign_is_reopened_from_the_terminal_and_sent_once(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
