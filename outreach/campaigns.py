@@ -74,8 +74,8 @@ def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettin
         One summary per incident that has (or now gets) a campaign.
     """
     with engine.connect() as conn:
-        newest = _newest_build(conn)
-        if newest is not None and newest > as_of:
+        newest = _built_after(conn, as_of)
+        if newest is not None:
             # Built at a later as-of already: an older view would add customers who wrote in since, and the
             # send would email them now (a replayed demo interval sent 12 such emails).
             log.warning("campaigns were built as of %s already; nothing is built as of the earlier %s",
@@ -100,17 +100,17 @@ def build_campaigns(engine: Engine, *, as_of: datetime, settings: OutreachSettin
     return summaries
 
 
-def newest_build(engine: Engine) -> datetime | None:
-    """The latest as-of a build held campaigns at, or None before the first."""
+def built_after(engine: Engine, as_of: datetime) -> datetime | None:
+    """The as-of of a build that held campaigns later than ``as_of`` (so ``as_of`` builds nothing), else None."""
     with engine.connect() as conn:
-        return _newest_build(conn)
+        return _built_after(conn, as_of)
 
 
-def _newest_build(conn: Connection) -> datetime | None:
+def _built_after(conn: Connection, as_of: datetime) -> datetime | None:
     value = conn.execute(statement("outreach_select_newest_build")).scalar()
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))  # SQLite returns an aggregate's timestamp as text
+    if value is not None and not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))  # SQLite returns an aggregate's timestamp as text
+    return value if value is not None and value > as_of else None
 
 
 def _build_for_incident(

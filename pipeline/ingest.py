@@ -303,29 +303,27 @@ def _quarantine_reused_event_ids(
     Looked up only when some rows were not written, so a first load costs nothing more.
     """
     ids = good["event_id"].astype(str)
+    clause = statement("select_events_by_id").bindparams(expanding_texts("event_ids"))
     stored = []
     for start in range(0, len(ids), _LOOKUP_BATCH):
-        batch = ids.iloc[start:start + _LOOKUP_BATCH].tolist()
-        clause = statement("select_events_by_id").bindparams(expanding_texts("event_ids"))
-        result = connection.execute(clause, {"event_ids": batch})
+        result = connection.execute(clause, {"event_ids": ids.iloc[start:start + _LOOKUP_BATCH].tolist()})
         # The driver's plain tuples: SQLAlchemy's rows cost 2 s more on a 590,000-event rerun, for nothing.
         stored += result.cursor.fetchall()
         result.close()
-    if not stored:
-        return
     known = pd.DataFrame.from_records(stored, columns=["event_id", "customer_id", "occurred_at", "name"])
     known = known.set_index("event_id")
-    mine = good.assign(event_id=ids).set_index("event_id", drop=False).loc[known.index.intersection(ids)]
-    if mine.empty:
+    other = known.reindex(ids.to_numpy())  # aligned with the chunk's rows; all NaN where the id is new
+    seen = other["customer_id"].notna().to_numpy()
+    if not seen.any():
         return
-    other = known.loc[mine.index]
+    mine, other = good[seen], other[seen]
     same = (
         (mine["customer_id"].astype(str).to_numpy() == other["customer_id"].astype(str).to_numpy())
         & (pd.to_datetime(mine["occurred_at"]).to_numpy() == pd.to_datetime(other["occurred_at"]).to_numpy())
         & (mine["name"].astype(str).to_numpy() == other["name"].astype(str).to_numpy())
     )
     # A row this chunk wrote itself reads back the same; only the skipped ones can differ.
-    labels = mine.index.map(dict(zip(ids, good.index, strict=True)))[~same].tolist()
+    labels = mine.index[~same].tolist()
     if not labels:
         return
     rules = {label: ["conflicting_id"] for label in labels}

@@ -68,7 +68,6 @@ def decided_already(engine: Engine, campaign_id: str) -> dict[str, Any] | None:
         "responded_at": row.approved_at if approved else None,
         "responded_by_user": {"id": row.approved_by or "", "name": row.approved_by or ""},
         "decided_already": row.status,
-        "decided_reason": row.decided_reason,
     }
 
 

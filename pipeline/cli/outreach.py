@@ -125,15 +125,15 @@ def _load_workarounds(engine: Any, folder: Path, when: datetime) -> None:
 
 def _build(engine: Any, when: datetime, settings: Any) -> list:
     from outreach.approval import expire_pending
-    from outreach.campaigns import build_campaigns, newest_build
+    from outreach.campaigns import build_campaigns, built_after
 
     with user_errors():
         expired = expire_pending(engine, when, settings.approval_timeout_hours)
         summaries = build_campaigns(engine, as_of=when, settings=settings)
     if expired:
         click.echo(f"expired (no decision within {settings.approval_timeout_hours:g} h): {', '.join(expired)}")
-    newest = newest_build(engine)
-    if newest is not None and newest > when:
+    newest = built_after(engine, when)
+    if newest is not None:
         click.echo(f"campaigns: none built as of {when.isoformat()}: they were built as of {newest.isoformat()} "
                    "already, and an earlier view would add customers who wrote in since")
         return summaries
