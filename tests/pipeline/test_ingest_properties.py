@@ -165,7 +165,8 @@ def test_garbage_csv_loads_or_is_quarantined_and_no_row_is_lost(
     except SourceError as exc:
         event("source error")
         assert str(path) in str(exc)
-        assert "UTF-8" in str(exc) or "missing for table" in str(exc), str(exc)
+        # An undecodable file, a header without the table's columns, or (since stop 45) a file with no header at all.
+        assert any(reason in str(exc) for reason in ("UTF-8", "missing for table", "the file is empty")), str(exc)
         assert _count(module_warehouse, f"SELECT count(*) FROM {spec.name}") == 0
         assert _count(module_warehouse, "SELECT count(*) FROM quarantine") == 0
         return
