@@ -2,9 +2,12 @@
 
 Method: per campaign, the window is (first send, first send + ``window_days``]. The ticket rate of an arm is
 the share of its customers who filed at least one ticket about the issue in the window (in the linked pain
-point; without one, mentioning the incident's error code). Treated are the rows actually emailed (status
-``sent`` or ``unknown``), holdout the ``held_out`` rows; the arms come from the random holdout, so their
-difference estimates the effect of the email. The interval of ``holdout rate - treated rate`` is Newcombe's
+point; without one, mentioning the incident's error code). Treated are the rows emailed (status ``sent`` or
+``unknown``) or skipped at the send because the customer had written in; holdout the ``held_out`` rows. Both
+arms then lose whoever wrote to support between first exposure and the first send: the send skips them in
+the treated arm, so the holdout must lose them too, or it keeps customers already in touch with support (who
+often write again) that the treated arm lost, and the email looks better than it is. The arms come from the
+random holdout, so their difference estimates the effect of the email. The interval of ``holdout rate - treated rate`` is Newcombe's
 hybrid score interval (method 10): no bootstrap, so no seed. Deflected tickets = difference × treated, with
 the interval scaled alike. CSAT compares the ratings of every ticket that each arm filed in the window
 (treated minus holdout, Welch's t interval). Below the minimum sizes, intervals and the deflection estimate
@@ -14,7 +17,7 @@ are stored as NULL: no claim without its interval.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -104,34 +107,57 @@ def _measure(
     # SQLite returns an aggregate of timestamps as text: it has no declared type to convert from.
     sent_at = row.sent_at if isinstance(row.sent_at, datetime) else datetime.fromisoformat(row.sent_at)
     window = {"window_start": sent_at, "window_end": sent_at + timedelta(days=window_days)}
-    arms = {
-        bool(r.is_holdout): (int(r.customers), int(r.with_ticket or 0))
-        for r in conn.execute(
-            statement("outcome_count_arms", conn.dialect.name),
-            {
-                "campaign_id": row.campaign_id,
-                "pain_point_id": row.pain_point_id,
-                "error_code_pattern": None if row.pain_point_id else like_pattern(row.error_code),
-                **window,
-            },
-        )
-    }
-    treated, treated_tickets = arms.get(False, (0, 0))
-    holdout, holdout_tickets = arms.get(True, (0, 0))
-    rates = _rates(treated, treated_tickets, holdout, holdout_tickets, min_arm_customers)
-    csat = _csat(conn, row.campaign_id, window, min_csat_ratings)
+    arms = _read_arms(conn, row, window)
+    rates = _rates(
+        arms[False].customers, arms[False].with_ticket, arms[True].customers, arms[True].with_ticket, min_arm_customers
+    )
+    csat = _csat(arms[False].ratings, arms[True].ratings, min_csat_ratings)
     return Outcome(
         campaign_id=row.campaign_id,
         measured_at=as_of,
         window_days=window_days,
         sent_at=sent_at,
-        treated=treated,
-        holdout=holdout,
-        treated_tickets=treated_tickets,
-        holdout_tickets=holdout_tickets,
+        treated=arms[False].customers,
+        holdout=arms[True].customers,
+        treated_tickets=arms[False].with_ticket,
+        holdout_tickets=arms[True].with_ticket,
         **rates,
         **csat,
     )
+
+
+@dataclass
+class _Arm:
+    """One arm as measured: its customers, how many filed a ticket on the issue, every CSAT rating filed."""
+
+    customers: int = 0
+    with_ticket: int = 0
+    ratings: list[float] = field(default_factory=list)
+
+
+def _read_arms(conn: Connection, row, window: dict) -> dict[bool, _Arm]:
+    """Treated (False) and holdout (True) arms, both cut by the send's own rule (see the SQL's purpose)."""
+    seen: dict[bool, set[str]] = {False: set(), True: set()}
+    on_issue: dict[bool, set[str]] = {False: set(), True: set()}
+    arms = {False: _Arm(), True: _Arm()}
+    for r in conn.execute(
+        statement("outcome_select_arms", conn.dialect.name),
+        {
+            "campaign_id": row.campaign_id,
+            "pain_point_id": row.pain_point_id,
+            "error_code_pattern": None if row.pain_point_id else like_pattern(row.error_code),
+            **window,
+        },
+    ):
+        arm = bool(r.is_holdout)
+        seen[arm].add(r.customer_id)
+        if r.on_issue:
+            on_issue[arm].add(r.customer_id)
+        if r.csat is not None:
+            arms[arm].ratings.append(float(r.csat))
+    for arm, one in arms.items():
+        one.customers, one.with_ticket = len(seen[arm]), len(on_issue[arm])
+    return arms
 
 
 def _rates(treated: int, treated_tickets: int, holdout: int, holdout_tickets: int, min_arm: int) -> dict:
@@ -151,11 +177,7 @@ def _rates(treated: int, treated_tickets: int, holdout: int, holdout_tickets: in
     return result
 
 
-def _csat(conn: Connection, campaign_id: str, window: dict, min_ratings: int) -> dict:
-    ratings: dict[bool, list[float]] = {False: [], True: []}
-    for r in conn.execute(statement("outcome_select_csat", conn.dialect.name), {"campaign_id": campaign_id, **window}):
-        ratings[bool(r.is_holdout)].append(float(r.csat))
-    treated, holdout = ratings[False], ratings[True]
+def _csat(treated: list[float], holdout: list[float], min_ratings: int) -> dict:
     result: dict[str, float | int | None] = {
         "treated_csat": None, "holdout_csat": None, "csat_ci_low": None, "csat_ci_high": None,
         "treated_csat_ratings": len(treated), "holdout_csat_ratings": len(holdout),

@@ -10,9 +10,11 @@ from sqlalchemy import Engine, text
 
 from outreach.approval import approve
 from outreach.campaigns import build_campaigns
+from outreach.delivery import send_campaign
 from outreach.intervals import newcombe_difference, welch_difference, wilson_interval
 from outreach.model import OutreachSettings
 from outreach.outcomes import measure_outcomes
+from outreach.senders import make_sender
 from tests.outreach.test_audience import T0, World
 
 SENT = T0 + timedelta(hours=1)
@@ -70,6 +72,7 @@ def test_deflection_counts_only_tickets_on_the_issue_inside_the_window(warehouse
         w.ticket(f"t-{cid}", cid, at=SENT + timedelta(days=3), pain_point_id="pp1")
         w.ticket(f"t2-{cid}", cid, at=SENT + timedelta(days=4), pain_point_id="pp1")  # one customer, one count
     w.pain_point("pp-other", label="billing", incident_id=None)
+    # Wrote in after exposure and before the send: the send would have skipped them; out of the treated arm.
     w.ticket("noise-before", treated[20], at=SENT - timedelta(minutes=5), pain_point_id="pp1")
     w.ticket("noise-after", treated[21], at=SENT + timedelta(days=15), pain_point_id="pp1")
     w.ticket("noise-topic", treated[22], at=SENT + timedelta(days=1), pain_point_id="pp-other")
@@ -77,18 +80,49 @@ def test_deflection_counts_only_tickets_on_the_issue_inside_the_window(warehouse
     assert measure_outcomes(warehouse, as_of=SENT + timedelta(days=13), window_days=14) == []
     [outcome] = measure_outcomes(warehouse, as_of=SENT + timedelta(days=15), window_days=14)
 
-    assert (outcome.treated, outcome.holdout) == (len(treated), len(holdout))
+    in_treated = len(treated) - 1
+    assert (outcome.treated, outcome.holdout) == (in_treated, len(holdout))
     assert (outcome.treated_tickets, outcome.holdout_tickets) == (10, 30)
     assert outcome.holdout_ticket_rate == pytest.approx(30 / len(holdout))
-    assert outcome.treated_ticket_rate == pytest.approx(10 / len(treated))
+    assert outcome.treated_ticket_rate == pytest.approx(10 / in_treated)
     assert outcome.enough_data and outcome.ci_low < outcome.difference < outcome.ci_high
-    assert outcome.deflected_tickets == pytest.approx(outcome.difference * len(treated))
-    assert outcome.deflected_ci_low == pytest.approx(outcome.ci_low * len(treated))
+    assert outcome.deflected_tickets == pytest.approx(outcome.difference * in_treated)
+    assert outcome.deflected_ci_low == pytest.approx(outcome.ci_low * in_treated)
     stored = w.rows("SELECT campaign_id, treated, holdout, ci_low, deflected_tickets, window_days FROM campaign_outcomes")
-    assert stored == [("cmp-inc1", len(treated), len(holdout), pytest.approx(outcome.ci_low),
+    assert stored == [("cmp-inc1", in_treated, len(holdout), pytest.approx(outcome.ci_low),
                        pytest.approx(outcome.deflected_tickets), 14)]
     measure_outcomes(warehouse, as_of=SENT + timedelta(days=16), window_days=14)
     assert len(w.rows("SELECT campaign_id FROM campaign_outcomes")) == 1
+
+
+def test_who_wrote_in_before_the_first_send_is_out_of_both_arms(warehouse: Engine, tmp_path) -> None:
+    # The send skips a customer who wrote to support since exposed (T0 - 3 h); the holdout has no send, so
+    # without the same cut it keeps such customers, who write again, and the email looks like it deflected.
+    w = World(warehouse)
+    w.incident()
+    w.pain_point()
+    w.workaround()
+    for i in range(300):
+        w.customer(f"c{i:03d}")
+        w.exposed(f"c{i:03d}")
+    build_campaigns(warehouse, as_of=T0, settings=OutreachSettings(holdout_share=0.3))
+    approve(warehouse, "cmp-inc1", "cli:test", T0)
+    rows = w.rows("SELECT customer_id, is_holdout FROM outreach_messages ORDER BY customer_id")
+    treated, holdout = [c for c, h in rows if not h], [c for c, h in rows if h]
+    wrote_early = treated[:12] + holdout[:12]
+    for cid in wrote_early:
+        w.ticket(f"early-{cid}", cid, at=T0 - timedelta(hours=1), pain_point_id="pp1")
+        w.ticket(f"again-{cid}", cid, at=SENT + timedelta(days=2), pain_point_id="pp1")
+    w.ticket("long-ago", holdout[12], at=T0 - timedelta(days=5), pain_point_id="pp1")  # before exposure: stays
+    w.ticket("after", holdout[13], at=SENT + timedelta(days=3), pain_point_id="pp1")
+
+    summary = send_campaign(warehouse, "cmp-inc1", make_sender("outbox", directory=tmp_path), OutreachSettings(),
+                            "secret", now=SENT)
+    assert summary.skipped_by_reason == {"wrote_in": 12}
+
+    [outcome] = measure_outcomes(warehouse, as_of=SENT + timedelta(days=15), window_days=14)
+    assert (outcome.treated, outcome.holdout) == (len(treated) - 12, len(holdout) - 12)
+    assert (outcome.treated_tickets, outcome.holdout_tickets) == (0, 1)
 
 
 def test_too_small_a_holdout_stores_no_interval_and_no_claim(warehouse: Engine) -> None:
