@@ -1,6 +1,7 @@
 """Did the email deflect tickets? Treated against holdout, with 95% intervals, stored in ``campaign_outcomes``.
 
-Method: per campaign, the window is (first send, first send + ``window_days``]. The ticket rate of an arm is
+Method: an incident's campaign and its follow-ups are measured together, each campaign's customers over its
+own window, (first send, first send + ``window_days``]. The ticket rate of an arm is
 the share of its customers who filed at least one ticket about the issue in the window (in the linked pain
 point; without one, mentioning the incident's error code). Treated are the rows emailed (status ``sent`` or
 ``unknown``) or skipped at the send because the customer had written in; holdout the ``held_out`` rows. Both
@@ -58,6 +59,8 @@ class Outcome:
     csat_ci_high: float | None
     treated_csat_ratings: int = 0
     holdout_csat_ratings: int = 0
+    # The campaigns measured together (the incident's first one and its follow-ups) with each one's start.
+    members: tuple[tuple[str, datetime], ...] = ()
 
     @property
     def enough_data(self) -> bool:
@@ -80,38 +83,55 @@ def measure_outcomes(
     min_arm_customers: int = MIN_ARM_CUSTOMERS,
     min_csat_ratings: int = MIN_CSAT_RATINGS,
 ) -> list[Outcome]:
-    """Measure every campaign whose first email went out at least ``window_days`` before ``as_of``; upsert them."""
+    """Measure every campaign whose first email went out at least ``window_days`` before ``as_of``; upsert them.
+
+    An incident's campaign and its follow-ups are one measurement, stored under the first of them: hourly runs
+    give an incident a follow-up for every few newly exposed customers, and one of a few customers never has a
+    holdout to compare with. Each campaign's customers are read over its own window, from its own start; a
+    follow-up is added once its window has passed too, so a later measure can grow the row.
+    """
     outcomes = []
     with engine.begin() as conn:
-        campaigns = conn.execute(
+        rows = conn.execute(
             statement("outcome_select_campaigns", conn.dialect.name),
             {"latest_send": as_of - timedelta(days=window_days)},
         ).all()
-        for row in campaigns:
+        families: dict[str, list] = {}
+        for row in rows:
+            families.setdefault(row.incident_id or row.campaign_id, []).append(row)
+        for family in families.values():
             outcome = _measure(
-                conn, row, as_of=as_of, window_days=window_days,
+                conn, family, as_of=as_of, window_days=window_days,
                 min_arm_customers=min_arm_customers, min_csat_ratings=min_csat_ratings,
             )
             params = asdict(outcome)
-            for extra in ("sent_at", "treated_csat_ratings", "holdout_csat_ratings"):
+            for extra in ("sent_at", "treated_csat_ratings", "holdout_csat_ratings", "members"):
                 params.pop(extra)
             conn.execute(statement("outcome_upsert", conn.dialect.name), params)
+            for later in family[1:]:  # measured alone by an earlier version: the family's row holds them now
+                conn.execute(statement("outcome_delete", conn.dialect.name), {"campaign_id": later.campaign_id})
             outcomes.append(outcome)
     log.info("measured %s campaigns (window %s days) as of %s", len(outcomes), window_days, as_of.isoformat())
     return outcomes
 
 
 def _measure(
-    conn: Connection, row, *, as_of: datetime, window_days: int, min_arm_customers: int, min_csat_ratings: int
+    conn: Connection, family: list, *, as_of: datetime, window_days: int, min_arm_customers: int, min_csat_ratings: int
 ) -> Outcome:
-    # SQLite returns an aggregate of timestamps as text: it has no declared type to convert from.
-    sent_at = row.sent_at if isinstance(row.sent_at, datetime) else datetime.fromisoformat(row.sent_at)
-    window = {"window_start": sent_at, "window_end": sent_at + timedelta(days=window_days)}
-    arms = _read_arms(conn, row, window)
+    """One incident's campaigns (first one first) measured together, each over its own window."""
+    arms = {False: _Arm(), True: _Arm()}
+    for row in family:
+        window = {"window_start": _start(row), "window_end": _start(row) + timedelta(days=window_days)}
+        for arm, one in _read_arms(conn, row, window).items():
+            arms[arm].customers += one.customers
+            arms[arm].with_ticket += one.with_ticket
+            arms[arm].ratings += one.ratings
     rates = _rates(
         arms[False].customers, arms[False].with_ticket, arms[True].customers, arms[True].with_ticket, min_arm_customers
     )
     csat = _csat(arms[False].ratings, arms[True].ratings, min_csat_ratings)
+    row = family[0]
+    sent_at = _start(row)
     return Outcome(
         campaign_id=row.campaign_id,
         measured_at=as_of,
@@ -123,6 +143,7 @@ def _measure(
         holdout_tickets=arms[True].with_ticket,
         **rates,
         **csat,
+        members=tuple((member.campaign_id, _start(member)) for member in family),
     )
 
 
@@ -133,6 +154,11 @@ class _Arm:
     customers: int = 0
     with_ticket: int = 0
     ratings: list[float] = field(default_factory=list)
+
+
+def _start(row) -> datetime:  # noqa: ANN001 - a SQL row
+    # SQLite returns an aggregate of timestamps as text: it has no declared type to convert from.
+    return row.sent_at if isinstance(row.sent_at, datetime) else datetime.fromisoformat(row.sent_at)
 
 
 def _read_arms(conn: Connection, row, window: dict) -> dict[bool, _Arm]:

@@ -47,36 +47,49 @@ def measured_deflection(engine: Engine, replay: Replay, truth: Truth | None, *, 
             "true_difference_as_measured": None,
         }
         if truth is not None and outcome.treated:
-            true, recall = _true_difference(outcome.campaign_id, linked.get(outcome.campaign_id), outcome.sent_at,
-                                            window_days, messages, replay, truth, written, unwritten)
+            true, recall = _true_difference(outcome.members, linked, window_days, messages, replay, truth,
+                                            written, unwritten)
             row.update(true_difference=true, ticket_recall=recall,
                        true_difference_as_measured=None if true is None else round(true * recall, 4))
         result.append(row)
     return result
 
 
-def _true_difference(campaign_id: str, pain_point_id: str | None, sent_at: datetime, window_days: int,
+def _true_difference(members: tuple[tuple[str, datetime], ...], linked: dict[str, str | None], window_days: int,
                      messages: list[dict], replay: Replay, truth: Truth, written: list,
                      unwritten: dict[str, tuple[str, str, datetime]]) -> tuple[float | None, float]:
-    """(would have written - did write) / treated, and the share of written incident tickets the measure counts."""
-    own = [m for m in messages if m["campaign_id"] == campaign_id]
-    treated = {str(m["customer_id"]) for m in own if not m["is_holdout"] and m["status"] in SENT}
-    arms = {str(m["customer_id"]) for m in own if m["is_holdout"] or m["status"] in SENT}
-    found = replay.incidents.get(own[0]["incident_id"]) or own[0]
-    incidents = {t.incident_id for t in truth.incidents if matches(found, t)}
-    start, end = sent_at, sent_at + timedelta(days=window_days)
+    """(would have written - did write) / treated, and the share of written incident tickets the measure counts.
 
-    def in_window(incident: str | None, at: object) -> bool:
-        return incident in incidents and start < _naive(at) <= end
-
-    actual = {c for inc, c, at, _ in written if c in treated and in_window(inc, at)}
-    would = actual | {c for inc, c, at in unwritten.values() if c in treated and in_window(inc, at)}
-    seen = [pp for inc, c, at, pp in written if c in arms and in_window(inc, at)]
-    # Without a linked pain point the measure matches the error code in the text: taken as seeing them all.
-    recall = sum(1 for pp in seen if pp == pain_point_id) / len(seen) if seen and pain_point_id else 1.0
-    if not treated:
+    Over the campaigns measured together (an incident's first and its follow-ups), each over its own window.
+    """
+    treated_count, prevented, seen_total, seen_linked = 0, 0, 0, 0
+    for campaign_id, sent_at in members:
+        own = [m for m in messages if m["campaign_id"] == campaign_id]
+        if not own:
+            continue
+        treated = {str(m["customer_id"]) for m in own if not m["is_holdout"] and m["status"] in SENT}
+        arms = {str(m["customer_id"]) for m in own if m["is_holdout"] or m["status"] in SENT}
+        found = replay.incidents.get(own[0]["incident_id"]) or own[0]
+        incidents = {t.incident_id for t in truth.incidents if matches(found, t)}
+        window = (sent_at, sent_at + timedelta(days=window_days))
+        actual = {c for inc, c, at, _ in written if c in treated and _about(inc, at, incidents, window)}
+        would = actual | {c for inc, c, at in unwritten.values() if c in treated and _about(inc, at, incidents, window)}
+        seen = [pp for inc, c, at, pp in written if c in arms and _about(inc, at, incidents, window)]
+        pain_point_id = linked.get(campaign_id)
+        # Without a linked pain point the measure matches the error code in the text: taken as seeing them all.
+        seen_total += len(seen)
+        seen_linked += sum(1 for pp in seen if pp == pain_point_id) if pain_point_id else len(seen)
+        treated_count += len(treated)
+        prevented += len(would) - len(actual)
+    recall = seen_linked / seen_total if seen_total else 1.0
+    if not treated_count:
         return None, recall
-    return round((len(would) - len(actual)) / len(treated), 4), round(recall, 3)
+    return round(prevented / treated_count, 4), round(recall, 3)
+
+
+def _about(incident: str | None, at: object, incidents: set[str], window: tuple[datetime, datetime]) -> bool:
+    """A ticket about one of the incidents, written inside the (start, end] window."""
+    return incident in incidents and window[0] < _naive(at) <= window[1]
 
 
 def _naive(value: object) -> datetime:

@@ -125,6 +125,50 @@ def test_who_wrote_in_before_the_first_send_is_out_of_both_arms(warehouse: Engin
     assert (outcome.treated_tickets, outcome.holdout_tickets) == (0, 1)
 
 
+def test_an_incident_and_its_follow_ups_are_measured_together(warehouse: Engine, tmp_path) -> None:
+    # Hourly runs give an incident a follow-up for every few newly exposed customers; measured one by one, no
+    # campaign ever had a holdout to compare with, and the report listed each as "not enough data yet".
+    w = World(warehouse)
+    w.incident()
+    w.pain_point()
+    w.workaround()
+    settings = OutreachSettings(holdout_share=0.3)
+    sender = make_sender("outbox", directory=tmp_path)
+    for hour in range(6):
+        at = T0 + timedelta(hours=hour)
+        for i in range(40):
+            cid = f"h{hour}-{i:02d}"
+            w.customer(cid)
+            w.exposed(cid, at=at - timedelta(minutes=30))
+        build_campaigns(warehouse, as_of=at, settings=settings)
+        if hour == 0:
+            approve(warehouse, "cmp-inc1", "lead@support", at)
+        for (campaign_id,) in w.rows("SELECT campaign_id FROM campaigns WHERE status = 'approved'"):
+            send_campaign(warehouse, campaign_id, sender, settings, "secret", now=at + timedelta(minutes=5))
+    arms = dict(w.rows("SELECT is_holdout, COUNT(*) FROM outreach_messages GROUP BY is_holdout"))
+    per_campaign = w.rows("SELECT campaign_id, SUM(CASE WHEN is_holdout THEN 1 ELSE 0 END) FROM outreach_messages "
+                          "GROUP BY campaign_id ORDER BY campaign_id")
+    assert len(per_campaign) == 6 and all(held < 20 for _, held in per_campaign) and arms[True] >= 20
+    # One ticket on the issue per arm, each inside its own campaign's window; the last follow-up's window
+    # ends latest, so it joins only when the measure reaches it.
+    last_treated, last_held = (w.rows("SELECT customer_id FROM outreach_messages WHERE campaign_id = 'cmp-inc1-6' "
+                                      f"AND is_holdout = {flag} ORDER BY customer_id LIMIT 1")[0][0]
+                               for flag in ("false", "true"))
+    w.ticket("t-late", last_treated, at=T0 + timedelta(hours=5, days=1), pain_point_id="pp1")
+    w.ticket("h-late", last_held, at=T0 + timedelta(hours=5, days=1), pain_point_id="pp1")
+
+    [early] = measure_outcomes(warehouse, as_of=T0 + timedelta(days=3, hours=3), window_days=3)
+    assert early.campaign_id == "cmp-inc1" and early.holdout < arms[True] and early.holdout_tickets == 0
+    [outcome] = measure_outcomes(warehouse, as_of=T0 + timedelta(days=4), window_days=3)
+
+    assert (outcome.campaign_id, outcome.treated, outcome.holdout) == ("cmp-inc1", arms[False], arms[True])
+    assert (outcome.treated_tickets, outcome.holdout_tickets) == (1, 1)
+    assert outcome.enough_data
+    assert w.rows("SELECT campaign_id, treated, holdout FROM campaign_outcomes") == [
+        ("cmp-inc1", arms[False], arms[True])
+    ]
+
+
 def test_too_small_a_holdout_stores_no_interval_and_no_claim(warehouse: Engine) -> None:
     w, treated, holdout = _campaign_world(warehouse, customers=60, holdout_share=0.1)
     assert 0 < len(holdout) < 20

@@ -196,6 +196,30 @@ def test_campaigns_funnel_and_deflection(report_world: Engine, tmp_path: Path) -
     assert "not enough data yet" in svg_texts(forest)
 
 
+def test_deflection_chart_shows_an_incident_once_however_many_follow_ups_it_has(
+    report_world: Engine, tmp_path: Path
+) -> None:
+    # Hourly runs give the sync incident a follow-up for every few newly exposed customers, each newer than
+    # its first campaign; the outcome of the incident is stored under that first one (outreach.outcomes).
+    with report_world.begin() as conn:
+        for number in range(2, 14):
+            at = datetime(2026, 3, 6, 11, 0) + timedelta(hours=number)
+            conn.execute(text("INSERT INTO campaigns (campaign_id, incident_id, pain_point_id, status, created_at, "
+                              "approved_at, audience_size, holdout_size) VALUES (:c, 'inc-regress', 'pp-sync', "
+                              "'sent', :at, :at, 2, 0)"), {"c": f"camp-sync-{number}", "at": at})
+            for index in range(2):
+                conn.execute(text("INSERT INTO outreach_messages (message_id, campaign_id, customer_id, is_holdout, "
+                                  "status, created_at, sent_at) VALUES (:m, :c, :cu, false, 'sent', :at, :at)"),
+                             {"m": f"camp-sync-{number}-m{index}", "c": f"camp-sync-{number}",
+                              "cu": f"late{number:02d}{index}", "at": at})
+    _, report = _write(report_world, tmp_path)
+
+    forest = report.svgs("campaigns")[0]
+    missing = [g for g in forest.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "estimate-row missing"]
+    measured = [g for g in forest.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "estimate-row"]
+    assert len(missing) == 1 and len(measured) == 1  # the notification campaign, and sync with its follow-ups
+
+
 def test_data_quality_loads_quarantine_and_freshness(report_world: Engine, tmp_path: Path) -> None:
     _, report = _write(report_world, tmp_path)
     section = report.text_of("data-quality")
