@@ -206,9 +206,10 @@ def group_into_themes(
     texts = None
     if ticket_texts is not None:
         texts = [[ticket_texts[t] for t in s.ticket_ids if t in ticket_texts] for s in active]
+    earlier = {p: t.theme_id for t in (previous.themes if previous else ()) if t.status == ACTIVE for p in t.pain_point_ids}
     model.fit(
         np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active],
-        pain_point_texts=texts,
+        pain_point_texts=texts, prior=[earlier.get(s.pain_point_id) for s in active],
     )
     theme_of, themes, events = assign_theme_ids(previous, [s.pain_point_id for s in active], counts, model)
     for state in registry.active:

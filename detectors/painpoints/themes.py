@@ -48,6 +48,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         max_themes: at most this many themes (the cut moves up until it holds); a report with more
             coarse groups than this stops being an overview.
         n_label_words: words in a theme label.
+        prior_weight: share of the vote an earlier run's themes hold in a refit (``fit(prior=...)``). At
+            0.25, two pain points the partitions join between a third and two thirds of the time keep the
+            relation they had; a clearer vote either way still decides.
         random_state: seeds the Louvain runs, so a refit on the same pain points gives the same themes.
 
     Attributes:
@@ -57,9 +60,16 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
     """
 
     def __init__(
-        self, *, min_agreement: float = 0.5, max_themes: int = 40, n_label_words: int = 3, random_state: int = 0
+        self,
+        *,
+        min_agreement: float = 0.5,
+        max_themes: int = 40,
+        n_label_words: int = 3,
+        prior_weight: float = 0.25,
+        random_state: int = 0,
     ) -> None:
         self.min_agreement = min_agreement
+        self.prior_weight = prior_weight
         self.max_themes = max_themes
         self.n_label_words = n_label_words
         self.random_state = random_state
@@ -72,6 +82,7 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         sample_weight: Sequence[float] | None = None,
         pain_point_labels: Sequence[str] | None = None,
         pain_point_texts: Sequence[Sequence[str]] | None = None,
+        prior: Sequence[str | None] | None = None,
     ) -> ThemeClusterer:
         """Cluster pain point centroids ``X`` (one row each) into themes.
 
@@ -81,6 +92,10 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             pain_point_labels: label per pain point, for the theme labels (default none: "theme N").
             pain_point_texts: ticket texts per pain point; with them a theme is named by the phrase its
                 tickets share (``theme_labels``), without them by the words its pain points' labels share.
+            prior: each pain point's theme in the earlier run (any hashable id; None for one new since).
+                Two pain points that shared a theme then count as joined by ``prior_weight`` of the votes,
+                two that did not as apart: the vote of a refit moves with every new ticket, and without this
+                a theme's membership changed from one day to the next though nothing about it had.
 
         Raises:
             ValueError: on bad hyperparameters or inputs of mismatched length.
@@ -95,7 +110,9 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"pain_point_labels has {len(names)} values for {n} pain points")
         if pain_point_texts is not None and len(pain_point_texts) != n:
             raise ValueError(f"pain_point_texts has {len(pain_point_texts)} values for {n} pain points")
-        self.labels_ = self._cut(self._centred(vectors, weights))
+        if prior is not None and len(prior) != n:
+            raise ValueError(f"prior has {len(prior)} values for {n} pain points")
+        self.labels_ = self._cut(self._centred(vectors, weights), prior)
         self.centroids_ = self._centroids(vectors, weights)
         read = theme_labels(pain_point_texts, weights, self.labels_, names) if pain_point_texts is not None else {}
         self.themes_ = tuple(
@@ -122,6 +139,8 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
     def _validated(self, X: np.ndarray) -> np.ndarray:  # noqa: N803
         if not 0.0 < self.min_agreement < 1.0:
             raise ValueError(f"min_agreement must be in (0, 1), got {self.min_agreement!r}")
+        if not 0.0 <= self.prior_weight < 1.0:
+            raise ValueError(f"prior_weight must be in [0, 1), got {self.prior_weight!r}")
         if self.max_themes < 1:
             raise ValueError(f"max_themes must be at least 1, got {self.max_themes!r}")
         vectors = np.asarray(X, dtype=np.float64)
@@ -140,11 +159,18 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         norms = np.linalg.norm(shifted, axis=1, keepdims=True)
         return shifted / np.where(norms > 0, norms, 1.0)
 
-    def _cut(self, vectors: np.ndarray) -> np.ndarray:
+    def _cut(self, vectors: np.ndarray, prior: Sequence[str | None] | None) -> np.ndarray:
         n = vectors.shape[0]
         if n < 2:
             return np.zeros(n, dtype=np.int64)
         together = coassociation(vectors, self.random_state)
+        if prior is not None and self.prior_weight > 0:
+            number: dict[str, int] = {}
+            codes = np.array([-1 if p is None else number.setdefault(p, len(number)) for p in prior], dtype=np.int64)
+            known = codes >= 0
+            both = known[:, None] & known[None, :]
+            same = (codes[:, None] == codes[None, :]).astype(np.float64)
+            together = np.where(both, (1.0 - self.prior_weight) * together + self.prior_weight * same, together)
         tree = linkage(squareform(1.0 - together, checks=False), method="average")
         labels = fcluster(tree, t=1.0 - self.min_agreement, criterion="distance")
         if labels.max() > self.max_themes:

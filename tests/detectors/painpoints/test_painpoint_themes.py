@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import adjusted_rand_score
 
 from detectors.painpoints.theme_identity import ThemeRegistry, assign_theme_ids
 from detectors.painpoints.theme_labels import theme_labels
@@ -152,3 +153,39 @@ def test_a_group_held_together_by_its_language_never_names_a_theme_of_topics():
     assert "German" not in named[0] and "tickets" not in named[0], named[0]
     alone = theme_labels(texts[:1], weights[:1], np.array([0]), labels[:1])
     assert alone[0] == "German and French tickets"  # alone, it still says what it is
+
+
+def _fuzzy_topics(seed: int) -> tuple[np.ndarray, np.random.Generator]:
+    """60 pain point centroids around 6 topics, spread so that Louvain's votes split on some of them."""
+    rng = np.random.default_rng(seed)
+    return np.repeat(rng.normal(0, 1, (6, 32)), 10, axis=0) + rng.normal(0, 1.2, (60, 32)), rng
+
+
+def test_a_refit_keeps_what_the_earlier_themes_held_where_the_vote_is_split() -> None:
+    # A day's new tickets nudge every centroid; the vote on pain points between two topics then flips, and
+    # a product manager saw a theme's members change from one day to the next though nothing about it had.
+    free, held, truth_free, truth_held = [], [], [], []
+    truth = np.repeat(np.arange(6), 10)
+    for seed in range(8):
+        base, rng = _fuzzy_topics(seed)
+        yesterday = ThemeClusterer(random_state=1).fit(base + rng.normal(0, 0.3, base.shape)).labels_
+        today = base + rng.normal(0, 0.3, base.shape)
+        alone = ThemeClusterer(random_state=0).fit(today).labels_
+        kept = ThemeClusterer(random_state=0).fit(today, prior=[f"th-{t}" for t in yesterday]).labels_
+        free.append(adjusted_rand_score(yesterday, alone))
+        held.append(adjusted_rand_score(yesterday, kept))
+        truth_free.append(adjusted_rand_score(truth, alone))
+        truth_held.append(adjusted_rand_score(truth, kept))
+    assert all(h >= f for h, f in zip(held, free, strict=True))
+    assert np.mean(held) >= np.mean(free) + 0.02
+    assert np.mean(truth_held) >= np.mean(truth_free) - 0.02  # and no further from the topics
+
+
+def test_an_earlier_theme_does_not_hold_together_what_the_vote_clearly_splits() -> None:
+    rng = np.random.default_rng(0)
+    centroids = np.repeat(np.eye(24)[:6], 6, axis=0) + rng.normal(0, 0.08, (36, 24))
+    alone = ThemeClusterer().fit(centroids).labels_
+    one = ThemeClusterer().fit(centroids, prior=["th-0001"] * 36).labels_
+    assert adjusted_rand_score(alone, one) == 1.0 and len(set(one)) == 6
+    with pytest.raises(ValueError, match="prior has 2 values for 36 pain points"):
+        ThemeClusterer().fit(centroids, prior=["th-0001", None])
