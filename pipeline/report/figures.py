@@ -56,7 +56,7 @@ def build_figures(data: ReportData) -> Figures:
         growing=_growing(data),
         incidents=_incidents(data),
         releases=_releases(data),
-        deflection=_deflection(_one_per_incident(data.campaigns)[:CAMPAIGN_CARDS]),
+        deflection=_deflection(data.campaigns[:CAMPAIGN_CARDS]),
         quarantine=_quarantine(data),
         sparklines={point_id: sparkline(point.trend, subject=point.label) for point_id, point in shown.items()},
         funnels={campaign.campaign_id: _funnel(campaign) for campaign in data.campaigns[:CAMPAIGN_CARDS]
@@ -147,19 +147,7 @@ def _releases(data: ReportData) -> Markup | None:
     )
 
 
-def _one_per_incident(campaigns: tuple[Campaign, ...]) -> list[Campaign]:
-    """Newest first, one campaign per incident: the one its follow-ups are measured under, else its first.
-
-    An incident's follow-ups are measured with its first campaign (``outreach.outcomes``); hourly runs make
-    many, and one row each filled the chart with "not enough data yet" and pushed the measured one out.
-    """
-    families: dict[str, list[Campaign]] = {}
-    for campaign in campaigns:
-        families.setdefault(campaign.incident_id or campaign.campaign_id, []).append(campaign)
-    return [next((c for c in family if c.outcome), family[-1]) for family in families.values()]
-
-
-def _deflection(campaigns: list[Campaign]) -> Markup | None:
+def _deflection(campaigns: tuple[Campaign, ...]) -> Markup | None:
     measured = [campaign for campaign in campaigns if campaign.sent or campaign.outcome]
     if not measured:
         return None

@@ -192,6 +192,8 @@ class Campaign:
     unsubscribed: int
     spam_reports: int
     outcome: CampaignOutcome | None
+    # Follow-ups of the same incident folded into this campaign's figures (they are measured with it).
+    follow_ups: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import Connection, RowMapping
 
@@ -25,7 +26,44 @@ def load_campaigns(connection: Connection, window: ReportWindow) -> tuple[Campai
     events: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in fetch(connection, "report_count_campaign_email_events", campaign_ids=ids):
         events[row["campaign_id"]][str(row["event"])] += to_int(row["messages"])
-    return tuple(_campaign(row, messages[row["campaign_id"]], events[row["campaign_id"]]) for row in rows)
+    return _with_follow_ups([_campaign(row, messages[row["campaign_id"]], events[row["campaign_id"]]) for row in rows])
+
+
+# A follow-up a person still has to decide on stays a row of its own: "waits for approval" must show.
+UNDECIDED = ("pending_approval", "needs_workaround")
+_SUMMED = ("audience_size", "holdout_size", "sent", "failed", "held_out", "delivered", "opened", "clicked",
+           "bounced", "unsubscribed", "spam_reports")
+
+
+def _with_follow_ups(campaigns: list[Campaign]) -> tuple[Campaign, ...]:
+    """Newest first, each incident's decided follow-ups folded into its first campaign.
+
+    Hourly runs give an incident a follow-up for every few newly exposed customers (30 for one release
+    regression in a five-day hourly replay): one row each buried the campaign a product manager thinks of,
+    and its deflection is measured over all of them under the first one's id (``outreach.outcomes``).
+    """
+    families: dict[str, list[Campaign]] = {}
+    for campaign in campaigns:
+        if campaign.incident_id and campaign.status not in UNDECIDED:
+            families.setdefault(campaign.incident_id, []).append(campaign)
+    folded = {
+        incident: replace(
+            family[-1],  # newest first, so the incident's first campaign is last
+            **{name: sum(getattr(c, name) for c in family) for name in _SUMMED},
+            outcome=next((c.outcome for c in family if c.outcome is not None), None),
+            follow_ups=len(family) - 1,
+        )
+        for incident, family in families.items()
+    }
+    result: list[Campaign] = []
+    placed: set[str] = set()
+    for campaign in campaigns:  # a folded campaign takes the place of its family's newest
+        if campaign.incident_id not in folded or campaign.status in UNDECIDED:
+            result.append(campaign)
+        elif campaign.incident_id not in placed:
+            placed.add(campaign.incident_id)
+            result.append(folded[campaign.incident_id])
+    return tuple(result)
 
 
 def _campaign(row: RowMapping, messages: dict[str, int], events: dict[str, int]) -> Campaign:

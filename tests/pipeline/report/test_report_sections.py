@@ -218,6 +218,10 @@ def test_deflection_chart_shows_an_incident_once_however_many_follow_ups_it_has(
     missing = [g for g in forest.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "estimate-row missing"]
     measured = [g for g in forest.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "estimate-row"]
     assert len(missing) == 1 and len(measured) == 1  # the notification campaign, and sync with its follow-ups
+    table = report.text_of("campaigns")
+    sync = next(spec.label for spec in PAIN_POINTS if spec.pain_point_id == "pp-sync")
+    assert f"{sync} with 12 follow-ups sent {180 + 24} " in table  # one row, the follow-ups' emails counted in
+    assert "Sent 2 (100%)" not in table  # no card of a follow-up alone (each sent 2)
 
 
 def test_data_quality_loads_quarantine_and_freshness(report_world: Engine, tmp_path: Path) -> None:
