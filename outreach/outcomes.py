@@ -1,18 +1,18 @@
 """Did the email deflect tickets? Treated against holdout, with 95% intervals, stored in ``campaign_outcomes``.
 
 Method: an incident's campaign and its follow-ups are measured together, each campaign's customers over its
-own window, (first send, first send + ``window_days``]. The ticket rate of an arm is
-the share of its customers who filed at least one ticket about the issue in the window (in the linked pain
-point; without one, mentioning the incident's error code). Treated are the rows emailed (status ``sent`` or
-``unknown``) or skipped at the send because the customer had written in; holdout the ``held_out`` rows. Both
-arms then lose whoever wrote to support between first exposure and the first send: the send skips them in
-the treated arm, so the holdout must lose them too, or it keeps customers already in touch with support (who
-often write again) that the treated arm lost, and the email looks better than it is. The arms come from the
-random holdout, so their difference estimates the effect of the email. The interval of ``holdout rate - treated rate`` is Newcombe's
-hybrid score interval (method 10): no bootstrap, so no seed. Deflected tickets = difference × treated, with
-the interval scaled alike. CSAT compares the ratings of every ticket that each arm filed in the window
-(treated minus holdout, Welch's t interval). Below the minimum sizes, intervals and the deflection estimate
-are stored as NULL: no claim without its interval.
+own window, (first send, first send + ``window_days``]. The ticket rate of an arm is the share of its
+customers who filed at least one ticket about the issue in the window (in the linked pain point; without one,
+mentioning the incident's error code). Treated are the rows emailed (status ``sent`` or ``unknown``) or
+skipped at the send because the customer had written in; holdout the ``held_out`` rows. Both arms then lose
+whoever wrote to support between first exposure and the first send: the send skips them in the treated arm,
+so the holdout must lose them too, or it keeps customers already in touch with support (who often write
+again) that the treated arm lost, and the email looks better than it is. The arms come from the random
+holdout, so their difference estimates the effect of the email. The interval of ``holdout rate - treated
+rate`` is Newcombe's hybrid score interval (method 10): no bootstrap, so no seed. Deflected tickets =
+difference × treated, with the interval scaled alike. CSAT compares the ratings of every ticket that each arm
+filed in the window (treated minus holdout, Welch's t interval). Below the minimum sizes, intervals and the
+deflection estimate are stored as NULL: no claim without its interval.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def measure_outcomes(
             for later in family[1:]:  # measured alone by an earlier version: the family's row holds them now
                 conn.execute(statement("outcome_delete", conn.dialect.name), {"campaign_id": later.campaign_id})
             outcomes.append(outcome)
-    log.info("measured %s campaigns (window %s days) as of %s", len(outcomes), window_days, as_of.isoformat())
+    log.info("measured %s incidents' campaigns (window %s days) as of %s", len(outcomes), window_days, as_of.isoformat())
     return outcomes
 
 

@@ -38,7 +38,8 @@ def command(as_of: str | None, window_days: int) -> None:
                      effect, deflected, csat))
     echo_table(rows, ("campaign", "treated", "holdout", "treated rate", "holdout rate",
                       "holdout - treated [95% CI]", "tickets deflected [95% CI]", "CSAT treated vs holdout [diff CI]"))
-    click.echo(f"window: {window_days} days after the first send; intervals: Newcombe hybrid score (rates), Welch (CSAT)")
+    click.echo(f"window: {window_days} days after each campaign's first send, an incident's follow-ups measured with its "
+               "first campaign; intervals: Newcombe hybrid score (rates), Welch (CSAT)")
 
 
 def _pct(value: float | None) -> str:
