@@ -38,6 +38,10 @@ class ThemeRegistry:
     next_number: int = 1
     history: tuple[HistoryEvent, ...] = field(default=())
 
+    def theme_of(self) -> dict[str, str]:
+        """Pain point id -> id of the active theme that holds it."""
+        return {p: t.theme_id for t in self.themes if t.status == ACTIVE for p in t.pain_point_ids}
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {
@@ -98,7 +102,7 @@ def assign_theme_ids(
         (pain point id -> theme id, the new registry, this run's events).
     """
     previous = previous or ThemeRegistry()
-    old_of = {p: t.theme_id for t in previous.themes if t.status == ACTIVE for p in t.pain_point_ids}
+    old_of = previous.theme_of()
     weight = dict(zip(pain_point_ids, (float(w) for w in ticket_counts), strict=True))
     labels = np.asarray(model.labels_)
     members = {int(t): [pain_point_ids[i] for i in np.flatnonzero(labels == t)] for t in np.unique(labels)}
@@ -171,7 +175,7 @@ def keep_themes(registry: PainPointRegistry, previous: ThemeRegistry | None) -> 
     """
     if previous is None:
         return None
-    theme_of = {p: t.theme_id for t in previous.themes if t.status == ACTIVE for p in t.pain_point_ids}
+    theme_of = previous.theme_of()
     mapping = {}
     for state in registry.active:
         parent = state.parent_ids[0] if state.parent_ids else None
@@ -206,7 +210,7 @@ def group_into_themes(
     texts = None
     if ticket_texts is not None:
         texts = [[ticket_texts[t] for t in s.ticket_ids if t in ticket_texts] for s in active]
-    earlier = {p: t.theme_id for t in (previous.themes if previous else ()) if t.status == ACTIVE for p in t.pain_point_ids}
+    earlier = previous.theme_of() if previous else {}
     model.fit(
         np.array([s.centroid for s in active]), sample_weight=counts, pain_point_labels=[s.label for s in active],
         pain_point_texts=texts, prior=[earlier.get(s.pain_point_id) for s in active],

@@ -31,7 +31,9 @@ def measured_deflection(engine: Engine, replay: Replay, truth: Truth | None, *, 
     if not outcomes:
         return []
     with engine.connect() as connection:
-        messages = [dict(r) for r in connection.execute(statement("select_backtest_messages")).mappings()]
+        messages: dict[str, list[dict]] = {}
+        for r in connection.execute(statement("select_backtest_messages")).mappings():
+            messages.setdefault(r["campaign_id"], []).append(dict(r))
         tickets = connection.execute(statement("select_backtest_tickets")).all()
         linked = {r["campaign_id"]: r["pain_point_id"]
                   for r in connection.execute(statement("select_backtest_campaigns")).mappings()}
@@ -56,15 +58,16 @@ def measured_deflection(engine: Engine, replay: Replay, truth: Truth | None, *, 
 
 
 def _true_difference(members: tuple[tuple[str, datetime], ...], linked: dict[str, str | None], window_days: int,
-                     messages: list[dict], replay: Replay, truth: Truth, written: list,
+                     messages: dict[str, list[dict]], replay: Replay, truth: Truth, written: list,
                      unwritten: dict[str, tuple[str, str, datetime]]) -> tuple[float | None, float]:
     """(would have written - did write) / treated, and the share of written incident tickets the measure counts.
 
-    Over the campaigns measured together (an incident's first and its follow-ups), each over its own window.
+    Over the campaigns measured together (an incident's first and its follow-ups), each over its own window;
+    ``messages`` holds each campaign's messages under its id.
     """
     treated_count, prevented, seen_total, seen_linked = 0, 0, 0, 0
     for campaign_id, sent_at in members:
-        own = [m for m in messages if m["campaign_id"] == campaign_id]
+        own = messages.get(campaign_id, [])
         if not own:
             continue
         treated = {str(m["customer_id"]) for m in own if not m["is_holdout"] and m["status"] in SENT}

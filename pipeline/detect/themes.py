@@ -95,6 +95,7 @@ def _write_themes(
     # A rerun of an as-of starts from the registry saved before it: a theme the replaced run created is in
     # no registry and would stay "active" in the table beside its own successor, under another id.
     known = {theme.theme_id for theme in themes.themes}
-    for (theme_id,) in connection.execute(statement("select_active_theme_ids")).all():
-        if theme_id not in known:
-            connection.execute(statement("update_theme_status"), {"theme_id": theme_id, "status": "dormant", "as_of": as_of})
+    ghosts = [{"theme_id": theme_id, "status": "dormant", "as_of": as_of}
+              for (theme_id,) in connection.execute(statement("select_active_theme_ids")).all() if theme_id not in known]
+    if ghosts:
+        connection.execute(statement("update_theme_status"), ghosts)
