@@ -140,7 +140,7 @@ def stable_resolution(
     judged = np.array([not _trivial(cuts[g * draws : (g + 1) * draws]) for g in range(len(grid))])
     if not judged.any():
         return ResolutionChoice(grid[0], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
-    smoothed = np.where(judged, np.convolve(np.pad(agreement, 1, mode="edge"), np.ones(3) / 3, mode="valid"), -np.inf)
+    smoothed = smoothed_agreement(agreement, judged)
     best = int(np.argmax(smoothed))
     prior = None if prior is None else np.asarray(prior)
     if prior is not None and (prior >= 0).sum() >= MIN_TEXTS:
@@ -148,6 +148,21 @@ def stable_resolution(
         match = [_prior_match(subsets, cuts[g * draws : (g + 1) * draws], prior) for g in near]
         best = int(near[int(np.argmax(match))])
     return ResolutionChoice(grid[best], tuple(zip(grid, agreement.round(4).tolist(), strict=True)))
+
+
+def smoothed_agreement(agreement: np.ndarray, judged: np.ndarray) -> np.ndarray:
+    """Each grid point's agreement averaged with its neighbours'; -inf where it is no candidate.
+
+    The grid's top is where the search stops, not a bound of the data: smoothed with itself in place of a
+    finer neighbour, it won on curves still rising by noise (CLINC150 5,000-text samples: 188-191 pain
+    points for 150 intents at 32; 140-156, at a higher NMI, without it). So it is a candidate only when
+    nothing below it is. Resolution 1, plain modularity, is a bound and stays one.
+    """
+    smoothed = np.convolve(np.pad(agreement, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+    smoothed = np.where(judged, smoothed, -np.inf)
+    if smoothed.size > 2 and np.isfinite(smoothed[:-1]).any():
+        smoothed[-1] = -np.inf
+    return smoothed
 
 
 def _prior_match(subsets: list[np.ndarray], cuts: list[np.ndarray], prior: np.ndarray) -> float:
