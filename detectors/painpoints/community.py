@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from detectors.painpoints.granularity import (
     NEIGHBOUR_RANGE,
+    PLATEAU_TOLERANCE,
     PROBE_GRID,
     PROBE_NEIGHBOURS,
     RESOLUTION_GRID,
@@ -153,8 +154,10 @@ class LouvainClusterer:
         # granularity the first runs had: a replayed world's first days (a few dozen tickets, cut
         # coarsely) held its 44 problems in 12 pain points for a month (NMI 0.735, where one cold fit
         # of the same tickets gave 22 and 0.891).
+        # The final sweep takes the middle of its plateau; the probe keeps its best point, the cut the
+        # degree's share (``neighbours_for``) was measured on.
         plain = self._graph(found, neighbours)
-        resolution = self.resolution_for_graph(plain, random_state, prior=prior)
+        resolution = self.resolution_for_graph(plain, random_state, prior=prior, plateau_tolerance=PLATEAU_TOLERANCE)
         graph = plain if prior is None else _favour_history(plain, prior, self.history_weight)
         self.resolution_, self.n_neighbors_ = resolution, neighbours  # what this fit used, fixed or read from the data
         if self.n_runs > 1 and graph.nnz:
@@ -174,12 +177,13 @@ class LouvainClusterer:
         random_state: int = 0,
         grid: tuple[float, ...] = RESOLUTION_GRID,
         prior: np.ndarray | None = None,
+        plateau_tolerance: float = 0.0,
     ) -> float:
         """The resolution used for ``graph``: the fixed one, else the most stable of ``grid`` under resampling
         (the one nearest ``prior``'s groups among those about as stable, see ``stable_resolution``)."""
         if self.resolution is not None:
             return self.resolution
-        choice = stable_resolution(graph, random_state, grid, prior)
+        choice = stable_resolution(graph, random_state, grid, prior, plateau_tolerance)
         logger.debug("resolution %.2f chosen, agreement per resolution %s", choice.resolution, choice.agreement)
         return choice.resolution
 

@@ -13,9 +13,11 @@ from detectors.painpoints import PainPointClusterer
 from detectors.painpoints.community import LouvainClusterer, knn_graph
 from detectors.painpoints.granularity import (
     NEIGHBOUR_RANGE,
+    PLATEAU_TOLERANCE,
     PROBE_NEIGHBOURS,
     RESOLUTION_GRID,
     neighbours_for,
+    plateau_middle,
     smoothed_agreement,
     stable_resolution,
 )
@@ -199,3 +201,24 @@ def test_the_grids_top_is_no_candidate_while_a_resolution_below_it_is() -> None:
     only_top = np.zeros(agreement.size, dtype=bool)
     only_top[-1] = True
     assert int(np.argmax(smoothed_agreement(agreement, only_top))) == agreement.size - 1
+
+
+def test_a_flat_plateau_is_read_at_its_middle_not_at_its_noisy_best_point() -> None:
+    # BANKING77 1,500-text sample, seed 4 (final sweep, raw agreement): flat from 4 to 32, its best point
+    # 22.6 by 0.002 cut 74 intents into 107 pain points; the plateau's middle, 11.3, into 76.
+    agreement = np.array([0.680, 0.708, 0.722, 0.740, 0.758, 0.756, 0.765, 0.761, 0.763, 0.765, 0.762])
+    smoothed = smoothed_agreement(agreement, np.ones(agreement.size, dtype=bool))
+    assert int(np.argmax(smoothed)) == 9
+    assert RESOLUTION_GRID[plateau_middle(smoothed, PLATEAU_TOLERANCE)] == pytest.approx(11.3137, abs=1e-3)
+    # No tolerance: the best point itself.
+    assert plateau_middle(smoothed, 0.0) == 9
+
+
+def test_a_tie_across_a_dip_is_not_averaged_into_a_resolution_neither_end_supports() -> None:
+    # The 50,000-ticket set: resolutions 1 and 22.6 nearly tie, with lower agreement between them.
+    agreement = np.array([0.862, 0.824, 0.815, 0.849, 0.815, 0.822, 0.803, 0.836, 0.836, 0.851, 0.836])
+    smoothed = smoothed_agreement(agreement, np.ones(agreement.size, dtype=bool))
+    assert plateau_middle(smoothed, PLATEAU_TOLERANCE) == 0
+    # Grid points that are no candidate (-inf) end a plateau.
+    smoothed = np.array([-np.inf, 0.80, 0.80, -np.inf, 0.80])
+    assert plateau_middle(smoothed, PLATEAU_TOLERANCE) == 1
