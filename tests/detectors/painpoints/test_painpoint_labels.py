@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from painpoint_synthetic import make_tickets
 
@@ -307,3 +309,17 @@ def test_a_contracted_function_word_never_names_a_pain_point():
     words = described[0].label.lower().split()
     assert words and words[0] not in {"i'm", "that's"} and words[-1] not in {"i'm", "that's"}, described[0].label
     assert not {"i'm", "that's"} & set(described[0].key_terms), described[0].key_terms
+
+
+
+def test_french_elisions_and_other_languages_greetings_never_name_a_group():
+    # The first run of the README's backtest example (`forewarn simulate --seed 3`, tickets before 2026-01-08,
+    # redacted, grouped as that run's clustering grouped them): "c'est", in two of a group's six tickets, named
+    # it, and with the elision a stop word the two French tickets' salutation did ("madame").
+    frame = pd.read_csv(Path(__file__).resolve().parents[2] / "fixtures" / "labels" / "backtest_first_run.csv")
+    texts, groups = frame["text"].tolist(), frame["group"].to_numpy()
+    described = describe_clusters(texts, np.eye(len(texts), dtype=np.float32), groups)
+    mixed = described[int(frame.loc[frame["text"].str.startswith("Modifications perdues"), "group"].iloc[0])]
+    words = set(tokenize(mixed.label))
+    assert not words & {"c'est", "madame", "monsieur", "cordialement", "estimados", "saludos"}, mixed.label
+    assert words & {"synchronisation", "sync", "syncing"}, mixed.label
