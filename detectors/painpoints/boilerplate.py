@@ -18,7 +18,7 @@ import re
 _GREETING_WORDS = (
     r"hi|hello|hey|hiya|heya|dear|greetings|good\s+(?:morning|afternoon|evening|day)"
     r"|hallo|moin|servus|guten\s+(?:morgen|tag|abend)|sehr\s+geehrte[rs]?"
-    r"|bonjour|bonsoir|salut|hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?|estimad[oa]s?"
+    r"|bonjour|bonsoir|salut|madame(?:,?\s+monsieur)?|monsieur|hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?|estimad[oa]s?"
     r"|ciao|buongiorno|salve|ol[aá]|bom\s+dia|hoi|goedemorgen|beste"
 )
 # A greeting, up to three words of addressee ("support team", "Taylor"), then , ! : or a line end.

@@ -161,20 +161,13 @@ _FRENCH_ELISION = re.compile(r"(?:[ldjnmtcs]|qu)'\w")
 _CONTRACTED = ("'m", "'re", "'s", "'ve", "'d", "'ll")
 _FUNCTION_WORDS = (ENGLISH_STOP_WORDS - _KEEP) | {"let", "here", "what", "who", "that", "there"}
 # French function words elided before a vowel are one token each ("c'est", "j'ai"), as English
-# contractions are; "c'est", in two of six tickets, named a group of the README backtest's first run, and
-# without it the two tickets' salutation did ("madame"). Greetings and closings of the other languages,
-# like "hi" and "regards" in English, are no part of a problem.
+# contractions are; "c'est", in two of six tickets, named a group of the README backtest's first run.
 _FRENCH_ELIDED = frozenset("c'est c'était j'ai j'avais j'en n'est n'a n'ai n'y qu'il qu'elle qu'on s'il d'un d'une l'on".split())
-_OTHER_GREETINGS = frozenset(
-    "madame monsieur salut cordialement estimados estimado estimada saludos atentamente buenos buenas moin"
-    " geehrte geehrter damen herren grüße gruß liebe freundlichen".split()
-)
 STOP_WORDS = frozenset(
     (ENGLISH_STOP_WORDS - _KEEP)
     | _FILLER
     | _OTHER_LANGUAGES
     | _FRENCH_ELIDED
-    | _OTHER_GREETINGS
     | {word + ending for word in _FUNCTION_WORDS for ending in _CONTRACTED}
 )
 # Where a sentence (or a subject line, a "message:" lead-in, or a clause at a comma) ends; "5.14.0",
