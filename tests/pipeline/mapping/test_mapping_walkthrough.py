@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ WALKTHROUGH = Path(__file__).resolve().parents[2] / "fixtures" / "mapping" / "wa
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-def _readme_claim() -> str:
-    """What the README says ``report --detect`` prints for the walk-through ("12 pain points, 2 incidents, 2 links")."""
+def _readme_claims() -> list[str]:
+    """What the README says ``report --detect`` prints for the walk-through ("12 pain points, 2 incidents, 2 links"),
+    one figure per kind of CPU it names: int8 MiniLM's vectors differ slightly between CPUs with and without
+    AVX-512 VNNI, and so can a small queue's cut."""
     line = next(line for line in README.read_text(encoding="utf-8").splitlines()
                 if line.startswith("forewarn report --detect") and "pain points" in line)
-    return line.split("#", 1)[1].split(";", 1)[0].strip()
+    return re.findall(r"\d+ pain points, \d+ incidents, \d+ links", line.split("#", 1)[1].split(";", 1)[0])
 
 
 @pytest.mark.slow
@@ -33,5 +36,6 @@ def test_one_mapping_file_and_two_commands_give_a_first_report(
     out = capsys.readouterr().out
     report = Path(next(line for line in out.splitlines() if line.startswith("report: ")).removeprefix("report: "))
     html = report.read_text(encoding="utf-8")
-    assert f": {_readme_claim()}" in out, (_readme_claim(), out)  # the README's figures, as printed
+    claims = _readme_claims()
+    assert claims and any(f": {claim}" in out for claim in claims), (claims, out)  # the README's figures, as printed
     assert "<svg" in html and "Pain points" in html
