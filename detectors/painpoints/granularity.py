@@ -11,7 +11,8 @@ a few random 80% subsets of the graph (the induced subgraph, so no new neighbour
 agreement of those cuts on the texts they share (adjusted Rand index) tells how well the data
 support that granularity. Groups that are real come back whichever texts are left out; a cut
 that splits one problem in two, or joins two, lands differently each time. The agreement is
-smoothed over neighbouring resolutions (one subset draw is noisy) and the best one is taken.
+smoothed over neighbouring resolutions (one subset draw is noisy), and the middle of the
+resolutions whose agreement is within one sweep's noise of the best is taken (``plateau_middle``).
 
 A cut that leaves most texts alone (a small queue at a high resolution: every ticket its own
 community) agrees perfectly with itself on any subset, and so does a cut that keeps everything in
