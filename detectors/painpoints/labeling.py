@@ -363,6 +363,54 @@ def representative_rows(vectors: np.ndarray, members: np.ndarray, count: int = 3
     return tuple(int(members[i]) for i in chosen)
 
 
+# A six-word phrase its tickets go on continuing the same way is a fragment of a longer sentence they all
+# share ("run today ends with took longer", of "every search I run today ends with 'took longer than 10 s'").
+# A whole short sentence that most of the group's tickets write, and few others do, names the problem as
+# they put it themselves, often in their subject line ("Search down?"). Most: over half of the group's
+# tickets; few others: at least 80% of the tickets writing it are the group's.
+_SHARED_SENTENCE_COVERAGE = 0.5
+_SHARED_SENTENCE_SPECIFICITY = 0.8
+
+
+def _short_sentences(tokens: Sequence[str]) -> set[str]:
+    """The text's sentences of 2 to MAX_LABEL_WORDS words, without the stop words at their edges."""
+    found: set[str] = set()
+    sentence: list[str] = []
+    for token in [*tokens, SENTENCE_BREAK]:
+        if token != SENTENCE_BREAK:
+            sentence.append(token)
+            continue
+        start = next((i for i, t in enumerate(sentence) if t not in STOP_WORDS), len(sentence))
+        end = len(sentence)
+        while end > start and sentence[end - 1] in STOP_WORDS:
+            end -= 1
+        if 2 <= end - start <= MAX_LABEL_WORDS:
+            found.add(" ".join(sentence[start:end]))
+        sentence = []
+    return found
+
+
+def _is_fragment(label: list[str], members: Sequence[Words]) -> bool:
+    """Whether a full-length label is cut out of a longer phrase its tickets nearly always write on."""
+    if len(label) < MAX_LABEL_WORDS:
+        return False
+    return any(side < 0 or not _says_only_when(words) for words, side in _dominant_contexts(label, members))
+
+
+def _shared_sentence(sentences: Sequence[set[str]], counts: np.ndarray, overall: Counter, size: int) -> str:
+    """The short sentence most of a group's tickets write and few others do ("" when none): the group's
+    ``sentences`` per text, ``counts`` tickets per text, ``overall`` tickets per sentence in the queue."""
+    tally: Counter = Counter()
+    for found, count in zip(sentences, counts, strict=True):
+        tally.update(dict.fromkeys(found, int(count)))
+    chosen = [
+        (n, sentence) for sentence, n in tally.items()
+        if n > _SHARED_SENTENCE_COVERAGE * size and n >= _SHARED_SENTENCE_SPECIFICITY * overall[sentence]
+        and not _says_only_when(sentence.split())
+    ]
+    return max(chosen, key=lambda c: (c[0], -len(c[1]), c[1]))[1] if chosen else ""
+
+
 def _opening_words(tokens: Sequence[str]) -> str:
     """A ticket's first clause as a label, without the function words around it: "I'm locked out again"
     reads as "locked out again", since the group shares no phrase and "I'm" is not what went wrong."""
@@ -391,6 +439,10 @@ def describe_clusters(
     n_clusters = int(labels.max()) + 1 if labels.size else 0
     words = [Words.of(text) for text in texts]
     table = _phrase_table(words, labels, counts, n_clusters)
+    sentences = [_short_sentences(w.tokens) for w in words]
+    sentence_tickets: Counter = Counter()
+    for found, count in zip(sentences, counts, strict=True):
+        sentence_tickets.update(dict.fromkeys(found, int(count)))
     descriptions = []
     for cluster in range(n_clusters):
         members = np.flatnonzero(labels == cluster)
@@ -400,6 +452,8 @@ def describe_clusters(
         reps = representative_rows(vectors, members)
         member_words = [words[i] for i in members]
         label = _label_text(label_key, scores, table, cluster, member_words) if label_key else ""
+        if label and _is_fragment(label.split(), member_words):
+            label = _shared_sentence([sentences[i] for i in members], counts[members], sentence_tickets, size) or label
         coverage = table.per_cluster[cluster][label_key] / max(1, size) if label_key else 0.0
         label = _languages_label(member_words, counts[members], coverage) or label
         if not label and reps:  # no phrase shared: the central ticket's first words

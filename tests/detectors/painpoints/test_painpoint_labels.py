@@ -225,6 +225,19 @@ def test_a_label_is_a_whole_clause_not_a_fragment_cut_at_six_words():
     assert _first_label(group) == "workload report fails with an internal server error"
 
 
+def test_a_fragment_of_a_long_shared_sentence_gives_way_to_the_short_sentence_most_tickets_write():
+    # The README backtest's first run named the search timeouts "run today ends with took longer", six words
+    # out of the sentence every one of its tickets shares; six of the eight start with the subject "Search down?".
+    timeout = "Every search I run today ends with 'took longer than 10 s'."
+    tails = ["It was working fine before.", "I cleared the cache too.", "This is on the Mac client.", "Thank you!",
+             "The error says E-SEARCH-TIMEOUT.", "My colleagues see the same thing.", "Started last night.", ""]
+    subjects = ["Search down?"] * 6 + ["Search times out."] * 2
+    group = [f"{subject} {timeout} {tail}".strip() for subject, tail in zip(subjects, tails, strict=True)]
+    assert _first_label(group).lower() == "search down"
+    # Without a short sentence most of them write, the fragment stays (it still says what happened).
+    assert _first_label([f"{timeout} {tail}".strip() for tail in tails]).lower() == "run today ends with took longer"
+
+
 def test_a_label_does_not_start_inside_a_noun_phrase():
     # The demo showed "month according to the invoice" (of "charged twice this month ...").
     charged = "We were charged twice this month according to the invoice."
