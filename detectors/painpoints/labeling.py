@@ -390,6 +390,14 @@ def _short_sentences(tokens: Sequence[str]) -> set[str]:
     return found
 
 
+def _tickets_per_sentence(sentences: Sequence[set[str]], counts: Sequence[int]) -> Counter:
+    """How many tickets write each sentence: ``sentences`` per text, ``counts`` tickets per text."""
+    tally: Counter = Counter()
+    for found, count in zip(sentences, counts, strict=True):
+        tally.update(dict.fromkeys(found, int(count)))
+    return tally
+
+
 def _is_fragment(label: list[str], members: Sequence[Words]) -> bool:
     """Whether a full-length label is cut out of a longer phrase its tickets nearly always write on."""
     if len(label) < MAX_LABEL_WORDS:
@@ -400,9 +408,7 @@ def _is_fragment(label: list[str], members: Sequence[Words]) -> bool:
 def _shared_sentence(sentences: Sequence[set[str]], counts: np.ndarray, overall: Counter, size: int) -> str:
     """The short sentence most of a group's tickets write and few others do ("" when none): the group's
     ``sentences`` per text, ``counts`` tickets per text, ``overall`` tickets per sentence in the queue."""
-    tally: Counter = Counter()
-    for found, count in zip(sentences, counts, strict=True):
-        tally.update(dict.fromkeys(found, int(count)))
+    tally = _tickets_per_sentence(sentences, counts)
     chosen = [
         (n, sentence) for sentence, n in tally.items()
         if n > _SHARED_SENTENCE_COVERAGE * size and n >= _SHARED_SENTENCE_SPECIFICITY * overall[sentence]
@@ -440,9 +446,7 @@ def describe_clusters(
     words = [Words.of(text) for text in texts]
     table = _phrase_table(words, labels, counts, n_clusters)
     sentences = [_short_sentences(w.tokens) for w in words]
-    sentence_tickets: Counter = Counter()
-    for found, count in zip(sentences, counts, strict=True):
-        sentence_tickets.update(dict.fromkeys(found, int(count)))
+    sentence_tickets = _tickets_per_sentence(sentences, counts)
     descriptions = []
     for cluster in range(n_clusters):
         members = np.flatnonzero(labels == cluster)

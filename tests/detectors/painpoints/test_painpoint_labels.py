@@ -324,7 +324,6 @@ def test_a_contracted_function_word_never_names_a_pain_point():
     assert not {"i'm", "that's"} & set(described[0].key_terms), described[0].key_terms
 
 
-
 def test_french_elisions_and_other_languages_greetings_never_name_a_group():
     # The first run of the README's backtest example (`forewarn simulate --seed 3`, tickets before 2026-01-08,
     # redacted, grouped as that run's clustering grouped them): "c'est", in two of a group's six tickets, named
