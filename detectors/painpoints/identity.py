@@ -15,7 +15,10 @@ pain points from run to run even on the same data. Ids therefore follow the tick
 
 Labels are kept too, while they still describe the pain point: a pain point whose tickets now
 speak of something else (it grew, or a part split off) takes today's label, as does one whose
-kept label another pain point now carries, or whose label today is the earlier one completed.
+kept label another pain point now carries, or whose label today is the earlier one completed. Given
+the tickets' texts, a kept label also gives way when today's label says no less and is written by at
+least twice as many of the pain point's tickets (a name read off its first few tickets, once most of
+them write another; ``_clearly_outwritten``).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def assign_stable_ids(
     fit_result: FitResult,
     *,
     centroid_match_similarity: float = 0.85,
+    texts: Sequence[str] | None = None,
 ) -> tuple[dict[str, str | None], PainPointRegistry, list[HistoryEvent]]:
     """Give the fresh run's pain points stable ids.
 
@@ -76,6 +80,8 @@ def assign_stable_ids(
         fit_result: ``PainPointClusterer.result_`` of this run.
         centroid_match_similarity: cosine at which a cluster of new tickets continues an earlier
             pain point that has no successor.
+        texts: the rows' texts, in the same order, when known: an earlier label then also gives way
+            to today's when far fewer of the pain point's tickets write it (``_clearly_outwritten``).
 
     Returns:
         (ticket id -> pain point id or None when unassigned, the new registry, this run's events).
@@ -87,6 +93,8 @@ def assign_stable_ids(
     labels = np.asarray(fit_result.labels)
     if len(ids) != labels.size:
         raise ValueError(f"got {len(ids)} ticket ids for {labels.size} clustered rows")
+    if texts is not None and len(texts) != labels.size:
+        raise ValueError(f"got {len(texts)} texts for {labels.size} clustered rows")
     if len(set(ids)) != len(ids):
         dup = next(t for t, c in Counter(ids).items() if c > 1)
         raise ValueError(f"ticket ids must be unique; {dup!r} appears more than once")
@@ -103,7 +111,7 @@ def assign_stable_ids(
     _match_or_create(plan, members, previous, fit_result, centroid_match_similarity)
 
     mapping = _map_tickets(ids, labels, old_of, plan)
-    registry = _build_registry(previous, mapping, fit_result, plan)
+    registry = _build_registry(previous, mapping, fit_result, plan, _RowTexts(texts, members))
     logger.info(
         "stable ids: %s pain points active, %s events (%s)",
         len(registry.active),
@@ -225,7 +233,52 @@ def _still_describes(label: str, fresh: PainPoint) -> bool:
     return bool(words) and words <= today
 
 
-def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
+# Today's label must be written by this many times as many of a pain point's tickets as its earlier
+# label before it replaces a label that still describes them. Twice, not "more": two phrases written
+# by about as many tickets would otherwise swap names from one run to the next as tickets come and go.
+_CLEARLY_MORE_WRITTEN = 2.0
+
+
+@dataclass
+class _RowTexts:
+    """The fitted rows' texts (None when the caller gave none) and each fresh cluster's rows."""
+
+    texts: Sequence[str] | None
+    members: dict[int, np.ndarray]
+    _stems: list[frozenset[str]] | None = None  # per row, its content stems: read once, when first asked
+
+    def _row_stems(self) -> list[frozenset[str]]:
+        if self._stems is None:
+            self._stems = [frozenset(_content_stems(t)) for t in self.texts or ()]
+        return self._stems
+
+    def writers(self, label: str, cluster: int | None = None) -> int:
+        """How many tickets (of ``cluster``, else of all) hold every content word of ``label``, in any order."""
+        words = _content_stems(label)
+        stems = self._row_stems()
+        rows = range(len(stems)) if cluster is None else self.members.get(cluster, ())
+        return sum(1 for i in rows if words <= stems[i])
+
+
+def _clearly_outwritten(earlier: str, point: PainPoint, rows: _RowTexts) -> bool:
+    """Whether today's label is written by at least twice as many of the pain point's tickets as the
+    earlier one, and says no less: the earlier one was read off a few first tickets, and most now
+    say otherwise.
+
+    "No less": no fewer content words, and of all the tickets writing it, no smaller a share is this
+    pain point's. A vaguer name ("spend" for "spent on food", "tasks" for "recurring task date off")
+    or another pain point's word too ("app" for "recognise") is always written by more tickets, and
+    would win for that alone.
+    """
+    if rows.texts is None or len(_content_stems(point.label)) < len(_content_stems(earlier)):
+        return False
+    today, before = rows.writers(point.label, point.cluster), rows.writers(earlier, point.cluster)
+    if today < _CLEARLY_MORE_WRITTEN * max(before, 1):
+        return False
+    return today / max(rows.writers(point.label), 1) >= before / max(rows.writers(earlier), 1)
+
+
+def _labels(old_states, fresh_cluster, fit_result, rows: _RowTexts) -> dict[str, str]:
     """Each pain point's label: the earlier one while it still describes today's cluster, else today's."""
     fresh = {pid: fit_result.pain_points[c] for pid, c in fresh_cluster.items()}
     labels = {pid: state.label for pid, state in old_states.items()}
@@ -234,7 +287,12 @@ def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
         # Today's label holding the earlier one word for word ("outlook calendar out" -> "outlook
         # calendar out of date") is the same name, completed: a reader loses nothing by the change.
         completed = pid in labels and contains_phrase(point.label, labels[pid])
-        if pid in labels and _still_describes(labels[pid], point) and not completed:
+        if (
+            pid in labels
+            and _still_describes(labels[pid], point)
+            and not completed
+            and not _clearly_outwritten(labels[pid], point, rows)
+        ):
             kept.add(pid)
         else:
             labels[pid] = point.label
@@ -249,7 +307,7 @@ def _labels(old_states, fresh_cluster, fit_result) -> dict[str, str]:
     return labels
 
 
-def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
+def _build_registry(previous, mapping, fit_result, plan, rows: _RowTexts) -> PainPointRegistry:
     """New registry: this run's members, fresh centroids, labels kept for continued pain points."""
     tickets: dict[str, list[str]] = {}
     for t, pid in mapping.items():
@@ -260,7 +318,7 @@ def _build_registry(previous, mapping, fit_result, plan) -> PainPointRegistry:
         fresh_cluster.setdefault(pid, c)  # the first (largest) cluster carrying the id describes it
     parents = {e.pain_point_id: e.parent_ids for e in plan.events if e.kind == "split"}
     old_states = {s.pain_point_id: s for s in previous.pain_points}
-    labels = _labels(old_states, fresh_cluster, fit_result)
+    labels = _labels(old_states, fresh_cluster, fit_result, rows)
     states = []
     for pid in sorted(set(old_states) | set(tickets) | set(fresh_cluster)):
         old = old_states.get(pid)

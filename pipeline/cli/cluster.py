@@ -90,7 +90,7 @@ def command(
     finally:
         for bar in bars.values():
             bar.close()
-    mapping, registry, events = assign_stable_ids(previous, ticket_ids, clusterer.result_)
+    mapping, registry, events = assign_stable_ids(previous, ticket_ids, clusterer.result_, texts=frame["text"].tolist())
     labels = {s.pain_point_id: s.label for s in registry.pain_points}
     theme_of, themes = _themes(registry, previous_themes, dict(zip(ticket_ids, frame["text"], strict=True)))
     _write(frame, mapping, labels, out_path, theme_of, themes)

@@ -127,7 +127,7 @@ def detect_pain_points(
         stored = used.inner if isinstance(used, LanguageCentredEmbedder) else used
         if isinstance(stored, StoredEmbedder):
             log.info("text vectors: %s read back, %s embedded", stored.reused_, stored.embedded_)
-        mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_)
+        mapping, registry, events = assign_stable_ids(previous, ids, clusterer.result_, texts=texts)
         fit = clusterer
     # A person's corrections win over the refit: applied after identity, every run.
     text_of = dict(zip(ids, texts, strict=True))

@@ -214,3 +214,92 @@ def test_a_kept_label_gives_way_to_its_own_completion():
     _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 6 + [1] * 6, today))
     labels = [registry2.get(pid).label for pid in ("pp-000001", "pp-000002")]
     assert labels == ["outlook calendar out of date", "google pay top"]
+
+
+# The README backtest example's PDF export pain point: named from its first tickets "minute and then
+# fails"; two runs later six of eight tickets say "PDF export broken".
+_PDF_FIRST = [
+    "pdf export broken?. Exporting a project to PDF spins for a minute and then fails.",
+    "pdf export broken?. Exporting a project to PDF spins for a minute and then fails. It happened twice today.",
+    "Export to PDF times out. PDF export worked for small projects but not for the one with 400 tasks.",
+]
+_PDF_LATER = [
+    "pdf export broken?. PDF export worked for small projects but not for the one with 400 tasks.",
+    "pdf export broken?. When I export the board as PDF I get an error instead of a file.",
+    "pdf export broken?. The PDF export times out for our bigger projects.",
+    "PDF export broken since Monday. Rendering never finishes.",
+    "Export to PDF says it timed out while rendering.",
+]
+
+
+def test_a_kept_label_gives_way_when_twice_as_many_tickets_write_todays():
+    first_ids = ["t0", "t1", "t2"]
+    first = [("minute and then fails", ("spins for a minute", "export"))]
+    _, registry, _ = assign_stable_ids(None, first_ids, _described([0, 0, 0], first), texts=_PDF_FIRST)
+    ids = first_ids + [f"t{i}" for i in range(3, 8)]
+    texts = _PDF_FIRST + _PDF_LATER
+    # Yesterday's label still "describes" today's group (its words are among the key terms), but 6 of
+    # 8 tickets write today's and 2 write yesterday's.
+    today = [("PDF export broken", ("minute and then fails", "export to PDF"))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described([0] * 8, today), texts=texts)
+    assert registry2.get("pp-000001").label == "PDF export broken"
+    # Without the texts, or with today's label not written by twice as many, yesterday's stays.
+    _, without, _ = assign_stable_ids(registry, ids, _described([0] * 8, today))
+    assert without.get("pp-000001").label == "minute and then fails"
+    # 3 of 8 against 2: more, but not twice as many.
+    near = _PDF_FIRST + _PDF_LATER[:1] + [t.replace("pdf export broken?.", "PDF export fails.").replace("PDF export broken", "PDF fails") for t in _PDF_LATER[1:]]
+    _, kept, _ = assign_stable_ids(registry, ids, _described([0] * 8, today), texts=near)
+    assert kept.get("pp-000001").label == "minute and then fails"
+
+
+def test_a_vaguer_label_written_by_more_tickets_does_not_replace_a_kept_one():
+    ids = [f"t{i}" for i in range(9)]
+    texts = [
+        "Recurring task date off by one. My weekly task repeats on Tuesday.",
+        "recurring task date off by one. The task repeats a day late.",
+        "Search doesn't find tasks.",
+        "Can I save a task as a template?",
+        "Are task dependencies on the roadmap?",
+        "Totals in the report don't match the task list.",
+        # Another pain point's tickets write "task" too.
+        "Exporting tasks to CSV fails.",
+        "CSV export of my tasks stops halfway.",
+        "CSV export of the board is empty.",
+    ]
+    clusters = [0] * 6 + [1] * 3
+    first = [("recurring task date off", ("task",)), ("CSV export", ("tasks",))]
+    _, registry, _ = assign_stable_ids(None, ids, _described(clusters, first), texts=texts)
+    # "tasks" is in all six of the pain point's tickets, "recurring task date off" in two: but "tasks"
+    # is as much the CSV export's word (6 of its 8 writers here, against 2 of 2).
+    today = [("tasks", ("recurring task date off", "template")), ("CSV export", ("tasks",))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described(clusters, today), texts=texts)
+    assert registry2.get("pp-000001").label == "recurring task date off"
+
+
+def test_a_label_as_much_another_pain_points_does_not_replace_a_kept_one():
+    ids = [f"t{i}" for i in range(9)]
+    texts = [
+        "I don't recognise this payment in the app.",
+        "A payment I don't recognise.",
+        "There is a direct debit in the app I never set up.",
+        "Unknown card payment in the app.",
+        "The app shows a payment I did not make.",
+        "Strange transaction in the app.",
+        # Another pain point's tickets are in the app too.
+        "The app crashes on start.",
+        "The app freezes when I log in.",
+        "The app closes itself.",
+    ]
+    clusters = [0] * 6 + [1] * 3
+    first = [("recognise", ("payment",)), ("app crashes", ("freezes",))]
+    _, registry, _ = assign_stable_ids(None, ids, _described(clusters, first), texts=texts)
+    # "app" is in five of the six tickets, "recognise" in two, both one word: but "app" is the crash
+    # pain point's word as much (5 of its 8 writers are here, against 2 of 2).
+    today = [("app", ("recognise", "payment")), ("app crashes", ("freezes",))]
+    _, registry2, _ = assign_stable_ids(registry, ids, _described(clusters, today), texts=texts)
+    assert registry2.get("pp-000001").label == "recognise"
+
+
+def test_texts_must_match_the_fitted_rows():
+    with pytest.raises(ValueError, match="got 2 texts for 3 clustered rows"):
+        assign_stable_ids(None, ["a", "b", "c"], _described([0, 0, 0], [("x", ())]), texts=["one", "two"])
