@@ -29,6 +29,7 @@ from detectors.painpoints import (
 from detectors.painpoints.community import LouvainClusterer
 from detectors.painpoints.corrections import (
     CorrectedRun,
+    Correction,
     apply_corrections,
     corrections_fingerprint,
     reserve_ids,
@@ -153,7 +154,7 @@ def detect_pain_points(
         theme_of = theme_pain_points(connection, tickets, registry, saved_themes, as_of, settings.state_keep_days,
                                      regroup=fit is not None, ticket_texts=text_of)
         written = _write_pain_points(connection, tickets, described, registry, as_of, settings, corrected, theme_of)
-        _write_history(connection, events, as_of)
+        _write_history(connection, events, as_of, _renamed_by_run(previous, registry, corrections))
         save_state(connection, REGISTRY, as_of, registry.to_dict(), settings.state_keep_days)
         save_state(connection, FIT_MEMORY, as_of, memory.to_dict(), settings.state_keep_days)
         if weights_state is not None:
@@ -487,22 +488,45 @@ def _figures(assigned: pd.DataFrame, trend_days: pd.DatetimeIndex) -> dict[str, 
     return figures
 
 
-def _write_history(connection: Connection, events: list[HistoryEvent], as_of: datetime) -> None:
+# The history event of a pain point this run named otherwise than the last (``_renamed_by_run``).
+RELABELLED = "relabelled"
+
+
+def _renamed_by_run(
+    previous: PainPointRegistry | None, registry: PainPointRegistry, corrections: Sequence[Correction]
+) -> list[tuple[str, str, str]]:
+    """(id, earlier label, label now) of each pain point this run named otherwise than the last run did.
+
+    A label follows its tickets' words (``identity``), so a product manager who knew a pain point by
+    one name finds another: the history says when and from what. A person's rename is in the history
+    as their correction already, so a label one of them chose is left out here.
+    """
+    if previous is None:
+        return []
+    before = {s.pain_point_id: s.label for s in previous.active}
+    chosen = {c.label for c in corrections if c.action == "rename"}
+    return [
+        (s.pain_point_id, before[s.pain_point_id], s.label)
+        for s in registry.active
+        if s.pain_point_id in before and s.label != before[s.pain_point_id] and s.label not in chosen
+    ]
+
+
+def _write_history(
+    connection: Connection, events: list[HistoryEvent], as_of: datetime, renamed: list[tuple[str, str, str]]
+) -> None:
     connection.execute(statement("delete_pain_point_history_at"), {"as_of": as_of})
-    if events:
-        connection.execute(
-            statement("insert_pain_point_history"),
-            [
-                {
-                    "pain_point_id": e.pain_point_id,
-                    "event": e.kind,
-                    "parent_ids": json.dumps(list(e.parent_ids)),
-                    "as_of": as_of,
-                    "detail": None,
-                }
-                for e in events
-            ],
-        )
+    rows = [
+        {"pain_point_id": e.pain_point_id, "event": e.kind, "parent_ids": json.dumps(list(e.parent_ids)),
+         "as_of": as_of, "detail": None}
+        for e in events
+    ] + [
+        {"pain_point_id": pid, "event": RELABELLED, "parent_ids": "[]", "as_of": as_of,
+         "detail": json.dumps({"from": earlier, "to": now})}
+        for pid, earlier, now in renamed
+    ]
+    if rows:
+        connection.execute(statement("insert_pain_point_history"), rows)
 
 
 def _known(value: object) -> float | None:

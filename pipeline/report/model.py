@@ -269,12 +269,24 @@ class CorrectionNote:
 
 
 @dataclass(frozen=True)
+class RenameNote:
+    """A pain point a run named otherwise than the run before, because its tickets' words changed."""
+
+    at: datetime
+    pain_point_id: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Steering:
-    """Themes over the pain points, and what people corrected (muted pain points are only counted)."""
+    """Themes over the pain points, what people corrected (muted pain points are only counted), and the
+    names the runs themselves changed in the report's period."""
 
     themes: tuple[Theme, ...]
     corrections: tuple[CorrectionNote, ...]
     muted_count: int
+    renamed: tuple[RenameNote, ...] = ()
 
 
 @dataclass(frozen=True)

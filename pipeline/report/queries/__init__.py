@@ -33,5 +33,5 @@ def load_report_data(engine: Engine, window: ReportWindow) -> ReportData:
             campaigns=load_campaigns(connection, window),
             quality=load_quality(connection, window),
             tickets=load_ticket_volume(connection, window),
-            steering=load_steering(connection),
+            steering=load_steering(connection, window),
         )

@@ -6,14 +6,16 @@ import json
 
 from sqlalchemy import Connection
 
-from pipeline.report.model import CorrectionNote, Steering, Theme
+from pipeline.report.model import CorrectionNote, RenameNote, ReportWindow, Steering, Theme
 from pipeline.report.queries.common import fetch, to_datetime, to_int
 
 LISTED_CORRECTIONS = 10
+LISTED_RENAMES = 10
 
 
-def load_steering(connection: Connection) -> Steering:
-    """Active themes biggest first, the newest corrections, and how many pain points are muted."""
+def load_steering(connection: Connection, window: ReportWindow) -> Steering:
+    """Active themes biggest first, the newest corrections, how many pain points are muted, and the
+    names runs changed in the window."""
     themes = tuple(
         Theme(
             theme_id=row["theme_id"],
@@ -29,7 +31,16 @@ def load_steering(connection: Connection) -> Steering:
         for row in fetch(connection, "report_select_corrections", limit=LISTED_CORRECTIONS)
     )
     muted = to_int(fetch(connection, "report_count_muted_pain_points")[0]["muted"])
-    return Steering(themes, corrections, muted)
+    renamed = tuple(
+        RenameNote(at=to_datetime(row["as_of"]), pain_point_id=row["pain_point_id"], **_names(row["detail"]))
+        for row in fetch(connection, "report_select_relabels", start=window.start, end=window.end, limit=LISTED_RENAMES)
+    )
+    return Steering(themes, corrections, muted, renamed)
+
+
+def _names(detail: str | None) -> dict[str, str]:
+    names = json.loads(detail or "{}")
+    return {"before": str(names.get("from", "")), "after": str(names.get("to", ""))}
 
 
 def _summary(row) -> str:  # noqa: ANN001 - a RowMapping

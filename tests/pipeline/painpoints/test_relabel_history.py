@@ -1,0 +1,89 @@
+"""A pain point a run names otherwise is in its history and in the report; a person's rename is not repeated."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from corrections_world import SETTINGS, START, add_tickets, pain_point_of
+from sqlalchemy import Engine, text
+
+from pipeline.cli import main
+from pipeline.detect.painpoints import REGISTRY, detect_pain_points
+from pipeline.detect.state import load_state, save_state
+from pipeline.report import write_report
+
+DAY1, DAY2 = START + timedelta(days=1), START + timedelta(days=2)
+
+
+def _tickets_of(problem: str) -> list[str]:
+    return [f"a-{problem}-{i}" for i in range(30)]
+
+
+def _history(engine: Engine, event: str) -> list[dict]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT pain_point_id, as_of, detail FROM pain_point_history WHERE event = :e"), {"e": event}
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def _label(engine: Engine, pain_point_id: str) -> str:
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT label FROM pain_points WHERE pain_point_id = :p"), {"p": pain_point_id}
+        ).scalar_one()
+
+
+def _cli_url(warehouse: Engine) -> str:
+    """The warehouse's URL for the CLI (on PostgreSQL with the test's own schema on the search path)."""
+    url = warehouse.url
+    if url.get_backend_name() == "postgresql":
+        with warehouse.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_report(
+    warehouse: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_tickets(warehouse, 30, 0, seed=1, prefix="a")
+    detect_pain_points(warehouse, DAY1, SETTINGS)
+    invoice, export = pain_point_of(warehouse, _tickets_of("invoice")), pain_point_of(warehouse, _tickets_of("export"))
+    # As if the first run had named the invoice tickets from words none of them write now.
+    with warehouse.begin() as connection:
+        state = load_state(connection, REGISTRY, DAY1 + timedelta(seconds=1))
+        for point in state["pain_points"]:
+            if point["pain_point_id"] == invoice:
+                point["label"] = "google button loops"
+        save_state(connection, REGISTRY, DAY1, state, SETTINGS.state_keep_days)
+    # A person names the export tickets: their correction is their history, not the run's.
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", _cli_url(warehouse))
+    assert main(["painpoints", "rename", export, "CSV export trouble"]) == 0
+    assert not _history(warehouse, "relabelled")
+
+    add_tickets(warehouse, 30, 1, seed=2, prefix="b")
+    detect_pain_points(warehouse, DAY2, SETTINGS)  # a day later: the window is clustered again
+    renamed = _history(warehouse, "relabelled")
+    assert [r["pain_point_id"] for r in renamed] == [invoice]
+    now = _label(warehouse, invoice)
+    assert json.loads(renamed[0]["detail"]) == {"from": "google button loops", "to": now}
+    assert "invoice" in now.lower()
+    assert _label(warehouse, export) == "CSV export trouble"
+
+    # A rerun of the same as-of writes the same history, once.
+    detect_pain_points(warehouse, DAY2, SETTINGS)
+    assert len(_history(warehouse, "relabelled")) == 1
+
+    report = tmp_path / "report.html"
+    write_report(warehouse, report, as_of=DAY2 + timedelta(hours=1))
+    html = report.read_text(encoding="utf-8")
+    assert "Renamed as their tickets" in html
+    assert f"{invoice}: “google button loops” → “{now}”" in html
+    # Out of the report's period, the change is not listed.
+    later = tmp_path / "later.html"
+    write_report(warehouse, later, as_of=DAY2 + timedelta(days=9))
+    assert "google button loops" not in later.read_text(encoding="utf-8")
