@@ -70,3 +70,13 @@ def pain_point_of(engine: Engine, ticket_ids: list[str]) -> str:
     mapping = assignments(engine)
     owners = [mapping[t] for t in ticket_ids if t in mapping]
     return max(set(owners), key=owners.count)
+
+
+def cli_url_of(engine: Engine) -> str:
+    """The warehouse's URL for the CLI (on PostgreSQL with the test's own schema on the search path)."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)

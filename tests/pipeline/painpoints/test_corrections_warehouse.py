@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from corrections_world import PROBLEMS, SETTINGS, START, add_tickets, assignments, pain_point_of
+from corrections_world import PROBLEMS, SETTINGS, START, add_tickets, assignments, cli_url_of, pain_point_of
 from sqlalchemy import Engine, text
 
 from pipeline.cli import main
@@ -21,13 +21,7 @@ TABLES = ("pain_points", "ticket_pain_points", "pain_point_corrections", "pain_p
 
 @pytest.fixture
 def cli_url(warehouse: Engine) -> str:
-    """The warehouse's URL for the CLI (on PostgreSQL with the test's own schema on the search path)."""
-    url = warehouse.url
-    if url.get_backend_name() == "postgresql":
-        with warehouse.connect() as connection:
-            schema = connection.execute(text("SELECT current_schema()")).scalar()
-        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
+    return cli_url_of(warehouse)
 
 
 def _forewarn(monkeypatch: pytest.MonkeyPatch, url: str, *args: str) -> int:

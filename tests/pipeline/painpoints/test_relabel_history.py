@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from corrections_world import SETTINGS, START, add_tickets, pain_point_of
+from corrections_world import SETTINGS, START, add_tickets, cli_url_of, pain_point_of
 from sqlalchemy import Engine, text
 
 from pipeline.cli import main
@@ -37,16 +37,6 @@ def _label(engine: Engine, pain_point_id: str) -> str:
         ).scalar_one()
 
 
-def _cli_url(warehouse: Engine) -> str:
-    """The warehouse's URL for the CLI (on PostgreSQL with the test's own schema on the search path)."""
-    url = warehouse.url
-    if url.get_backend_name() == "postgresql":
-        with warehouse.connect() as connection:
-            schema = connection.execute(text("SELECT current_schema()")).scalar()
-        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
 def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_report(
     warehouse: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -61,7 +51,7 @@ def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_
                 point["label"] = "google button loops"
         save_state(connection, REGISTRY, DAY1, state, SETTINGS.state_keep_days)
     # A person names the export tickets: their correction is their history, not the run's.
-    monkeypatch.setenv("FOREWARN_DATABASE_URL", _cli_url(warehouse))
+    monkeypatch.setenv("FOREWARN_DATABASE_URL", cli_url_of(warehouse))
     assert main(["painpoints", "rename", export, "CSV export trouble"]) == 0
     assert not _history(warehouse, "relabelled")
 
