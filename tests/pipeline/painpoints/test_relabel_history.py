@@ -73,7 +73,11 @@ def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_
     html = report.read_text(encoding="utf-8")
     assert "Renamed as their tickets" in html
     assert f"{invoice}: “google button loops” → “{now}”" in html
-    # Out of the report's period, the change is not listed.
-    later = tmp_path / "later.html"
-    write_report(warehouse, later, as_of=DAY2 + timedelta(days=9))
-    assert "google button loops" not in later.read_text(encoding="utf-8")
+    # Out of the report's period, the change is not listed: a run as of the period's start read the
+    # period before.
+    for as_of in (DAY2 + timedelta(days=7), DAY2 + timedelta(days=9)):
+        later = tmp_path / "later.html"
+        write_report(warehouse, later, as_of=as_of)
+        assert "google button loops" not in later.read_text(encoding="utf-8"), as_of
+    write_report(warehouse, later, as_of=DAY2 + timedelta(days=7) - timedelta(seconds=1))
+    assert "google button loops" in later.read_text(encoding="utf-8")
