@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import click
@@ -70,6 +71,46 @@ def list_command(show_all: bool) -> None:
         ],
         ("pain point", "status", "tickets", "customers", "theme", "flags", "label"),
     )
+
+
+@command.command("history")
+@click.argument("pain_point_id")
+def history_command(pain_point_id: str) -> None:
+    """When a pain point was created, split, merged, renamed by a run or corrected, oldest first."""
+    from sql import statement
+
+    with warehouse_engine().connect() as connection:
+        if not connection.execute(statement("select_pain_point_exists"), {"pain_point_id": pain_point_id}).scalar():
+            raise UserError(f"pain point {pain_point_id!r} is unknown; forewarn painpoints list shows the ids")
+        rows = connection.execute(
+            statement("select_pain_point_history"), {"pain_point_id": pain_point_id, "parent": f'%"{pain_point_id}"%'}
+        ).mappings().all()
+    if not rows:
+        click.echo(f"no history for {pain_point_id} yet")
+        return
+    echo_table(
+        [(str(r["as_of"])[:16], r["event"], _happened(pain_point_id, r)) for r in rows],
+        ("when", "event", "what"),
+    )
+
+
+def _happened(pain_point_id: str, row: Mapping) -> str:
+    """One history row in words, seen from ``pain_point_id`` (a part split off it, or it merged away)."""
+    pid, event = row["pain_point_id"], row["event"]
+    parents = ", ".join(json.loads(row["parent_ids"] or "[]"))
+    detail = json.loads(row["detail"] or "{}")
+    by = f" by {detail['by']}" if detail.get("by") else ""
+    if event == "relabelled":
+        return f"named “{detail.get('from', '')}” → “{detail.get('to', '')}” (its tickets' words)"
+    if event in ("split", "created") and pid != pain_point_id:
+        return f"{pid} split off it{by}" + (f" (tickets saying “{detail['phrase']}”)" if detail.get("phrase") else "")
+    if event in ("split", "created"):
+        return f"split off {parents}{by}" if parents else f"created{by}"
+    if event in ("merge", "merged"):
+        return f"{parents} merged into {pid}{by}"
+    if event == "rename":
+        return f"renamed “{detail.get('label', '')}”{by}"
+    return f"{event}{by}"
 
 
 def _theme(theme_id: str | None, label: str | None) -> str:

@@ -38,7 +38,7 @@ def _label(engine: Engine, pain_point_id: str) -> str:
 
 
 def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_report(
-    warehouse: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    warehouse: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     add_tickets(warehouse, 30, 0, seed=1, prefix="a")
     detect_pain_points(warehouse, DAY1, SETTINGS)
@@ -52,7 +52,7 @@ def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_
         save_state(connection, REGISTRY, DAY1, state, SETTINGS.state_keep_days)
     # A person names the export tickets: their correction is their history, not the run's.
     monkeypatch.setenv("FOREWARN_DATABASE_URL", cli_url_of(warehouse))
-    assert main(["painpoints", "rename", export, "CSV export trouble"]) == 0
+    assert main(["painpoints", "rename", export, "CSV export trouble", "--by", "maria (PM)"]) == 0
     assert not _history(warehouse, "relabelled")
 
     add_tickets(warehouse, 30, 1, seed=2, prefix="b")
@@ -67,6 +67,21 @@ def test_a_run_that_names_a_pain_point_otherwise_says_so_in_its_history_and_the_
     # A rerun of the same as-of writes the same history, once.
     detect_pain_points(warehouse, DAY2, SETTINGS)
     assert len(_history(warehouse, "relabelled")) == 1
+
+    # From the terminal, oldest first: created by the first run, then the run's rename; a person's
+    # rename is their correction, once.
+    capsys.readouterr()
+    assert main(["painpoints", "history", invoice]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines[1:]] == ["created", "relabelled"]
+    assert f"named “google button loops” → “{now}”" in lines[2]
+    assert main(["painpoints", "history", export]) == 0
+    history = capsys.readouterr().out
+    assert history.count("renamed “CSV export trouble” by maria (PM)") == 1 and "relabelled" not in history
+    assert main(["painpoints", "history", "pp-999999"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "forewarn: error: pain point 'pp-999999' is unknown; forewarn painpoints list shows the ids"
+    ]
 
     report = tmp_path / "report.html"
     write_report(warehouse, report, as_of=DAY2 + timedelta(hours=1))
