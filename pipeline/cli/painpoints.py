@@ -80,7 +80,7 @@ def history_command(pain_point_id: str) -> None:
     from sql import statement
 
     with warehouse_engine().connect() as connection:
-        if not connection.execute(statement("select_pain_point_exists"), {"pain_point_id": pain_point_id}).scalar():
+        if connection.execute(statement("select_pain_point_row"), {"pain_point_id": pain_point_id}).first() is None:
             raise UserError(f"pain point {pain_point_id!r} is unknown; forewarn painpoints list shows the ids")
         rows = connection.execute(
             statement("select_pain_point_history"), {"pain_point_id": pain_point_id, "parent": f'%"{pain_point_id}"%'}
@@ -96,11 +96,13 @@ def history_command(pain_point_id: str) -> None:
 
 def _happened(pain_point_id: str, row: Mapping) -> str:
     """One history row in words, seen from ``pain_point_id`` (a part split off it, or it merged away)."""
+    from pipeline.detect.painpoints import RELABELLED
+
     pid, event = row["pain_point_id"], row["event"]
     parents = ", ".join(json.loads(row["parent_ids"] or "[]"))
     detail = json.loads(row["detail"] or "{}")
     by = f" by {detail['by']}" if detail.get("by") else ""
-    if event == "relabelled":
+    if event == RELABELLED:
         return f"named “{detail.get('from', '')}” → “{detail.get('to', '')}” (its tickets' words)"
     if event in ("split", "created") and pid != pain_point_id:
         return f"{pid} split off it{by}" + (f" (tickets saying “{detail['phrase']}”)" if detail.get("phrase") else "")
