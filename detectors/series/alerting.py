@@ -45,7 +45,8 @@ def raise_alerts(
     """Alert where a score reaches the threshold and beats its recent record, once per cooldown.
 
     With ``direction="both"`` rises and falls keep separate records, so a series whose rises are
-    wild can still alert on an unusual fall.
+    wild can still alert on an unusual fall. Where ``deviations.young`` holds, the point must also
+    beat the record of the rolling baseline's own scores.
     """
     spike = oriented(deviations.spike, direction)
     shift = oriented(deviations.shift, direction)
@@ -53,9 +54,18 @@ def raise_alerts(
     directions = ("up", "down") if direction == "both" else (direction,)
     spike_over = np.zeros(score.shape, dtype=bool)
     shift_over = np.zeros(score.shape, dtype=bool)
+    young = deviations.young
     for one in directions:
-        spike_over |= _over(oriented(deviations.spike, one), threshold, record_steps, record_factor)
-        shift_over |= _over(oriented(deviations.shift, one), threshold, record_steps, record_factor)
+        for over_kind, chosen, rolling in (
+            (spike_over, deviations.spike, deviations.rolling_spike),
+            (shift_over, deviations.shift, deviations.rolling_shift),
+        ):
+            over = _over(oriented(chosen, one), threshold, record_steps, record_factor)
+            if young.any():
+                # The record holds scores of the rolling baseline, whose scale differs from a young
+                # seasonal one's: there the point must also beat the record on the rolling scale.
+                over &= ~young | _beats_record(oriented(rolling, one), record_steps, record_factor)
+            over_kind |= over
     over = spike_over | shift_over
     alert = np.zeros(score.shape, dtype=bool)
     cooldown_seconds = cooldown_hours * 3600.0
@@ -70,11 +80,15 @@ def raise_alerts(
 
 def _over(score: np.ndarray, threshold: float, record_steps: int, record_factor: float) -> np.ndarray:
     """Score at or above the threshold and above ``record_factor`` x its trailing maximum."""
-    over = score >= threshold
-    if record_steps > 0 and record_factor > 0:
-        record = trailing_max(score, record_steps)
-        over &= ~(score <= record_factor * record)
-    return over
+    return (score >= threshold) & _beats_record(score, record_steps, record_factor)
+
+
+def _beats_record(score: np.ndarray, record_steps: int, record_factor: float) -> np.ndarray:
+    """Score above ``record_factor`` x its trailing maximum (everywhere when the record gate is off)."""
+    if record_steps <= 0 or record_factor <= 0:
+        return np.ones(score.shape, dtype=bool)
+    # Only a known record holds a point back: a NaN score or a row with no record yet passes.
+    return ~(score <= record_factor * trailing_max(score, record_steps))
 
 
 def _spaced(rows: np.ndarray, times: np.ndarray, cooldown_seconds: float) -> np.ndarray:

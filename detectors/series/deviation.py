@@ -22,6 +22,11 @@ class Deviations:
 
     spike: np.ndarray  # the observation against its baseline
     shift: np.ndarray  # the median of the recent window against the baseline
+    # Where the chosen baseline is a seasonal one still too young to alert alone, and the
+    # rolling baseline's own scores that must agree there (see ``seasonal_trust_seasons``).
+    young: np.ndarray
+    rolling_spike: np.ndarray
+    rolling_shift: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,25 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
     candidates = [_candidate(panel, rolling_baseline(panel), min_count)]
     for season_seconds in windows.season_seconds:
         candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count))
-    chosen = _choose(candidates)
-
+    unscored = _unscored(panel)
+    chosen, young = _choose(candidates, windows.season_trust, unscored)
     # A mean, not a median: a mostly-zero series still has a typical size above zero.
     typical_level = trailing_mean(np.abs(panel.values), windows.spread, min_count)
+    spike, shift = _scores(panel, settings, chosen, typical_level, unscored)
+    rolling_spike, rolling_shift = _scores(panel, settings, candidates[0], typical_level, unscored)
+    return Deviations(
+        spike=spike, shift=shift, young=young, rolling_spike=rolling_spike, rolling_shift=rolling_shift
+    )
+
+
+def _scores(
+    panel: Panel,
+    settings: AnomalySettings,
+    candidate: _Candidate,
+    typical_level: np.ndarray,
+    unscored: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spike and level-shift z-scores against one candidate's baseline, floored, NaN where unscored."""
     relative_floor = settings.relative_spread_floor * np.nan_to_num(typical_level, nan=0.0)
     spike_floor = np.maximum(relative_floor, ABSOLUTE_SPREAD_FLOOR)
     shift_floor = spike_floor
@@ -51,17 +71,18 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
         # Poisson noise: a count's spread is about sqrt(its mean). The median of the recent
         # window averages over about `shift` observations, but moves in whole counts: a median
         # one count off is never evidence of a level shift on its own.
-        poisson = np.sqrt(np.maximum(np.nan_to_num(chosen.baseline, nan=0.0), 1.0))
+        poisson = np.sqrt(np.maximum(np.nan_to_num(candidate.baseline, nan=0.0), 1.0))
         counts = count_like_so_far(panel.values)
         spike_floor = np.where(counts, np.maximum(spike_floor, poisson), spike_floor)
         shift_floor = np.where(
-            counts, np.maximum(shift_floor, np.maximum(poisson / math.sqrt(windows.shift), 1.0)), shift_floor
+            counts,
+            np.maximum(shift_floor, np.maximum(poisson / math.sqrt(panel.windows.shift), 1.0)),
+            shift_floor,
         )
-
-    spike = chosen.residual / np.fmax(chosen.spread, spike_floor)
-    shift = chosen.recent / np.fmax(chosen.recent_spread, shift_floor)
-    unscored = _unscored(panel) | np.isnan(chosen.spread) | np.isnan(chosen.recent_spread)
-    return Deviations(spike=np.where(unscored, np.nan, spike), shift=np.where(unscored, np.nan, shift))
+    spike = candidate.residual / np.fmax(candidate.spread, spike_floor)
+    shift = candidate.recent / np.fmax(candidate.recent_spread, shift_floor)
+    unscored = unscored | np.isnan(candidate.spread) | np.isnan(candidate.recent_spread)
+    return np.where(unscored, np.nan, spike), np.where(unscored, np.nan, shift)
 
 
 def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate:
@@ -77,22 +98,32 @@ def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate
     )
 
 
-def _choose(candidates: list[_Candidate]) -> _Candidate:
+def _choose(
+    candidates: list[_Candidate], season_trust: tuple[int, ...], unscored: np.ndarray
+) -> tuple[_Candidate, np.ndarray]:
     """Per observation, the usable candidate whose past residuals were smallest (known before the point).
 
     A candidate is usable where all its statistics exist: a seasonal baseline is not, for
     instance, where the same hour of past days fell into a gap.
+
+    Returns:
+        The chosen candidate, and where it is a seasonal one that has scored fewer rows than its
+        entry of ``season_trust`` (the record has not seen its scale yet).
     """
     chosen = candidates[0]
-    for other in candidates[1:]:
-        better = _usable(other) & (~_usable(chosen) | (other.spread < chosen.spread))
+    young = np.zeros(chosen.residual.shape, dtype=bool)
+    for other, trust in zip(candidates[1:], season_trust, strict=True):
+        usable = _usable(other)
+        better = usable & (~_usable(chosen) | (other.spread < chosen.spread))
         chosen = _Candidate(
             *(
                 np.where(better, getattr(other, f), getattr(chosen, f))
                 for f in _Candidate.__dataclass_fields__
             )
         )
-    return chosen
+        scored_rows = np.cumsum(usable & ~unscored, axis=0)
+        young = np.where(better, scored_rows <= trust, young)
+    return chosen, young
 
 
 def _usable(candidate: _Candidate) -> np.ndarray:

@@ -33,6 +33,7 @@ class WindowSteps:
     season_seconds: tuple[float, ...]
     season_count: int
     step_seconds: float
+    season_trust: tuple[int, ...] = ()  # per season: scored rows before it may alert alone
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ def window_steps(step_seconds: float, settings: AnomalySettings) -> WindowSteps:
         season_seconds=tuple(h * 3600.0 for h in settings.season_hours),
         season_count=settings.season_count,
         step_seconds=step_seconds,
+        season_trust=tuple(
+            int(round(settings.seasonal_trust_seasons * h * 3600.0 / step_seconds)) for h in settings.season_hours
+        ),
     )
 
 

@@ -43,6 +43,11 @@ class AnomalySettings:
     # a series that often jumps by z=8 should not alert at every such jump.
     record_window_hours: float = 336.0
     record_factor: float = 1.0
+    # A seasonal baseline's z-scores run on another scale than the rolling one's (its residuals
+    # are narrower), so a record gathered while the rolling baseline was chosen does not hold
+    # them: for this many of its own seasons after its first score, an alert where it is chosen
+    # must also beat the record of the rolling baseline's own scores. 0 disables.
+    seasonal_trust_seasons: float = 2.0
     # After an alert, no new alert for this long (one incident, one alert).
     cooldown_hours: float = 12.0
     # Which deviations alert: "both", "up" (more errors) or "down".
@@ -91,6 +96,7 @@ class AnomalySettings:
             "step_hours",
             "record_window_hours",
             "record_factor",
+            "seasonal_trust_seasons",
         ):
             _check_number(name, getattr(self, name), allow_zero=True)
         if (

@@ -173,6 +173,36 @@ def test_a_daily_on_off_pattern_alerts_only_when_a_day_breaks_it():
         assert alerts and all(t.day == 11 and t.hour >= 8 for t in alerts), (seed, alerts)
 
 
+def _daily_wave(seed: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Eight days of a smooth daily cycle (amplitude 30) at 5-minute steps, noise of 1."""
+    stamps = pd.date_range("2024-01-01", periods=288 * 8, freq="5min", tz="UTC")
+    hours = np.arange(stamps.size) / 12
+    noise = np.random.default_rng(seed).normal(0, 1, stamps.size)
+    return stamps, 100 + 30 * np.sin(2 * np.pi * hours / 24) + noise
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_young_seasonal_baseline_does_not_alert_on_what_the_rolling_record_holds(seed):
+    # The daily baseline scores from hour 72 on, with residuals a thirtieth of the rolling one's:
+    # its z-scores run on a scale the record (rolling scores up to then) never saw. Until it has
+    # scored two days, a point must also beat the record of the rolling baseline's scores: a blip
+    # of 9 mid-cycle does not; a jump of 90 does.
+    stamps, values = _daily_wave(seed)
+    values[84 * 12] += 9
+    values[108 * 12] += 90
+    guarded = alert_times(score_series(stamps, values))
+    assert [(t - stamps[0]) / pd.Timedelta(hours=1) for t in guarded] == [108.0]
+    unguarded = alert_times(score_series(stamps, values, AnomalySettings(seasonal_trust_seasons=0)))
+    assert [(t - stamps[0]) / pd.Timedelta(hours=1) for t in unguarded] == [84.0, 108.0]
+
+
+def test_a_seasonal_baseline_alerts_alone_once_it_has_scored_two_seasons():
+    stamps, values = _daily_wave(seed=0)
+    values[156 * 12] += 9  # hour 156: the daily baseline has scored since hour 72
+    alerts = alert_times(score_series(stamps, values))
+    assert [(t - stamps[0]) / pd.Timedelta(hours=1) for t in alerts] == [156.0]
+
+
 def test_same_settings_work_for_five_minute_and_hourly_data():
     fine = pd.date_range("2024-01-01", periods=288 * 20, freq="5min", tz="UTC")
     values = daily_counts(fine, mean=4, seed=12)
