@@ -22,8 +22,8 @@ class Deviations:
 
     spike: np.ndarray  # the observation against its baseline
     shift: np.ndarray  # the median of the recent window against the baseline
-    # Where the chosen baseline is a seasonal one still too young to alert alone, and the
-    # rolling baseline's own scores that must agree there (see ``seasonal_trust_seasons``).
+    # Where the chosen baseline is the first seasonal one to fit, still too young to alert alone,
+    # and the rolling baseline's own scores that must agree there (``seasonal_trust_seasons``).
     young: np.ndarray
     rolling_spike: np.ndarray
     rolling_shift: np.ndarray
@@ -108,10 +108,14 @@ def _choose(
 
     Returns:
         The chosen candidate, and where it is a seasonal one that has scored fewer rows than its
-        entry of ``season_trust`` (the record has not seen its scale yet).
+        entry of ``season_trust`` while no seasonal one has scored that many: the first switch
+        away from the rolling baseline, whose scale the record holds. A later seasonal baseline
+        (the weekly one after the daily) is not held back: there the rolling baseline's record
+        holds every weekday-to-weekend swing, and checking against it lost weekend incidents.
     """
     chosen = candidates[0]
     young = np.zeros(chosen.residual.shape, dtype=bool)
+    any_trusted = np.zeros(chosen.residual.shape, dtype=bool)
     for other, trust in zip(candidates[1:], season_trust, strict=True):
         usable = _usable(other)
         better = usable & (~_usable(chosen) | (other.spread < chosen.spread))
@@ -121,9 +125,10 @@ def _choose(
                 for f in _Candidate.__dataclass_fields__
             )
         )
-        scored_rows = np.cumsum(usable & ~unscored, axis=0)
-        young = np.where(better, scored_rows <= trust, young)
-    return chosen, young
+        trusted = np.cumsum(usable & ~unscored, axis=0) > trust
+        young = np.where(better, ~trusted, young)
+        any_trusted |= trusted
+    return chosen, young & ~any_trusted
 
 
 def _usable(candidate: _Candidate) -> np.ndarray:

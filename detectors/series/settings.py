@@ -45,8 +45,9 @@ class AnomalySettings:
     record_factor: float = 1.0
     # A seasonal baseline's z-scores run on another scale than the rolling one's (its residuals
     # are narrower), so a record gathered while the rolling baseline was chosen does not hold
-    # them: for this many of its own seasons after its first score, an alert where it is chosen
-    # must also beat the record of the rolling baseline's own scores. 0 disables.
+    # them: for this many of its own seasons after its first score, an alert where the first
+    # seasonal baseline to fit is chosen must also beat the record of the rolling baseline's own
+    # scores (a later one, the weekly after the daily, is not held back). 0 disables.
     seasonal_trust_seasons: float = 2.0
     # After an alert, no new alert for this long (one incident, one alert).
     cooldown_hours: float = 12.0
