@@ -15,9 +15,9 @@ How a point is scored (modules in brackets):
 4. An alert needs a score >= ``threshold`` that also beats the largest score of the past
    ``record_window_hours`` (rises and falls apart), and no alert in the last ``cooldown_hours``
    [alerting]. The record gate is what keeps bursty series (tweet volumes) from alerting daily.
-   Until the first seasonal baseline to fit has scored ``seasonal_trust_seasons`` of its seasons,
-   a point it is chosen for must also beat the record of the rolling baseline's scores: the
-   record has not seen the seasonal scale yet, and a young stream's third day alerted on that.
+   Until a seasonal baseline has scored for ``seasonal_trust_hours``, a point it is chosen for
+   must also beat the record of the best-fitting baseline that has (the rolling one at first):
+   the record has not seen the young one's scale yet, and a young stream's third day alerted on it.
 
 Windows are in hours; the step is inferred from the first observations' spacing [panel], so the
 same settings serve 5-minute streams and hourly counts. Many series are scored as columns of one

@@ -46,7 +46,7 @@ def raise_alerts(
 
     With ``direction="both"`` rises and falls keep separate records, so a series whose rises are
     wild can still alert on an unusual fall. Where ``deviations.young`` holds, the point must also
-    beat the record of the rolling baseline's own scores.
+    beat the record of its reference baseline's own scores.
     """
     spike = oriented(deviations.spike, direction)
     shift = oriented(deviations.shift, direction)
@@ -56,15 +56,14 @@ def raise_alerts(
     shift_over = np.zeros(score.shape, dtype=bool)
     young = deviations.young
     for one in directions:
-        for over_kind, chosen, rolling in (
-            (spike_over, deviations.spike, deviations.rolling_spike),
-            (shift_over, deviations.shift, deviations.rolling_shift),
+        for over_kind, chosen, own in (
+            (spike_over, deviations.spike, deviations.baseline_spikes),
+            (shift_over, deviations.shift, deviations.baseline_shifts),
         ):
             over = _over(oriented(chosen, one), threshold, record_steps, record_factor)
             if young.any():
-                # The record holds scores of the rolling baseline, whose scale differs from a young
-                # seasonal one's: there the point must also beat the record on the rolling scale.
-                over &= ~young | _beats_record(oriented(rolling, one), record_steps, record_factor)
+                agrees = _reference_agrees(own, deviations.reference, young, one, record_steps, record_factor)
+                over &= ~young | agrees
             over_kind |= over
     over = spike_over | shift_over
     alert = np.zeros(score.shape, dtype=bool)
@@ -76,6 +75,28 @@ def raise_alerts(
     kind[alert & spike_over] = SPIKE
     kind[alert & ~spike_over] = LEVEL_SHIFT
     return Alerts(score=score, alert=alert, kind=kind)
+
+
+def _reference_agrees(
+    own: tuple[np.ndarray, ...],
+    reference: np.ndarray,
+    young: np.ndarray,
+    direction: str,
+    record_steps: int,
+    record_factor: float,
+) -> np.ndarray:
+    """Where the point beats the record of its reference baseline's own scores (asked where young).
+
+    The record of the chosen scores holds the scale of the baseline chosen before a young seasonal
+    one, not the young one's (its residuals are narrower, so its z-scores run larger). The
+    reference is the best-fitting baseline whose scores the record has known long enough; its
+    score need not reach the threshold, the chosen one already did.
+    """
+    agrees = np.zeros(young.shape, dtype=bool)
+    for index in np.unique(reference[young]):
+        scores = oriented(own[index], direction)
+        agrees |= (reference == index) & _beats_record(scores, record_steps, record_factor)
+    return agrees
 
 
 def _over(score: np.ndarray, threshold: float, record_steps: int, record_factor: float) -> np.ndarray:

@@ -9,6 +9,11 @@ import numpy as np
 from detectors.series.panel import Panel
 from detectors.series.robust import nan_median_first_axis, trailing_median
 
+# A seasonal baseline starts once its past seasons cover this long: two past days for the daily
+# one, one past week for the weekly one. Waiting for two weeks left a young series' second week to
+# the daily baseline, which takes every weekend for a drop and every Monday for a climb.
+SEASONS_SPAN_HOURS = 48.0
+
 
 def rolling_baseline(panel: Panel) -> np.ndarray:
     """Median of the ``window_hours`` before each observation (the observation itself excluded)."""
@@ -23,7 +28,7 @@ def seasonal_baseline(panel: Panel, season_seconds: float) -> np.ndarray:
     which is all in the past as long as the season is longer than half that width.
 
     Returns:
-        NaN where fewer than two past seasons are known.
+        NaN where fewer past seasons are known than cover ``SEASONS_SPAN_HOURS``.
     """
     windows = panel.windows
     smooth = windows.smooth
@@ -39,7 +44,8 @@ def seasonal_baseline(panel: Panel, season_seconds: float) -> np.ndarray:
         lookup_past(panel.seconds, level, k * season_seconds - half_seconds, tolerance)
         for k in range(1, windows.season_count + 1)
     ]
-    return nan_median_first_axis(np.stack(lookups), min_count=min(2, windows.season_count))
+    needed = max(1, math.ceil(SEASONS_SPAN_HOURS * 3600.0 / season_seconds))
+    return nan_median_first_axis(np.stack(lookups), min_count=min(needed, windows.season_count))
 
 
 def lookup_past(

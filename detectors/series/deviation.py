@@ -22,11 +22,14 @@ class Deviations:
 
     spike: np.ndarray  # the observation against its baseline
     shift: np.ndarray  # the median of the recent window against the baseline
-    # Where the chosen baseline is the first seasonal one to fit, still too young to alert alone,
-    # and the rolling baseline's own scores that must agree there (``seasonal_trust_seasons``).
+    # Where the chosen baseline is a seasonal one still too young to alert alone (see
+    # ``seasonal_trust_hours``), and which baseline's own record must hold there: the best-fitting
+    # one old enough (0 is the rolling one, i the i-th season's).
     young: np.ndarray
-    rolling_spike: np.ndarray
-    rolling_shift: np.ndarray
+    reference: np.ndarray
+    # Every baseline's own scores, in ``reference``'s numbering.
+    baseline_spikes: tuple[np.ndarray, ...]
+    baseline_shifts: tuple[np.ndarray, ...]
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,24 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
     for season_seconds in windows.season_seconds:
         candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count))
     unscored = _unscored(panel)
-    chosen, young = _choose(candidates, windows.season_trust, unscored)
+    usable = [_usable(candidate) for candidate in candidates]
+    # A baseline is old enough once it has scored the trust's rows; the rolling one always is.
+    old_enough = [np.ones(unscored.shape, dtype=bool)]
+    old_enough += [np.cumsum(ok & ~unscored, axis=0) > windows.trust for ok in usable[1:]]
+    chosen = _best(candidates, usable)
+    reference = _best(candidates, [ok & old for ok, old in zip(usable, old_enough, strict=True)])
     # A mean, not a median: a mostly-zero series still has a typical size above zero.
     typical_level = trailing_mean(np.abs(panel.values), windows.spread, min_count)
-    spike, shift = _scores(panel, settings, chosen, typical_level, unscored)
-    rolling_spike, rolling_shift = _scores(panel, settings, candidates[0], typical_level, unscored)
+    scores = [_scores(panel, settings, candidate, typical_level, unscored) for candidate in candidates]
+    spikes = tuple(spike for spike, _ in scores)
+    shifts = tuple(shift for _, shift in scores)
     return Deviations(
-        spike=spike, shift=shift, young=young, rolling_spike=rolling_spike, rolling_shift=rolling_shift
+        spike=np.choose(chosen, spikes),
+        shift=np.choose(chosen, shifts),
+        young=~np.choose(chosen, old_enough),
+        reference=reference,
+        baseline_spikes=spikes,
+        baseline_shifts=shifts,
     )
 
 
@@ -98,37 +112,20 @@ def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate
     )
 
 
-def _choose(
-    candidates: list[_Candidate], season_trust: tuple[int, ...], unscored: np.ndarray
-) -> tuple[_Candidate, np.ndarray]:
-    """Per observation, the usable candidate whose past residuals were smallest (known before the point).
+def _best(candidates: list[_Candidate], allowed: list[np.ndarray]) -> np.ndarray:
+    """Per observation, the index of the allowed candidate whose past residuals were smallest.
 
-    A candidate is usable where all its statistics exist: a seasonal baseline is not, for
-    instance, where the same hour of past days fell into a gap.
-
-    Returns:
-        The chosen candidate, and where it is a seasonal one that has scored fewer rows than its
-        entry of ``season_trust`` while no seasonal one has scored that many: the first switch
-        away from the rolling baseline, whose scale the record holds. A later seasonal baseline
-        (the weekly one after the daily) is not held back: there the rolling baseline's record
-        holds every weekday-to-weekend swing, and checking against it lost weekend incidents.
+    The spread is known before the point, so the choice is too. A candidate is usable where all
+    its statistics exist: a seasonal baseline is not, for instance, where the same hour of past
+    days fell into a gap. Where none is allowed, the rolling one (0).
     """
-    chosen = candidates[0]
-    young = np.zeros(chosen.residual.shape, dtype=bool)
-    any_trusted = np.zeros(chosen.residual.shape, dtype=bool)
-    for other, trust in zip(candidates[1:], season_trust, strict=True):
-        usable = _usable(other)
-        better = usable & (~_usable(chosen) | (other.spread < chosen.spread))
-        chosen = _Candidate(
-            *(
-                np.where(better, getattr(other, f), getattr(chosen, f))
-                for f in _Candidate.__dataclass_fields__
-            )
-        )
-        trusted = np.cumsum(usable & ~unscored, axis=0) > trust
-        young = np.where(better, ~trusted, young)
-        any_trusted |= trusted
-    return chosen, young & ~any_trusted
+    best = np.zeros(candidates[0].residual.shape, dtype=np.int64)
+    best_spread = np.where(allowed[0], candidates[0].spread, np.nan)
+    for index, (other, ok) in enumerate(zip(candidates[1:], allowed[1:], strict=True), start=1):
+        better = ok & (np.isnan(best_spread) | (other.spread < best_spread))
+        best = np.where(better, index, best)
+        best_spread = np.where(better, other.spread, best_spread)
+    return best
 
 
 def _usable(candidate: _Candidate) -> np.ndarray:

@@ -36,7 +36,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         min_history_hours: float = 24.0,
         record_window_hours: float = 336.0,
         record_factor: float = 1.0,
-        seasonal_trust_seasons: float = 2.0,
+        seasonal_trust_hours: float = 72.0,
         cooldown_hours: float = 12.0,
         direction: str = "both",
         relative_spread_floor: float = 0.001,
@@ -54,7 +54,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         self.min_history_hours = min_history_hours
         self.record_window_hours = record_window_hours
         self.record_factor = record_factor
-        self.seasonal_trust_seasons = seasonal_trust_seasons
+        self.seasonal_trust_hours = seasonal_trust_hours
         self.cooldown_hours = cooldown_hours
         self.direction = direction
         self.relative_spread_floor = relative_spread_floor

@@ -33,7 +33,7 @@ class WindowSteps:
     season_seconds: tuple[float, ...]
     season_count: int
     step_seconds: float
-    season_trust: tuple[int, ...] = ()  # per season: scored rows before it may alert alone
+    trust: int = 0  # scored rows before a seasonal baseline may alert alone (0: at once)
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,7 @@ def window_steps(step_seconds: float, settings: AnomalySettings) -> WindowSteps:
         season_seconds=tuple(h * 3600.0 for h in settings.season_hours),
         season_count=settings.season_count,
         step_seconds=step_seconds,
-        season_trust=tuple(
-            int(round(settings.seasonal_trust_seasons * h * 3600.0 / step_seconds)) for h in settings.season_hours
-        ),
+        trust=int(round(settings.seasonal_trust_hours * 3600.0 / step_seconds)),
     )
 
 

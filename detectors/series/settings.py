@@ -43,12 +43,11 @@ class AnomalySettings:
     # a series that often jumps by z=8 should not alert at every such jump.
     record_window_hours: float = 336.0
     record_factor: float = 1.0
-    # A seasonal baseline's z-scores run on another scale than the rolling one's (its residuals
-    # are narrower), so a record gathered while the rolling baseline was chosen does not hold
-    # them: for this many of its own seasons after its first score, an alert where the first
-    # seasonal baseline to fit is chosen must also beat the record of the rolling baseline's own
-    # scores (a later one, the weekly after the daily, is not held back). 0 disables.
-    seasonal_trust_seasons: float = 2.0
+    # A seasonal baseline's z-scores run on another scale than the baseline chosen before it (its
+    # residuals are narrower), so the record, gathered on that other scale, does not hold them: for
+    # this long after its first score, an alert where it is chosen must also beat the record of the
+    # best-fitting baseline that has scored this long already (the rolling one at first). 0 disables.
+    seasonal_trust_hours: float = 72.0
     # After an alert, no new alert for this long (one incident, one alert).
     cooldown_hours: float = 12.0
     # Which deviations alert: "both", "up" (more errors) or "down".
@@ -97,7 +96,7 @@ class AnomalySettings:
             "step_hours",
             "record_window_hours",
             "record_factor",
-            "seasonal_trust_seasons",
+            "seasonal_trust_hours",
         ):
             _check_number(name, getattr(self, name), allow_zero=True)
         if (

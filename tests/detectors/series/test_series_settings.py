@@ -19,7 +19,7 @@ from detectors.series import AnomalySettings, SettingsError
         ({"season_hours": (0.5,)}, "must be >= smooth_hours"),
         ({"missing_as_zero": True}, "missing_as_zero needs step_hours > 0"),
         ({"count_spread_floor": "yes"}, "count_spread_floor must be True or False"),
-        ({"seasonal_trust_seasons": -1}, "seasonal_trust_seasons must be >= 0, got -1"),
+        ({"seasonal_trust_hours": -1}, "seasonal_trust_hours must be >= 0, got -1"),
     ],
 )
 def test_bad_setting_is_named_with_its_value(changes, message):
