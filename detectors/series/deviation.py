@@ -57,7 +57,8 @@ def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
     reference = _best(candidates, [ok & old for ok, old in zip(usable, old_enough, strict=True)])
     # A mean, not a median: a mostly-zero series still has a typical size above zero.
     typical_level = trailing_mean(np.abs(panel.values), windows.spread, min_count)
-    scores = [_scores(panel, settings, candidate, typical_level, unscored) for candidate in candidates]
+    counts = count_like_so_far(panel.values)
+    scores = [_scores(panel, settings, candidate, typical_level, unscored, counts) for candidate in candidates]
     spikes = tuple(spike for spike, _ in scores)
     shifts = tuple(shift for _, shift in scores)
     return Deviations(
@@ -76,8 +77,12 @@ def _scores(
     candidate: _Candidate,
     typical_level: np.ndarray,
     unscored: np.ndarray,
+    counts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Spike and level-shift z-scores against one candidate's baseline, floored, NaN where unscored."""
+    """Spike and level-shift z-scores against one candidate's baseline, floored, NaN where unscored.
+
+    ``counts``: where the series has held only whole non-negative numbers so far (count floors apply).
+    """
     relative_floor = settings.relative_spread_floor * np.nan_to_num(typical_level, nan=0.0)
     spike_floor = np.maximum(relative_floor, ABSOLUTE_SPREAD_FLOOR)
     shift_floor = spike_floor
@@ -86,7 +91,6 @@ def _scores(
         # window averages over about `shift` observations, but moves in whole counts: a median
         # one count off is never evidence of a level shift on its own.
         poisson = np.sqrt(np.maximum(np.nan_to_num(candidate.baseline, nan=0.0), 1.0))
-        counts = count_like_so_far(panel.values)
         spike_floor = np.where(counts, np.maximum(spike_floor, poisson), spike_floor)
         shift_floor = np.where(
             counts,
