@@ -292,7 +292,9 @@ def report(engine: Engine) -> None:
     for row in rows:
         print("  ", " | ".join("-" if v is None else str(v) for v in row))
     planted = {f"E-{SPIKE_BUG:03d}": "spike", NEW_BUG_CODE: "new_signature", BAD_BUILD[1]: "release_regression"}
-    found = {row[1] or row[3]: row[0] for row in rows}
+    # A release regression is the build, whether the release test found it on all errors or on one
+    # signature (then it carries that signature's code, the bad build's crash).
+    found = {(row[3] if row[0] == "release_regression" else row[1]): row[0] for row in rows}
     for subject, kind in planted.items():
         print(f"planted {kind} {subject}: {'found as ' + found[subject] if subject in found else 'NOT FOUND'}")
     extra = sorted(set(found) - set(planted))
