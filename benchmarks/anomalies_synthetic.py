@@ -6,8 +6,9 @@ Run from the repository root:
 
 Fourteen days at 5-minute steps, one labelled window (10% of the stream, centred on the onset, as
 NAB labels them) or none: business-hours on/off load whose busy hours jump up, drop, stay quiet or
-go flat on one day; rising spike density; one burst; a CPU-like level that steps up or down; and
-two streams with nothing to find. NAB's scoring rules (15% probation, alerts within the cooldown
+go flat on one day; rising spike density; one burst; a CPU-like level that steps up or down; two
+streams with nothing to find; and streams that mostly sit still (an idle CPU in steps of 1/15 %,
+disk writes that are zero but for bursts), with and without an anomaly. NAB's scoring rules (15% probation, alerts within the cooldown
 collapse) as in ``anomalies_nab.py``. A check of how the settings tuned on NAB's real streams carry
 over to sharp daily edges, which the real families barely have.
 """
@@ -62,7 +63,32 @@ def streams(seed: int) -> dict[str, tuple[pd.DatetimeIndex, np.ndarray, list]]:
     out["level_steps_up"] = (stamps, cpu + 15 * (stamps >= ANOMALY_DAY), [_window(stamps, ANOMALY_DAY)])
     out["level_steps_down"] = (stamps, cpu - 15 * (stamps >= ANOMALY_DAY), [_window(stamps, ANOMALY_DAY)])
     out["noise_only"] = (stamps, 20 + rng.normal(0, 3, n), [])
+    out.update(_still_streams(rng, stamps))
     return out
+
+
+def _still_streams(rng: np.random.Generator, stamps: pd.DatetimeIndex) -> dict[str, tuple]:
+    """Streams that mostly sit still, so most residuals are exactly zero.
+
+    An idle CPU reported in steps of 1/15 % that blips by one step a few times an hour, and disk
+    writes that are zero but for bursts of about the same size; with and without an anomaly
+    (the CPU busy for three hours, one write fifty times the usual burst).
+    """
+    n = len(stamps)
+    step = 1 / 15
+    blip = rng.uniform(0.02, 0.3)
+    cpu = 2 * step + step * (rng.random(n) < blip) * rng.choice([-1, 1, 2], n, p=[0.4, 0.5, 0.1])
+    busy = (stamps >= ANOMALY_DAY + pd.Timedelta(hours=9)) & (stamps < ANOMALY_DAY + pd.Timedelta(hours=12))
+    writes = np.where(rng.random(n) < rng.uniform(0.02, 0.2), rng.lognormal(np.log(4e5), 0.5, n), 0.0)
+    flood = stamps.searchsorted(ANOMALY_DAY + pd.Timedelta(hours=15))
+    flooded = writes.copy()
+    flooded[flood] = 50 * 4e5
+    return {
+        "still_cpu_normal": (stamps, cpu, []),
+        "still_cpu_busy": (stamps, np.where(busy, cpu + 20 * step, cpu), [_window(stamps, ANOMALY_DAY + pd.Timedelta(hours=9))]),
+        "still_writes_normal": (stamps, writes, []),
+        "still_writes_flood": (stamps, flooded, [_window(stamps, ANOMALY_DAY + pd.Timedelta(hours=15))]),
+    }
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ How a point is scored (modules in brackets):
    ``season_hours`` the median, over ``season_count`` past seasons, of the level at the same phase.
 2. Per point, the candidate whose residuals were smallest over the past ``spread_window_hours``
    wins; the robust z-score is the residual over 1.4826 x the median absolute past residual,
-   floored for constant series, mostly-zero series and Poisson counts [deviation].
+   floored for constant series, mostly-zero series and Poisson counts, and for a spike at
+   ``move_spread_share`` of the size of the series' nonzero moves: a series that mostly sits
+   still has a median residual of zero, and its usual blips are not spikes [deviation].
 3. Spike score: the point's own z. Level-shift score: the median residual of the last
    ``shift_window_hours``, over the typical size of that median in the past [deviation].
 4. An alert needs a score >= ``threshold`` that also beats the largest score of the past

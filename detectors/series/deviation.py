@@ -8,8 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from detectors.series.baseline import rolling_baseline, seasonal_baseline
-from detectors.series.panel import Panel
-from detectors.series.robust import count_like_so_far, trailing_mean, trailing_median, trailing_spread
+from detectors.series.panel import Panel, WindowSteps
+from detectors.series.robust import (
+    count_like_so_far,
+    trailing_mean,
+    trailing_median,
+    trailing_move_size,
+    trailing_spread,
+)
 from detectors.series.settings import AnomalySettings
 
 # Keeps a perfectly constant series finite: zero residual over a tiny spread is a zero score.
@@ -39,15 +45,17 @@ class _Candidate:
     spread: np.ndarray
     recent: np.ndarray
     recent_spread: np.ndarray
+    move_floor: np.ndarray | float  # floor of the spike's spread from the size of the series' moves
 
 
 def measure_deviations(panel: Panel, settings: AnomalySettings) -> Deviations:
     """Score every observation against whichever baseline has fitted the recent past better."""
     windows = panel.windows
     min_count = _min_spread_count(panel)
-    candidates = [_candidate(panel, rolling_baseline(panel), min_count)]
+    move_share = settings.move_spread_share
+    candidates = [_candidate(panel, rolling_baseline(panel), min_count, move_share)]
     for season_seconds in windows.season_seconds:
-        candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count))
+        candidates.append(_candidate(panel, seasonal_baseline(panel, season_seconds), min_count, move_share))
     unscored = _unscored(panel)
     usable = [_usable(candidate) for candidate in candidates]
     # A baseline is old enough once it has scored the trust's rows; the rolling one always is.
@@ -97,13 +105,17 @@ def _scores(
             np.maximum(shift_floor, np.maximum(poisson / math.sqrt(panel.windows.shift), 1.0)),
             shift_floor,
         )
+    # A series that mostly sits still has a median residual of zero, and its usual blips are not
+    # spikes. Only the spike's: a recent median one move off for hours is a level shift (a
+    # quantised CPU level that steps up by three of its quanta must still alert).
+    spike_floor = np.fmax(spike_floor, candidate.move_floor)
     spike = candidate.residual / np.fmax(candidate.spread, spike_floor)
     shift = candidate.recent / np.fmax(candidate.recent_spread, shift_floor)
     unscored = unscored | np.isnan(candidate.spread) | np.isnan(candidate.recent_spread)
     return np.where(unscored, np.nan, spike), np.where(unscored, np.nan, shift)
 
 
-def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate:
+def _candidate(panel: Panel, baseline: np.ndarray, min_count: int, move_share: float) -> _Candidate:
     windows = panel.windows
     residual = panel.values - baseline
     recent = trailing_median(residual, windows.shift, min_count=math.ceil(windows.shift / 2))
@@ -113,7 +125,19 @@ def _candidate(panel: Panel, baseline: np.ndarray, min_count: int) -> _Candidate
         spread=trailing_spread(residual, windows.spread, min_count),
         recent=recent,
         recent_spread=trailing_spread(recent, windows.spread, min_count),
+        move_floor=_move_floor(residual, windows, move_share),
     )
+
+
+def _move_floor(residual: np.ndarray, windows: WindowSteps, move_share: float) -> np.ndarray | float:
+    """``move_share`` x the size of the moves before the recent window.
+
+    A quiet series has few moves: the first hours of an incident (3, 2, 4, 6 errors on a signature
+    with one error a day) would make up half of them, and raise the floor against their own peak.
+    """
+    if move_share <= 0:
+        return 0.0
+    return move_share * trailing_move_size(residual, windows.spread, lag=windows.shift)
 
 
 def _best(candidates: list[_Candidate], allowed: list[np.ndarray]) -> np.ndarray:

@@ -40,6 +40,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         cooldown_hours: float = 12.0,
         direction: str = "both",
         relative_spread_floor: float = 0.001,
+        move_spread_share: float = 0.5,
         count_spread_floor: bool = True,
         step_hours: float = 0.0,
         missing_as_zero: bool = False,
@@ -58,6 +59,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         self.cooldown_hours = cooldown_hours
         self.direction = direction
         self.relative_spread_floor = relative_spread_floor
+        self.move_spread_share = move_spread_share
         self.count_spread_floor = count_spread_floor
         self.step_hours = step_hours
         self.missing_as_zero = missing_as_zero

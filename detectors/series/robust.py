@@ -40,6 +40,18 @@ def trailing_spread(residuals: np.ndarray, window: int, min_count: int) -> np.nd
     return MAD_TO_SIGMA * trailing_median(np.abs(residuals), window, min_count, lag=1)
 
 
+def trailing_move_size(residuals: np.ndarray, window: int, lag: int) -> np.ndarray:
+    """Robust size of past moves: 1.4826 x the median nonzero absolute residual of ``window`` rows
+    ending ``lag`` rows back.
+
+    Equals ``trailing_spread`` on continuous noise; where most residuals are exactly zero it is
+    still the size of the moves the series does make. 0 where the window holds no move.
+    """
+    size = np.abs(residuals)
+    moves = trailing_median(np.where(size > 0, size, np.nan), window, 1, lag=lag)
+    return MAD_TO_SIGMA * np.nan_to_num(moves, nan=0.0)
+
+
 def nan_median_first_axis(stack: np.ndarray, min_count: int) -> np.ndarray:
     """Median along axis 0 ignoring NaNs; NaN where fewer than ``min_count`` values exist.
 

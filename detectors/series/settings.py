@@ -54,6 +54,12 @@ class AnomalySettings:
     direction: str = "both"
     # Lower bound of the spread as a share of the series' typical absolute level.
     relative_spread_floor: float = 0.001
+    # A spike's spread is at least this share of the typical size of the series' moves (its
+    # nonzero residuals before the recent shift window, x1.4826). A series that mostly sits still
+    # (an idle CPU in steps of 1/15 %, a key rarely pressed) has a median residual of zero, and its
+    # usual one-step blips scored in the hundreds. Continuous noise is untouched (its moves are its
+    # residuals); so are Poisson counts (their own floor is higher). 0 disables.
+    move_spread_share: float = 0.5
     # For count series (non-negative integers) the spread is at least sqrt(baseline), at least 1,
     # so one event on a quiet signature is not a spike.
     count_spread_floor: bool = True
@@ -93,6 +99,7 @@ class AnomalySettings:
             "min_history_hours",
             "cooldown_hours",
             "relative_spread_floor",
+            "move_spread_share",
             "step_hours",
             "record_window_hours",
             "record_factor",

@@ -38,7 +38,10 @@ def test_at_most_half_a_false_alert_per_series_week_pooled(nab_rows):
 def test_each_family_keeps_its_figures(nab_rows):
     known = summarise(nab_rows[nab_rows["family"] == "realKnownCause"])
     tweets = summarise(nab_rows[nab_rows["family"] == "realTweets"])
-    assert known["recall"] >= 0.70 and known["false_per_week"] <= 0.42
+    # 12 of 18: rogue_agent_key_hold's second window was caught by a blip of that stream's usual
+    # size, which scored in the thousands only because most of its residuals are zero (13 before
+    # the move floor, see move_spread_share).
+    assert known["recall"] >= 0.65 and known["false_per_week"] <= 0.42
     assert tweets["recall"] >= 0.88 and tweets["false_per_week"] <= 0.45
 
 

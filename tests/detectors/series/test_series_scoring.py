@@ -136,6 +136,41 @@ def test_one_event_on_a_quiet_count_series_is_not_a_spike():
     assert alert_times(score_series(stamps, values)) == [stamps[650]]
 
 
+def _idle_cpu(seed: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Two weeks of an idle CPU reported in steps of 1/15 %, blipping one or two steps now and then."""
+    stamps = pd.date_range("2024-01-01", periods=14 * 288, freq="5min", tz="UTC")
+    rng = np.random.default_rng(seed)
+    blips = (rng.random(len(stamps)) < 0.05) * rng.choice([-1, 1, 2], len(stamps), p=[0.4, 0.5, 0.1])
+    return stamps, (2 + blips) / 15
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_series_that_mostly_sits_still_does_not_alert_on_its_usual_blips(seed):
+    # Over 80% of its residuals are exactly zero, so the plain spread is zero and a one-step blip
+    # scored in the hundreds: without the move floor the same stream alerts.
+    stamps, values = _idle_cpu(seed)
+    assert alert_times(score_series(stamps, values)) == []
+    assert alert_times(score_series(stamps, values, AnomalySettings(move_spread_share=0))) != []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_series_that_mostly_sits_still_alerts_when_it_gets_busy(seed):
+    stamps, values = _idle_cpu(seed)
+    busy = slice(10 * 288, 10 * 288 + 36)  # three hours on day 11, twenty steps up
+    values[busy] += 20 / 15
+    assert alert_times(score_series(stamps, values))[:1] == [stamps[busy.start]]
+
+
+def test_an_incident_on_a_quiet_signature_does_not_raise_its_own_move_floor():
+    # Three single errors in nine days, then 3, 2, 4, 6 in four hours. Had the incident's first
+    # hours counted among the series' moves, they would be half of them, and the 6 would score 4.
+    stamps = hourly(14)
+    values = np.zeros(len(stamps))
+    values[[40, 100, 170]] = 1
+    values[216:220] = [3, 2, 4, 6]
+    assert alert_times(score_series(stamps, values)) == [stamps[219]]
+
+
 def test_direction_up_ignores_a_drop():
     stamps = hourly(21)
     values = daily_counts(stamps, mean=40, seed=10)

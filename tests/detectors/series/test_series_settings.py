@@ -20,6 +20,7 @@ from detectors.series import AnomalySettings, SettingsError
         ({"missing_as_zero": True}, "missing_as_zero needs step_hours > 0"),
         ({"count_spread_floor": "yes"}, "count_spread_floor must be True or False"),
         ({"seasonal_trust_hours": -1}, "seasonal_trust_hours must be >= 0, got -1"),
+        ({"move_spread_share": -0.5}, "move_spread_share must be >= 0, got -0.5"),
     ],
 )
 def test_bad_setting_is_named_with_its_value(changes, message):
