@@ -8,8 +8,8 @@ Fourteen days at 5-minute steps, one labelled window (10% of the stream, centred
 NAB labels them) or none: business-hours on/off load whose busy hours jump up, drop, stay quiet or
 go flat on one day; rising spike density; one burst; a CPU-like level that steps up or down; two
 streams with nothing to find; and streams that mostly sit still (an idle CPU in steps of 1/15 %,
-disk writes that are zero but for bursts), with and without an anomaly. NAB's scoring rules (15% probation, alerts within the cooldown
-collapse) as in ``anomalies_nab.py``. A check of how the settings tuned on NAB's real streams carry
+disk writes that are zero but for bursts), with and without an anomaly. NAB's scoring rules (15%
+probation, alerts within the cooldown collapse) as in ``anomalies_nab.py``. A check of how the settings tuned on NAB's real streams carry
 over to sharp daily edges, which the real families barely have.
 """
 
@@ -78,16 +78,18 @@ def _still_streams(rng: np.random.Generator, stamps: pd.DatetimeIndex) -> dict[s
     step = 1 / 15
     blip = rng.uniform(0.02, 0.3)
     cpu = 2 * step + step * (rng.random(n) < blip) * rng.choice([-1, 1, 2], n, p=[0.4, 0.5, 0.1])
-    busy = (stamps >= ANOMALY_DAY + pd.Timedelta(hours=9)) & (stamps < ANOMALY_DAY + pd.Timedelta(hours=12))
-    writes = np.where(rng.random(n) < rng.uniform(0.02, 0.2), rng.lognormal(np.log(4e5), 0.5, n), 0.0)
-    flood = stamps.searchsorted(ANOMALY_DAY + pd.Timedelta(hours=15))
+    busy_from = ANOMALY_DAY + pd.Timedelta(hours=9)
+    busy = (stamps >= busy_from) & (stamps < busy_from + pd.Timedelta(hours=3))
+    burst = 4e5
+    writes = np.where(rng.random(n) < rng.uniform(0.02, 0.2), rng.lognormal(np.log(burst), 0.5, n), 0.0)
+    flood_at = ANOMALY_DAY + pd.Timedelta(hours=15)
     flooded = writes.copy()
-    flooded[flood] = 50 * 4e5
+    flooded[stamps.searchsorted(flood_at)] = 50 * burst
     return {
         "still_cpu_normal": (stamps, cpu, []),
-        "still_cpu_busy": (stamps, np.where(busy, cpu + 20 * step, cpu), [_window(stamps, ANOMALY_DAY + pd.Timedelta(hours=9))]),
+        "still_cpu_busy": (stamps, np.where(busy, cpu + 20 * step, cpu), [_window(stamps, busy_from)]),
         "still_writes_normal": (stamps, writes, []),
-        "still_writes_flood": (stamps, flooded, [_window(stamps, ANOMALY_DAY + pd.Timedelta(hours=15))]),
+        "still_writes_flood": (stamps, flooded, [_window(stamps, flood_at)]),
     }
 
 
