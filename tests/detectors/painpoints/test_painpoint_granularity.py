@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from detectors.painpoints import PainPointClusterer
 from detectors.painpoints.community import LouvainClusterer, knn_graph
@@ -16,6 +16,7 @@ from detectors.painpoints.granularity import (
     PLATEAU_TOLERANCE,
     PROBE_NEIGHBOURS,
     RESOLUTION_GRID,
+    adjusted_rand,
     neighbours_for,
     plateau_middle,
     smoothed_agreement,
@@ -236,3 +237,35 @@ def test_a_tie_across_a_dip_is_not_averaged_into_a_resolution_neither_end_suppor
     # Grid points that are no candidate (-inf) end a plateau.
     smoothed = np.array([-np.inf, 0.80, 0.80, -np.inf, 0.80])
     assert plateau_middle(smoothed, PLATEAU_TOLERANCE) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ([], []),
+        ([5], [-1]),
+        ([0, 0, 1, 1], [1, 1, 0, 0]),
+        ([0, 0, 1, 1], [0, 1, 0, 1]),  # worse than chance: -0.5
+        ([0, 0, 0, 0], [0, 1, 2, 3]),
+        ([0, 0, 1, 2], [0, 0, 1, 1]),
+        ([7, 7, 7], [7, 7, 7]),
+        ([-1, 3, 3, 900, 900, 2], [4, 4, 4, 0, 1, 1]),
+    ],
+)
+def test_adjusted_rand_is_sklearns_value_to_the_bit_on_edge_cases(a: list[int], b: list[int]) -> None:
+    ours = adjusted_rand(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
+    assert ours == adjusted_rand_score(a, b)
+
+
+def test_adjusted_rand_is_sklearns_value_to_the_bit_on_random_cuts() -> None:
+    rng = np.random.default_rng(3)
+    values = set()
+    for _ in range(200):
+        n = int(rng.integers(2, 3000))
+        a = rng.integers(0, int(rng.integers(1, 200)), size=n)
+        # b agrees with a on a random share of the texts, so the index spans chance to full agreement
+        b = np.where(rng.random(n) < rng.random(), a, rng.integers(0, int(rng.integers(1, 200)), size=n))
+        ours = adjusted_rand(a, b)
+        assert ours == adjusted_rand_score(a, b), (n, ours)
+        values.add(round(ours, 1))
+    assert len(values) >= 5, values  # the draws cover a range of agreement, not one value
