@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
 from detectors.painpoints.louvain import louvain
 
 # Resolutions tried: 1 to 32 by factors of sqrt(2). Below 1 modularity joins unrelated topics;
