@@ -55,7 +55,7 @@ chromium:
 	@bash scripts/install_chromium.sh
 
 test: setup chromium
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"

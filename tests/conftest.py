@@ -119,3 +119,15 @@ def loaded_fortnight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
     ingest(engine, str(world))
     monkeypatch.setenv("FOREWARN_DATABASE_URL", url)
     return engine
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules holding slow tests run first.
+
+    `make test` hands out whole modules (`--dist loadfile`, collection order kept with
+    `--no-loadscope-reorder`). pytest-xdist's default order, most tests first, left the one-test
+    modules of several minutes (a replay of three worlds, 255 s) to the end, where one worker ran
+    them alone while the other idled. The sort is stable, so each group keeps its order.
+    """
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
