@@ -237,7 +237,7 @@ def adjusted_rand(a: np.ndarray, b: np.ndarray) -> float:
     The value of ``sklearn.metrics.adjusted_rand_score`` to the last bit (the same integer pair
     counts and the same final formula), without its input checks: a sweep compares a few hundred
     cuts, and on a small queue the checks took most of its time (a 3,000-customer world's daily
-    replay spent 25 s of 115 s in them).
+    replay spent 25 s of 115 s in sklearn's index, 15 s of them in its checks).
     """
     n = int(a.size)
     if n == 0:
