@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from painpoint_synthetic import make_tickets
 
 from detectors.painpoints import PainPointClusterer, TfidfLsaEmbedder
@@ -336,3 +338,11 @@ def test_french_elisions_and_other_languages_greetings_never_name_a_group():
     words = set(tokenize(mixed.label))
     assert not words & {"c'est", "madame", "monsieur", "cordialement", "estimados", "saludos"}, mixed.label
     assert words & {"synchronisation", "sync", "syncing"}, mixed.label
+
+
+@given(st.lists(st.sampled_from("abc"), max_size=12), st.lists(st.sampled_from("abc"), min_size=1, max_size=3))
+def test_a_stem_sequence_is_found_at_its_first_occurrence(stems, key):
+    from detectors.painpoints.labeling import _find
+
+    starts = [i for i in range(len(stems) - len(key) + 1) if stems[i : i + len(key)] == key]
+    assert _find(stems, key) == (starts[0] if starts else -1)

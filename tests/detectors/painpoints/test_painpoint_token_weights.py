@@ -109,3 +109,41 @@ def test_a_run_keeps_the_saved_weights_until_they_are_due_and_says_why_it_refits
     assert why == "the stored ones were fitted for another-model"
     _, new_state, why = weights_for_run(minilm_idf, day2, {**state, "weights": {"n_texts": 3}}, datetime(2026, 3, 2))
     assert why.startswith("the stored ones are unreadable") and new_state["weights"]["n_texts"] == 40
+
+
+class _CountingTokenizer:
+    """The embedder's tokenizer, counting how often it is asked to tokenise a list of texts."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def encode_batch(self, texts: list[str]) -> list:
+        self.calls += 1
+        return self.inner.encode_batch(texts)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_fit_hands_its_word_pieces_to_the_embedding_of_the_same_texts_only(minilm_idf):
+    from detectors.painpoints import OnnxMiniLmEmbedder
+
+    texts = ["my card has not arrived", "I was charged twice", "how do I reset my password",
+             "the app crashes when I open it", "can I get a refund", "where is my card"]
+    counting = _CountingTokenizer(minilm_idf._tokenizer)
+    unfitted = OnnxMiniLmEmbedder()
+    unfitted._session, unfitted._tokenizer = minilm_idf._session, counting  # the loaded model, counted
+
+    fitted = unfitted.fit(texts)
+    others = fitted.embed(texts[:3])
+    assert counting.calls == 2  # other texts are tokenised, never given the fitted list's pieces
+    fresh = unfitted.with_token_weights(fitted.token_weights).embed(texts[:3])
+    np.testing.assert_array_equal(others, fresh)
+
+    fitted = unfitted.fit(texts)
+    vectors = fitted.embed(texts)
+    assert counting.calls == 4  # the clusterer's fit-then-embed tokenises once
+    again = fitted.embed(texts)
+    assert counting.calls == 5  # the hand-over serves one embedding, then the pieces are let go
+    np.testing.assert_array_equal(vectors, again)
