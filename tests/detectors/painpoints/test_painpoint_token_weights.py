@@ -140,10 +140,12 @@ def test_a_fit_hands_its_word_pieces_to_the_embedding_of_the_same_texts_only(min
     assert counting.calls == 2  # other texts are tokenised, never given the fitted list's pieces
     fresh = unfitted.with_token_weights(fitted.token_weights).embed(texts[:3])
     np.testing.assert_array_equal(others, fresh)
+    fitted.embed(texts)
+    assert counting.calls == 4  # the pieces went with the first embedding, whatever it was of
 
     fitted = unfitted.fit(texts)
     vectors = fitted.embed(texts)
-    assert counting.calls == 4  # the clusterer's fit-then-embed tokenises once
+    assert counting.calls == 5  # the clusterer's fit-then-embed tokenises once
     again = fitted.embed(texts)
-    assert counting.calls == 5  # the hand-over serves one embedding, then the pieces are let go
+    assert counting.calls == 6  # the hand-over serves one embedding, then the pieces are let go
     np.testing.assert_array_equal(vectors, again)
