@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -46,6 +46,19 @@ def has_fixed_vectors(embedder: object) -> bool:
     run's texts (TF-IDF/LSA) and one without ``fit`` is a fixed model.
     """
     return bool(getattr(embedder, "fixed_vectors", not callable(getattr(embedder, "fit", None))))
+
+
+def fit_and_embed(embedder: Any, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
+    """``embedder.fit(texts)`` and the fitted embedder's vectors of ``texts``.
+
+    In one pass where the embedder offers one (``fit_embed``: the int8 MiniLM tokenises the texts
+    once for its token weights and its vectors), else a fit and then an embedding.
+    """
+    both = getattr(embedder, "fit_embed", None)
+    if callable(both):
+        return both(texts)
+    fitted = embedder.fit(texts)
+    return fitted, fitted.embed(texts)
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

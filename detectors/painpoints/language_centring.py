@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from detectors.painpoints.embedder import Embedder, Progress, has_fixed_vectors
+from detectors.painpoints.embedder import Embedder, Progress, fit_and_embed, has_fixed_vectors
 from detectors.painpoints.words import ENGLISH_STOP_WORDS, FUNCTION_WORDS, text_language, tokenize
 
 MIN_TEXTS = 5
@@ -143,8 +143,14 @@ class LanguageCentredEmbedder:
     def fit(self, texts: Sequence[str]) -> LanguageCentredEmbedder:
         """A copy holding the offsets of ``texts`` (and the inner embedder fitted on them when it learns)."""
         texts = list(texts)
-        inner = self.inner if has_fixed_vectors(self.inner) else self.inner.fit(texts)
-        vectors = np.asarray(inner.embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+        if has_fixed_vectors(self.inner):
+            inner = self.inner
+            vectors = inner.embed(texts) if texts else np.zeros((0, 1), np.float32)
+        elif texts:
+            inner, vectors = fit_and_embed(self.inner, texts)
+        else:
+            inner, vectors = self.inner.fit(texts), np.zeros((0, 1), np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)
         languages = _queue_languages(texts)
         offsets = _offsets(languages, vectors, MIN_TEXTS, MIN_DISTANCE_RATIO) if texts else {}
         fitted = LanguageCentredEmbedder(inner, offsets)

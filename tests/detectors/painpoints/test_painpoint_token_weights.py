@@ -126,8 +126,9 @@ class _CountingTokenizer:
         return getattr(self.inner, name)
 
 
-def test_a_fit_hands_its_word_pieces_to_the_embedding_of_the_same_texts_only(minilm_idf):
+def test_fitting_and_embedding_the_same_texts_tokenises_them_once(minilm_idf):
     from detectors.painpoints import OnnxMiniLmEmbedder
+    from detectors.painpoints.language_centring import LanguageCentredEmbedder
 
     texts = ["my card has not arrived", "I was charged twice", "how do I reset my password",
              "the app crashes when I open it", "can I get a refund", "where is my card"]
@@ -135,17 +136,15 @@ def test_a_fit_hands_its_word_pieces_to_the_embedding_of_the_same_texts_only(min
     unfitted = OnnxMiniLmEmbedder()
     unfitted._session, unfitted._tokenizer = minilm_idf._session, counting  # the loaded model, counted
 
-    fitted = unfitted.fit(texts)
-    others = fitted.embed(texts[:3])
-    assert counting.calls == 2  # other texts are tokenised, never given the fitted list's pieces
-    fresh = unfitted.with_token_weights(fitted.token_weights).embed(texts[:3])
-    np.testing.assert_array_equal(others, fresh)
-    fitted.embed(texts)
-    assert counting.calls == 4  # the pieces went with the first embedding, whatever it was of
+    fitted, vectors = unfitted.fit_embed(texts)
+    assert counting.calls == 1
+    apart = unfitted.fit(texts)  # 2: the two steps apart, for comparison
+    assert apart.token_weights.digest == fitted.token_weights.digest
+    np.testing.assert_array_equal(vectors, apart.embed(texts))  # 3
+    assert counting.calls == 3
 
-    fitted = unfitted.fit(texts)
-    vectors = fitted.embed(texts)
-    assert counting.calls == 5  # the clusterer's fit-then-embed tokenises once
-    again = fitted.embed(texts)
-    assert counting.calls == 6  # the hand-over serves one embedding, then the pieces are let go
-    np.testing.assert_array_equal(vectors, again)
+    centred = LanguageCentredEmbedder(unfitted).fit(texts)  # the clusterer's path: fit, then vectors
+    assert counting.calls == 4
+    np.testing.assert_array_equal(centred.embed(texts), vectors)  # handed over, not embedded again
+    np.testing.assert_array_equal(unfitted.embed(texts), vectors)  # fits on the texts it embeds
+    assert counting.calls == 5
