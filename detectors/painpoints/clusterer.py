@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from detectors.painpoints import boilerplate
 from detectors.painpoints.assignment import assign_pain_points
 from detectors.painpoints.community import LouvainClusterer
-from detectors.painpoints.embedder import Embedder, default_embedder, has_fixed_vectors
+from detectors.painpoints.embedder import Embedder, default_embedder, fit_and_embed
 from detectors.painpoints.labeling import describe_clusters
 from detectors.painpoints.language_centring import LanguageCentredEmbedder
 from detectors.painpoints.placement import place_texts
@@ -124,8 +124,7 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
             raise ValueError("no tickets to cluster: the input holds 0 texts")
         self._check_params()
         unique = self._unique(texts)
-        self.embedder_ = self._fitted_embedder(unique.texts)
-        vectors = self._embed(unique.texts, progress)
+        self.embedder_, vectors = self._fit_and_embed(unique.texts, progress)
         communities = self._communities(vectors, _prior_per_unique(prior_groups, unique, len(texts)))
         if progress is not None:
             progress("cluster", 1, 1)
@@ -203,19 +202,17 @@ class PainPointClusterer(ClusterMixin, BaseEstimator):
         """
         return list(self._unique(validate_texts(X, "X")).texts)
 
-    def _fitted_embedder(self, texts: Sequence[str]) -> Embedder:
+    def _fit_and_embed(self, texts: Sequence[str], progress: StageProgress | None) -> tuple[Embedder, np.ndarray]:
+        """The embedder fitted on ``texts`` (as given when it has nothing to learn, e.g. weights kept from an
+        earlier run) and their vectors, in one pass where the embedder offers one."""
         embedder = self.embedder if self.embedder is not None else default_embedder()
         if self.centre_languages and not isinstance(embedder, LanguageCentredEmbedder):
             embedder = LanguageCentredEmbedder(embedder)
-        if has_fixed_vectors(embedder) or not texts:
-            return embedder  # nothing to learn, or learnt already (e.g. weights kept from an earlier run)
-        return embedder.fit(list(texts))
-
-    def _embed(self, texts: Sequence[str], progress: StageProgress | None) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 1), dtype=np.float32)
+            return embedder, np.zeros((0, 1), dtype=np.float32)
         report = None if progress is None else (lambda done, total: progress("embed", done, total))
-        return np.asarray(self.embedder_.embed(list(texts), report), dtype=np.float32)
+        fitted, vectors = fit_and_embed(embedder, list(texts), report)
+        return fitted, np.asarray(vectors, dtype=np.float32)
 
     def _communities(self, vectors: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
         if vectors.shape[0] == 0:

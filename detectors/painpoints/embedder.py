@@ -48,17 +48,20 @@ def has_fixed_vectors(embedder: object) -> bool:
     return bool(getattr(embedder, "fixed_vectors", not callable(getattr(embedder, "fit", None))))
 
 
-def fit_and_embed(embedder: Any, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
-    """``embedder.fit(texts)`` and the fitted embedder's vectors of ``texts``.
+def fit_and_embed(embedder: Any, texts: Sequence[str], progress: Progress | None = None) -> tuple[Any, np.ndarray]:
+    """``embedder`` fitted on ``texts`` (itself when it has nothing to learn) and its vectors of ``texts``.
 
     In one pass where the embedder offers one (``fit_embed``: the int8 MiniLM tokenises the texts
-    once for its token weights and its vectors), else a fit and then an embedding.
+    once for its token weights and its vectors; language centring learns its offsets from the vectors
+    it returns), else a fit and then an embedding.
     """
+    if has_fixed_vectors(embedder):
+        return embedder, embedder.embed(texts, progress)
     both = getattr(embedder, "fit_embed", None)
     if callable(both):
-        return both(texts)
+        return both(texts, progress)
     fitted = embedder.fit(texts)
-    return fitted, fitted.embed(texts)
+    return fitted, fitted.embed(texts, progress)
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

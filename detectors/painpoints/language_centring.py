@@ -133,7 +133,6 @@ class LanguageCentredEmbedder:
         self.inner = inner
         self.offsets = None if offsets is None else {k: np.asarray(v, dtype=np.float64) for k, v in offsets.items()}
         self.name = inner.name
-        self._fitted_on: tuple[list[str], np.ndarray] | None = None
 
     @property
     def fixed_vectors(self) -> bool:
@@ -142,31 +141,24 @@ class LanguageCentredEmbedder:
 
     def fit(self, texts: Sequence[str]) -> LanguageCentredEmbedder:
         """A copy holding the offsets of ``texts`` (and the inner embedder fitted on them when it learns)."""
+        return self.fit_embed(texts)[0]
+
+    def fit_embed(self, texts: Sequence[str], progress: Progress | None = None) -> tuple[LanguageCentredEmbedder, np.ndarray]:
+        """``fit(texts)`` and its vectors of ``texts``: the offsets are learnt from the very vectors returned,
+        so the texts are embedded and told apart by language once."""
         texts = list(texts)
-        if has_fixed_vectors(self.inner):
-            inner = self.inner
-            vectors = inner.embed(texts) if texts else np.zeros((0, 1), np.float32)
-        elif texts:
-            inner, vectors = fit_and_embed(self.inner, texts)
-        else:
-            inner, vectors = self.inner.fit(texts), np.zeros((0, 1), np.float32)
+        if not texts:
+            inner = self.inner if has_fixed_vectors(self.inner) else self.inner.fit(texts)
+            return LanguageCentredEmbedder(inner, {}), np.zeros((0, 1), np.float32)
+        inner, vectors = fit_and_embed(self.inner, texts, progress)
         vectors = np.asarray(vectors, dtype=np.float32)
         languages = _queue_languages(texts)
-        offsets = _offsets(languages, vectors, MIN_TEXTS, MIN_DISTANCE_RATIO) if texts else {}
-        fitted = LanguageCentredEmbedder(inner, offsets)
-        # The clusterer embeds the same texts next: neither embedded nor told apart twice.
-        fitted._fitted_on = (texts, _centred(languages, vectors, offsets))
-        return fitted
+        offsets = _offsets(languages, vectors, MIN_TEXTS, MIN_DISTANCE_RATIO)
+        return LanguageCentredEmbedder(inner, offsets), _centred(languages, vectors, offsets)
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """One unit row per text, each text's language offset taken out."""
         texts = list(texts)
-        if self._fitted_on is not None and self._fitted_on[0] == texts:
-            vectors = self._fitted_on[1]
-            self._fitted_on = None
-            if progress is not None:
-                progress(len(texts), len(texts))
-            return vectors
         return centred(texts, np.asarray(self.inner.embed(texts, progress), dtype=np.float32), self.offsets or {})
 
 
