@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline.cli.common import read_text_csv
 from pipeline.cli.errors import UserError
 
 if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
@@ -78,7 +79,9 @@ def command(
         ).validate()
     except SettingsError as exc:
         raise UserError(f"bad option: {exc}") from exc
-    frame = _read_series(series_csv)
+    frame = read_text_csv(
+        series_csv, ("timestamp", "value"), row="observation", purpose="score", skip_initial_space=True
+    )
     try:
         # Line numbers as a person sees them in the file: the header is line 1.
         stamps = to_utc_nanoseconds(
@@ -97,38 +100,6 @@ def command(
         f"scored {len(scored)} rows of {series_csv}: {counted(len(alerts), 'alert')} "
         f"({counted(spikes, 'spike')}, {counted(len(alerts) - spikes, 'level shift')}) -> {out_path}"
     )
-
-
-def _read_series(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    if not path.exists():
-        raise UserError(f"{path}: no such file; give a CSV with columns timestamp,value")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a CSV file with columns timestamp,value")
-    try:
-        # Text as read, so an error can quote the offending cell exactly.
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError as exc:
-        raise UserError(
-            f"{path} is empty; expected a header line timestamp,value and one row per observation"
-        ) from exc
-    except pd.errors.ParserError as exc:
-        raise UserError(f"{path} is not a well-formed CSV ({str(exc).strip()})") from exc
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path} is not UTF-8 text (byte {exc.start}); save it as a UTF-8 CSV") from exc
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read: {exc.strerror}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in ("timestamp", "value") if c not in frame.columns]
-    if missing:
-        raise UserError(
-            f"{path} has no column {' or '.join(missing)} (found: {', '.join(frame.columns)}); "
-            "the header must name timestamp and value"
-        )
-    if frame.empty:
-        raise UserError(f"{path} has a header but no rows; nothing to score")
-    return frame
 
 
 def _cells(column: pd.Series) -> pd.Series:

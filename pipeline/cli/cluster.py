@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline.cli.common import read_text_csv
 from pipeline.cli.errors import UserError
 
 if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
@@ -123,33 +124,7 @@ def _embedder(name: str):  # noqa: ANN202 - an Embedder, imported lazily
 
 
 def _read_tickets(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    if not path.exists():
-        raise UserError(f"{path}: no such file; give a CSV with columns ticket_id,text")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a CSV file with columns ticket_id,text")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError as exc:
-        raise UserError(
-            f"{path} is empty; expected a header line ticket_id,text and one row per ticket"
-        ) from exc
-    except pd.errors.ParserError as exc:
-        raise UserError(f"{path} is not a well-formed CSV ({str(exc).strip()})") from exc
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path} is not UTF-8 text (byte {exc.start}); save it as a UTF-8 CSV") from exc
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read: {exc.strerror}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in _COLUMNS if c not in frame.columns]
-    if missing:
-        raise UserError(
-            f"{path} has no column {' or '.join(missing)} (found: {', '.join(frame.columns)}); "
-            "the header must name ticket_id and text"
-        )
-    if frame.empty:
-        raise UserError(f"{path} has a header but no rows; nothing to cluster")
+    frame = read_text_csv(path, _COLUMNS, row="ticket", purpose="cluster")
     ids = frame["ticket_id"].str.strip()
     blank = ids.eq("")
     if blank.any():
