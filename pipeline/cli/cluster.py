@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.common import read_text_csv
+from pipeline.cli.csv_input import read_text_csv
 from pipeline.cli.errors import UserError
 
 if TYPE_CHECKING:  # pandas is heavy: imported when the command runs, not for --help
